@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC6_CRYPTO_H
+#define _IPSEC6_CRYPTO_H
+
+#include <linux/types.h>
+
+struct crypto_aead;
+struct crypto_ahash;
+struct netlink_ext_ack;
+struct nlattr;
+
+enum ipsec6_alg_kind {
+	IPSEC6_ALG_AUTH,
+	IPSEC6_ALG_ENC,
+	IPSEC6_ALG_AEAD,
+};
+
+/* One algorithm we accept, as named on the wire. */
+struct ipsec6_alg {
+	const char *name;	/* crypto API name, also the netlink name */
+	u8 kind;		/* enum ipsec6_alg_kind */
+	bool ah;		/* usable with AH */
+	bool esp;		/* usable with ESP */
+	u16 digest_bits;	/* AUTH: untruncated ICV */
+	u16 icv_default;	/* bits */
+	u16 icv_min;		/* bits */
+	u16 icv_max;		/* bits */
+	u8 key_lens[3];		/* accepted lengths in bytes, 0 = any 1..MAX */
+	u8 salt;		/* AEAD: bytes of the key that are salt */
+	u8 iv;			/* bytes of IV carried in each packet */
+	u8 block;		/* ESP payload alignment */
+};
+
+/* An SA's algorithms and keys as configured (before any tfm exists). */
+struct ipsec6_crypto_cfg {
+	const struct ipsec6_alg *auth;
+	const struct ipsec6_alg *enc;
+	const struct ipsec6_alg *aead;
+	u8 *auth_key;
+	u8 *enc_key;
+	u8 *aead_key;
+	u16 auth_key_len;
+	u16 enc_key_len;
+	u16 aead_key_len;
+	u16 icv_bits;
+};
+
+/* Ready-to-use transform of an SA. */
+struct ipsec6_crypto {
+	struct crypto_aead *aead;	/* ESP, and AH with GMAC */
+	struct crypto_ahash *ahash;	/* AH with HMAC */
+	u16 icv_len;			/* bytes */
+	u8 iv_len;			/* bytes carried in packets */
+	u8 block;			/* ESP alignment */
+};
+
+const struct ipsec6_alg *ipsec6_crypto_find(const char *name, u8 kind);
+int ipsec6_crypto_cfg_parse(struct ipsec6_crypto_cfg *cfg, u8 proto,
+			    struct nlattr **tb, const struct nlattr *nest,
+			    struct netlink_ext_ack *extack);
+void ipsec6_crypto_cfg_free(struct ipsec6_crypto_cfg *cfg);
+bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
+			     const struct ipsec6_crypto_cfg *b);
+u32 ipsec6_crypto_cfg_key_bits(const struct ipsec6_crypto_cfg *cfg);
+int ipsec6_crypto_init(struct ipsec6_crypto *c,
+		       const struct ipsec6_crypto_cfg *cfg, u8 proto,
+		       bool esn, struct netlink_ext_ack *extack);
+void ipsec6_crypto_destroy(struct ipsec6_crypto *c);
+
+#endif /* _IPSEC6_CRYPTO_H */

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC6_DB_H
+#define _IPSEC6_DB_H
+
+#include <linux/workqueue.h>
+#include "sad.h"
+#include "spd.h"
+
+struct ipsec6_spd_lk;
+
+/*
+ * One published version of a namespace's SPD and SAD.  Immutable once
+ * published: a change set builds a new version and swaps the pointer.
+ * Each version holds a reference on every policy and SA it lists.
+ */
+struct ipsec6_db {
+	u32 generation;
+
+	u32 npol;
+	struct ipsec6_spd_entry *pol;		/* search order */
+	struct ipsec6_spd_entry **pol_by_index;	/* ascending index */
+	struct ipsec6_spd_lk *lk;		/* lookup structure (spd.c) */
+	struct ipsec6_sa **links;		/* storage of pol[].sas */
+
+	u32 nsa;
+	struct ipsec6_sa **sa;			/* ascending index */
+	struct ipsec6_sad_hash sad;
+
+	struct rcu_work free_work;
+};
+
+struct ipsec6_db *ipsec6_db_alloc(void);
+void ipsec6_db_free(struct ipsec6_db *db);
+void ipsec6_db_free_rcu(struct ipsec6_db *db);
+
+#endif /* _IPSEC6_DB_H */

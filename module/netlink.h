@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC6_NETLINK_H
+#define _IPSEC6_NETLINK_H
+
+#include <linux/types.h>
+
+struct netlink_ext_ack;
+struct nlattr;
+struct ipsec6_net;
+struct ipsec6_sa;
+
+/* Longest extack message we format (6.12's buffer is 80 bytes). */
+#define IPSEC6_ERR_LEN	80
+
+__printf(3, 4)
+void ipsec6_netlink_err(struct netlink_ext_ack *extack,
+			const struct nlattr *attr, const char *fmt, ...);
+
+int ipsec6_netlink_register(void);
+void ipsec6_netlink_unregister(void);
+void ipsec6_netlink_notify_changed(struct ipsec6_net *in);
+void ipsec6_netlink_notify_expired(struct ipsec6_sa *sa, u8 what);
+
+#endif /* _IPSEC6_NETLINK_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC6_NETNS_H
+#define _IPSEC6_NETNS_H
+
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include "stats.h"
+
+struct ipsec6_db;
+struct ipsec6_txn;
+
+/*
+ * Per network namespace state.
+ *
+ * Locking: @lock serializes every writer (change sets, the open
+ * transaction).  Packet processing only does rcu_dereference(@db) and
+ * never takes @lock.
+ */
+struct ipsec6_net {
+	struct net *net;
+	struct ipsec6_db __rcu *db;
+	struct mutex lock;
+	struct ipsec6_txn *txn;		/* open change set, under @lock */
+	u32 generation;			/* of the published db, under @lock */
+	struct ipsec6_pcpu_stats __percpu *stats;
+	atomic_t inflight;		/* packets in asynchronous crypto */
+	bool defrag;			/* nf_defrag_ipv6 enabled */
+};
+
+extern unsigned int ipsec6_net_id;
+
+static inline struct ipsec6_net *ipsec6_net(const struct net *net)
+{
+	return net_generic(net, ipsec6_net_id);
+}
+
+static inline struct ipsec6_db *ipsec6_net_db(struct ipsec6_net *in)
+{
+	return rcu_dereference_protected(in->db, lockdep_is_held(&in->lock));
+}
+
+int ipsec6_netns_register(void);
+void ipsec6_netns_unregister(void);
+
+#endif /* _IPSEC6_NETNS_H */

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Security Association Database: SA objects, the inbound hash of a table
+ * version, and which SA serves which policy.
+ */
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include "db.h"
+#include "ipsec6.h"
+#include "netlink.h"
+#include "replay.h"
+#include "sad.h"
+#include "selector.h"
+
+static u32 ipsec6_sad_seed __read_mostly;
+
+struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
+{
+	struct ipsec6_sa *sa;
+
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL_ACCOUNT);
+	if (!sa)
+		return NULL;
+	sa->counts = ipsec6_counters_alloc();
+	if (!sa->counts) {
+		kfree(sa);
+		return NULL;
+	}
+	refcount_set(&sa->ref, 1);
+	sa->add_time = ktime_get_real_seconds();
+	return sa;
+}
+
+static void ipsec6_sad_sa_free(struct ipsec6_sa *sa)
+{
+	ipsec6_crypto_destroy(&sa->crypto);
+	ipsec6_crypto_cfg_free(&sa->cfg);
+	ipsec6_replay_free(sa->replay);
+	ipsec6_counters_free(sa->counts);
+	kfree(sa->keyfile);
+	kfree(sa->enc_keyfile);
+	kfree_sensitive(sa);
+}
+
+static void ipsec6_sad_sa_free_work(struct work_struct *work)
+{
+	ipsec6_sad_sa_free(container_of(work, struct ipsec6_sa, free_work));
+}
+
+/*
+ * The last reference may go in softirq context (a packet finishing
+ * asynchronous crypto); freeing transforms is left to process context.
+ */
+void ipsec6_sad_sa_put(struct ipsec6_sa *sa)
+{
+	if (!sa || !refcount_dec_and_test(&sa->ref))
+		return;
+	INIT_WORK(&sa->free_work, ipsec6_sad_sa_free_work);
+	queue_work(ipsec6_wq, &sa->free_work);
+}
+
+/* Allocate what the datapath needs once the configuration is complete. */
+int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = ipsec6_crypto_init(&sa->crypto, &sa->cfg, sa->proto,
+				 sa->flags & IPSEC6_SA_F_ESN, extack);
+	if (err)
+		return err;
+	if (sa->dir != IPSEC6_DIR_OUT) {
+		sa->replay = ipsec6_replay_alloc(sa->replay_window);
+		if (!sa->replay)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool ipsec6_sad_str_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+/* Same configuration, keys included. */
+bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b)
+{
+	return a->index == b->index && a->spi == b->spi &&
+	       a->proto == b->proto && a->mode == b->mode &&
+	       a->dir == b->dir && a->has_src == b->has_src &&
+	       a->proto_from_policy == b->proto_from_policy &&
+	       a->mode_from_policy == b->mode_from_policy &&
+	       a->flags == b->flags && ipv6_addr_equal(&a->src, &b->src) &&
+	       ipv6_addr_equal(&a->dst, &b->dst) && a->policy == b->policy &&
+	       a->reqid == b->reqid && a->replay_window == b->replay_window &&
+	       !memcmp(&a->sel, &b->sel, sizeof(a->sel)) &&
+	       !memcmp(&a->lft, &b->lft, sizeof(a->lft)) &&
+	       ipsec6_sad_str_equal(a->keyfile, b->keyfile) &&
+	       ipsec6_sad_str_equal(a->enc_keyfile, b->enc_keyfile) &&
+	       ipsec6_crypto_cfg_equal(&a->cfg, &b->cfg);
+}
+
+/* The identity RFC 4301 gives an inbound SA. */
+bool ipsec6_sad_sa_same_id(const struct ipsec6_sa *a,
+			   const struct ipsec6_sa *b)
+{
+	return a->spi == b->spi && a->proto == b->proto &&
+	       ipv6_addr_equal(&a->dst, &b->dst);
+}
+
+static u32 ipsec6_sad_hash(__be32 spi, const struct in6_addr *dst, u8 proto)
+{
+	return jhash_3words((__force u32)spi, ipv6_addr_hash(dst), proto,
+			    ipsec6_sad_seed);
+}
+
+int ipsec6_sad_build(struct ipsec6_db *db, struct netlink_ext_ack *extack)
+{
+	struct ipsec6_sad_hash *h = &db->sad;
+	u32 i, size = roundup_pow_of_two(max_t(u32, 16, db->nsa * 2));
+
+	get_random_once(&ipsec6_sad_seed, sizeof(ipsec6_sad_seed));
+	h->slot = kvcalloc(size, sizeof(*h->slot), GFP_KERNEL_ACCOUNT);
+	if (!h->slot)
+		return -ENOMEM;
+	h->mask = size - 1;
+	for (i = 0; i < db->nsa; i++) {
+		struct ipsec6_sa *sa = db->sa[i];
+		u32 k = ipsec6_sad_hash(sa->spi, &sa->dst, sa->proto) & h->mask;
+
+		while (h->slot[k]) {
+			if (ipsec6_sad_sa_same_id(h->slot[k], sa)) {
+				ipsec6_netlink_err(extack, NULL,
+						   "SPI: SA %u: SPI %u, DST and PROTO used by SA %u",
+						   sa->index, ntohl(sa->spi),
+						   h->slot[k]->index);
+				return -EEXIST;
+			}
+			k = (k + 1) & h->mask;
+		}
+		h->slot[k] = sa;
+	}
+	return 0;
+}
+
+void ipsec6_sad_destroy(struct ipsec6_db *db)
+{
+	kvfree(db->sad.slot);
+	db->sad.slot = NULL;
+}
+
+/* Inbound lookup (RFC 4301 4.1): by SPI, destination and protocol. */
+struct ipsec6_sa *ipsec6_sad_lookup(const struct ipsec6_db *db, __be32 spi,
+				    const struct in6_addr *dst, u8 proto)
+{
+	const struct ipsec6_sad_hash *h = &db->sad;
+	u32 k = ipsec6_sad_hash(spi, dst, proto) & h->mask;
+	struct ipsec6_sa *sa;
+
+	while ((sa = h->slot[k])) {
+		if (sa->spi == spi && sa->proto == proto &&
+		    ipv6_addr_equal(&sa->dst, dst))
+			return sa;
+		k = (k + 1) & h->mask;
+	}
+	return NULL;
+}
+
+struct ipsec6_sa *ipsec6_sad_find(const struct ipsec6_db *db, u32 index)
+{
+	u32 lo = 0, hi = db->nsa;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (db->sa[mid]->index == index)
+			return db->sa[mid];
+		if (db->sa[mid]->index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Tunnel endpoints of a template against an SA, seen in direction @dir. */
+static bool ipsec6_sad_tunnel_ok(const struct ipsec6_sa *sa,
+				 const struct ipsec6_tmpl *t, u8 dir)
+{
+	if (dir == IPSEC6_DIR_OUT)
+		return ipv6_addr_equal(&sa->dst, &t->tremote) &&
+		       (!t->has_tlocal || !sa->has_src ||
+			ipv6_addr_equal(&sa->src, &t->tlocal));
+	return (!sa->has_src || ipv6_addr_equal(&sa->src, &t->tremote)) &&
+	       (!t->has_tlocal || ipv6_addr_equal(&sa->dst, &t->tlocal));
+}
+
+/**
+ * ipsec6_sad_serves - may @sa serve the policy of @e?
+ * @sa: the SA
+ * @e: the policy entry
+ * @dir: IPSEC6_DIR_IN or _OUT to check for that direction, 0 for either
+ *
+ * An SA naming a policy serves exactly that one; otherwise it serves the
+ * APPLY policies whose template (protocol, mode, reqid, tunnel endpoints)
+ * it fits, as in "ip xfrm".
+ */
+bool ipsec6_sad_serves(const struct ipsec6_sa *sa,
+		       const struct ipsec6_spd_entry *e, u8 dir)
+{
+	const struct ipsec6_policy *pol = e->pol;
+	const struct ipsec6_tmpl *t = &pol->tmpl;
+	u8 pdir = pol->dir & IPSEC6_DIR_OUT ? IPSEC6_DIR_OUT : 0;
+
+	if (pol->dir & (IPSEC6_DIR_IN | IPSEC6_DIR_FWD))
+		pdir |= IPSEC6_DIR_IN;
+	if (sa->dir && !(sa->dir & pdir))
+		return false;
+	if (dir && ((sa->dir && sa->dir != dir) || !(pdir & dir)))
+		return false;
+	if (sa->policy)
+		return sa->policy == pol->index;
+	if (pol->action != IPSEC6_ACTION_APPLY || sa->proto != t->proto ||
+	    sa->mode != t->mode || (t->reqid && t->reqid != sa->reqid))
+		return false;
+	if (t->mode != IPSEC6_MODE_TUNNEL)
+		return true;
+	if (dir)
+		return ipsec6_sad_tunnel_ok(sa, t, dir);
+	return ((pdir & IPSEC6_DIR_OUT) &&
+		ipsec6_sad_tunnel_ok(sa, t, IPSEC6_DIR_OUT)) ||
+	       ((pdir & IPSEC6_DIR_IN) &&
+		ipsec6_sad_tunnel_ok(sa, t, IPSEC6_DIR_IN));
+}
+
+/**
+ * ipsec6_sad_match_flow - does @sa cover this packet of its policy?
+ * @sa: the SA
+ * @fl: the packet's selector fields in @dir terms
+ * @dir: IPSEC6_DIR_OUT (sending) or IPSEC6_DIR_IN (received, decapsulated)
+ *
+ * Transport mode SAs are bound to the packet's addresses; the .sad
+ * selector overrides bind an SA to one address, protocol or port.
+ */
+bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
+			   const struct ipsec6_flow *fl, u8 dir)
+{
+	const struct ipsec6_sa_sel *s = &sa->sel;
+	bool out = dir == IPSEC6_DIR_OUT;
+	const struct in6_addr *pdst = out ? &fl->remote : &fl->local;
+	const struct in6_addr *psrc = out ? &fl->local : &fl->remote;
+	u16 dport = out ? fl->rport : fl->lport;
+	u16 sport = out ? fl->lport : fl->rport;
+
+	if (sa->mode == IPSEC6_MODE_TRANSPORT &&
+	    (!ipv6_addr_equal(&sa->dst, pdst) ||
+	     (sa->has_src && !ipv6_addr_equal(&sa->src, psrc))))
+		return false;
+	if (!s->present)
+		return true;
+	if ((s->present & IPSEC6_SA_SEL_DST) && !ipv6_addr_equal(&s->dst, pdst))
+		return false;
+	if ((s->present & IPSEC6_SA_SEL_SRC) && !ipv6_addr_equal(&s->src, psrc))
+		return false;
+	if ((s->present & IPSEC6_SA_SEL_PROTO) && s->proto != fl->proto)
+		return false;
+	if ((s->present & (IPSEC6_SA_SEL_DPORT | IPSEC6_SA_SEL_SPORT)) &&
+	    !(fl->flags & IPSEC6_FLOW_PORTS))
+		return false;
+	if ((s->present & IPSEC6_SA_SEL_DPORT) && s->dport != dport)
+		return false;
+	if ((s->present & IPSEC6_SA_SEL_SPORT) && s->sport != sport)
+		return false;
+	return true;
+}
+
+/* The SA that protects an outbound packet under policy entry @e. */
+struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_spd_entry *e,
+				    const struct ipsec6_flow *fl)
+{
+	u32 i;
+
+	for (i = 0; i < e->nsas; i++) {
+		struct ipsec6_sa *sa = e->sas[i];
+
+		if (sa->dir == IPSEC6_DIR_IN)
+			continue;
+		if (e->pol->tmpl.mode == IPSEC6_MODE_TUNNEL &&
+		    !ipsec6_sad_tunnel_ok(sa, &e->pol->tmpl, IPSEC6_DIR_OUT))
+			continue;
+		if (ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_OUT))
+			return sa;
+	}
+	return NULL;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC6_SAD_H
+#define _IPSEC6_SAD_H
+
+#include <linux/refcount.h>
+#include <linux/workqueue.h>
+#include <linux/in6.h>
+#include "crypto.h"
+#include "stats.h"
+
+struct ipsec6_db;
+struct ipsec6_flow;
+struct ipsec6_replay;
+struct ipsec6_net;
+struct ipsec6_spd_entry;
+
+/* .sad selector overrides: which packets of its policy an SA serves. */
+enum {
+	IPSEC6_SA_SEL_DST = 1 << 0,
+	IPSEC6_SA_SEL_SRC = 1 << 1,
+	IPSEC6_SA_SEL_PROTO = 1 << 2,
+	IPSEC6_SA_SEL_DPORT = 1 << 3,
+	IPSEC6_SA_SEL_SPORT = 1 << 4,
+};
+
+struct ipsec6_sa_sel {
+	u8 present;
+	u8 proto;
+	u16 dport;
+	u16 sport;
+	struct in6_addr dst;
+	struct in6_addr src;
+};
+
+struct ipsec6_lifetime {
+	u64 soft_bytes, hard_bytes;
+	u64 soft_packets, hard_packets;
+	u64 soft_add, hard_add;		/* seconds */
+	u64 soft_use, hard_use;		/* seconds */
+};
+
+/*
+ * A security association.  Configuration is fixed at creation; the
+ * datapath state (sequence numbers, replay window, counters, lifetime
+ * state) lives as long as the object, which is shared by every table
+ * version it appears in.  Packets in flight through asynchronous crypto
+ * hold a reference.
+ */
+struct ipsec6_sa {
+	refcount_t ref;
+	u32 index;
+	__be32 spi;
+	u8 proto;		/* IPPROTO_AH or IPPROTO_ESP */
+	u8 mode;		/* IPSEC6_MODE_*, resolved */
+	u8 dir;			/* IPSEC6_DIR_IN/OUT, 0 = both */
+	u8 state;		/* enum ipsec6_sa_state */
+	bool has_src;
+	bool proto_from_policy;
+	bool mode_from_policy;
+	u32 flags;		/* enum ipsec6_sa_flags */
+	struct in6_addr src;
+	struct in6_addr dst;
+	u32 policy;		/* index, 0 = template matching */
+	u32 reqid;
+	u32 replay_window;
+	struct ipsec6_sa_sel sel;
+	struct ipsec6_lifetime lft;
+	char *keyfile;
+	char *enc_keyfile;
+	struct ipsec6_crypto_cfg cfg;	/* keys kept for comparison */
+	struct ipsec6_crypto crypto;
+
+	/* datapath */
+	atomic64_t oseq;		/* last sequence number sent */
+	struct ipsec6_replay *replay;	/* inbound window */
+	struct ipsec6_counters __percpu *counts;
+	time64_t add_time;
+	time64_t use_time;		/* first use, 0 = unused */
+	struct ipsec6_net *net;		/* for events; no reference */
+
+	struct work_struct free_work;
+};
+
+struct ipsec6_sa *ipsec6_sad_sa_alloc(void);
+void ipsec6_sad_sa_put(struct ipsec6_sa *sa);
+static inline struct ipsec6_sa *ipsec6_sad_sa_get(struct ipsec6_sa *sa)
+{
+	refcount_inc(&sa->ref);
+	return sa;
+}
+
+static inline bool ipsec6_sad_sa_tryget(struct ipsec6_sa *sa)
+{
+	return refcount_inc_not_zero(&sa->ref);
+}
+
+int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack);
+bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b);
+bool ipsec6_sad_sa_same_id(const struct ipsec6_sa *a,
+			   const struct ipsec6_sa *b);
+
+/* Inbound table of one version: open addressing on (SPI, DST, proto). */
+struct ipsec6_sad_hash {
+	struct ipsec6_sa **slot;
+	u32 mask;
+};
+
+int ipsec6_sad_build(struct ipsec6_db *db, struct netlink_ext_ack *extack);
+void ipsec6_sad_destroy(struct ipsec6_db *db);
+struct ipsec6_sa *ipsec6_sad_lookup(const struct ipsec6_db *db, __be32 spi,
+				    const struct in6_addr *dst, u8 proto);
+struct ipsec6_sa *ipsec6_sad_find(const struct ipsec6_db *db, u32 index);
+struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_spd_entry *e,
+				    const struct ipsec6_flow *fl);
+bool ipsec6_sad_serves(const struct ipsec6_sa *sa,
+		       const struct ipsec6_spd_entry *e, u8 dir);
+bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
+			   const struct ipsec6_flow *fl, u8 dir);
+
+#endif /* _IPSEC6_SAD_H */

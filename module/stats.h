@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC6_STATS_H
+#define _IPSEC6_STATS_H
+
+#include <linux/percpu.h>
+#include <linux/types.h>
+#include "uapi/ipsec6.h"
+
+struct ipsec6_net;
+
+/*
+ * Drop reasons are the attribute numbers of enum ipsec6_stats_attr, so that
+ * the counters are dumped one attribute per reason.
+ */
+typedef unsigned int ipsec6_drop_t;
+
+/* Per-CPU drop counters of a namespace; updated with this_cpu ops. */
+struct ipsec6_pcpu_stats {
+	u64 drop[IPSEC6_STATS_A_MAX + 1];
+};
+
+/* Per-CPU packet/byte counters of a policy or an SA. */
+struct ipsec6_counters {
+	u64 packets;
+	u64 bytes;
+	u64 drops;
+};
+
+struct ipsec6_counts {
+	u64 packets;
+	u64 bytes;
+	u64 drops;
+};
+
+struct ipsec6_pcpu_stats __percpu *ipsec6_stats_alloc(void);
+void ipsec6_stats_free(struct ipsec6_pcpu_stats __percpu *stats);
+void ipsec6_stats_drop(struct ipsec6_net *in, ipsec6_drop_t reason);
+u64 ipsec6_stats_read(struct ipsec6_pcpu_stats __percpu *stats,
+		      ipsec6_drop_t reason);
+
+struct ipsec6_counters __percpu *ipsec6_counters_alloc(void);
+void ipsec6_counters_free(struct ipsec6_counters __percpu *c);
+void ipsec6_counters_read(struct ipsec6_counters __percpu *c,
+			  struct ipsec6_counts *sum);
+
+static inline void ipsec6_counters_add(struct ipsec6_counters __percpu *c,
+				       unsigned int len)
+{
+	this_cpu_inc(c->packets);
+	this_cpu_add(c->bytes, len);
+}
+
+static inline void ipsec6_counters_drop(struct ipsec6_counters __percpu *c)
+{
+	this_cpu_inc(c->drops);
+}
+
+#endif /* _IPSEC6_STATS_H */

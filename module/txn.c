@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Change sets.
+ *
+ * A change set is a full copy of the SPD and SAD contents (two xarrays of
+ * referenced objects keyed by index).  Requests edit the copy; commit checks
+ * the references between entries, builds a complete new table version from
+ * it and publishes that with one pointer swap.  Readers see either the old
+ * or the new version, never a mix, and a failed commit changes nothing.
+ *
+ * Everything here runs under ipsec6_net.lock.
+ */
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <net/netlink.h>
+#include "db.h"
+#include "netlink.h"
+#include "netns.h"
+#include "txn.h"
+
+static void ipsec6_txn_free(struct ipsec6_txn *txn)
+{
+	struct ipsec6_policy *pol;
+	struct ipsec6_sa *sa;
+	unsigned long i;
+
+	xa_for_each(&txn->pol, i, pol)
+		ipsec6_spd_policy_put(pol);
+	xa_for_each(&txn->sa, i, sa)
+		ipsec6_sad_sa_put(sa);
+	xa_destroy(&txn->pol);
+	xa_destroy(&txn->sa);
+	kfree(txn);
+}
+
+static struct ipsec6_txn *ipsec6_txn_create(struct ipsec6_net *in, u32 portid,
+					    bool empty)
+{
+	struct ipsec6_db *db = ipsec6_net_db(in);
+	struct ipsec6_txn *txn;
+	u32 i;
+
+	lockdep_assert_held(&in->lock);
+
+	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
+	if (!txn)
+		return NULL;
+	txn->portid = portid;
+	xa_init(&txn->pol);
+	xa_init(&txn->sa);
+	if (empty || !db)
+		return txn;
+
+	/* A failed xa_store() stores nothing: every stored entry has its
+	 * reference, so ipsec6_txn_free() undoes a partial copy.
+	 */
+	for (i = 0; i < db->npol; i++) {
+		struct ipsec6_policy *pol = db->pol_by_index[i]->pol;
+
+		if (xa_err(xa_store(&txn->pol, pol->index, pol, GFP_KERNEL)))
+			goto err;
+		ipsec6_spd_policy_get(pol);
+	}
+	for (i = 0; i < db->nsa; i++) {
+		struct ipsec6_sa *sa = db->sa[i];
+
+		if (xa_err(xa_store(&txn->sa, sa->index, sa, GFP_KERNEL)))
+			goto err;
+		ipsec6_sad_sa_get(sa);
+	}
+	return txn;
+err:
+	ipsec6_txn_free(txn);
+	return NULL;
+}
+
+struct ipsec6_txn *ipsec6_txn_begin(struct ipsec6_net *in, u32 portid,
+				    u32 flags, struct netlink_ext_ack *extack)
+{
+	struct ipsec6_txn *txn;
+
+	lockdep_assert_held(&in->lock);
+
+	if (in->txn) {
+		ipsec6_netlink_err(extack, NULL,
+				   "overlapping transaction: port %u has one open",
+				   in->txn->portid);
+		return ERR_PTR(-EBUSY);
+	}
+	txn = ipsec6_txn_create(in, portid, flags & IPSEC6_TXN_F_REPLACE);
+	if (!txn)
+		return ERR_PTR(-ENOMEM);
+	in->txn = txn;
+	return txn;
+}
+
+/**
+ * ipsec6_txn_get - the change set a request from @portid edits
+ * @in: namespace
+ * @portid: netlink port of the requesting socket
+ * @extack: for the error message
+ *
+ * The open transaction if @portid owns it; a one-request change set if no
+ * transaction is open; -EBUSY if another socket has one open.  Pass the
+ * result to ipsec6_txn_finish() when the request is done.
+ */
+struct ipsec6_txn *ipsec6_txn_get(struct ipsec6_net *in, u32 portid,
+				  struct netlink_ext_ack *extack)
+{
+	struct ipsec6_txn *txn;
+
+	lockdep_assert_held(&in->lock);
+
+	if (in->txn) {
+		if (in->txn->portid == portid)
+			return in->txn;
+		ipsec6_netlink_err(extack, NULL,
+				   "a transaction of port %u is open; retry later",
+				   in->txn->portid);
+		return ERR_PTR(-EBUSY);
+	}
+	txn = ipsec6_txn_create(in, 0, false);
+	return txn ?: ERR_PTR(-ENOMEM);
+}
+
+/**
+ * ipsec6_txn_finish - end a request on a change set from ipsec6_txn_get()
+ * @in: namespace
+ * @txn: the change set
+ * @err: outcome of the request
+ * @extack: for the error message of a failed commit
+ *
+ * A one-request change set is committed if @err is 0 and dropped otherwise.
+ * A failed request in an open transaction leaves the staged contents as
+ * they were (every edit is all or nothing) but marks the transaction so
+ * that it cannot be committed any more.
+ */
+int ipsec6_txn_finish(struct ipsec6_net *in, struct ipsec6_txn *txn, int err,
+		      struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&in->lock);
+
+	if (txn == in->txn) {
+		if (err)
+			txn->failed = true;
+		return err;
+	}
+	if (!err)
+		err = ipsec6_txn_commit(in, txn, extack);
+	ipsec6_txn_free(txn);
+	return err;
+}
+
+void ipsec6_txn_abort(struct ipsec6_net *in, struct ipsec6_txn *txn)
+{
+	lockdep_assert_held(&in->lock);
+
+	if (in->txn == txn)
+		in->txn = NULL;
+	ipsec6_txn_free(txn);
+}
+
+/* The socket that owned a transaction went away. */
+void ipsec6_txn_release_portid(struct ipsec6_net *in, u32 portid)
+{
+	mutex_lock(&in->lock);
+	if (in->txn && in->txn->portid == portid)
+		ipsec6_txn_abort(in, in->txn);
+	mutex_unlock(&in->lock);
+}
+
+struct ipsec6_policy *ipsec6_txn_policy_find(struct ipsec6_txn *txn,
+					     u32 index)
+{
+	return xa_load(&txn->pol, index);
+}
+
+/*
+ * On success the change set owns @pol; on error the caller still does.
+ */
+int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
+			  bool replace, struct netlink_ext_ack *extack)
+{
+	struct ipsec6_policy *old = xa_load(&txn->pol, pol->index);
+	int err;
+
+	if (old) {
+		if (ipsec6_spd_policy_equal(old, pol)) {
+			ipsec6_spd_policy_put(pol);
+			return 0;
+		}
+		if (!replace) {
+			ipsec6_netlink_err(extack, NULL,
+					   "INDEX: policy %u exists with other content",
+					   pol->index);
+			return -EEXIST;
+		}
+	}
+	err = xa_err(xa_store(&txn->pol, pol->index, pol, GFP_KERNEL));
+	if (err)
+		return err;
+	if (old)
+		ipsec6_spd_policy_put(old);
+	return 0;
+}
+
+/* Drop the SAs that serve policy @index (a policy delete cascades). */
+static void ipsec6_txn_sa_drop_policy(struct ipsec6_txn *txn, u32 index)
+{
+	struct ipsec6_sa *sa;
+	unsigned long i;
+
+	xa_for_each(&txn->sa, i, sa) {
+		if (sa->policy == index) {
+			xa_erase(&txn->sa, i);
+			ipsec6_sad_sa_put(sa);
+		}
+	}
+}
+
+int ipsec6_txn_policy_del(struct ipsec6_txn *txn, u32 index,
+			  struct netlink_ext_ack *extack)
+{
+	struct ipsec6_policy *pol = xa_erase(&txn->pol, index);
+
+	if (!pol) {
+		ipsec6_netlink_err(extack, NULL, "INDEX: no policy %u", index);
+		return -ENOENT;
+	}
+	ipsec6_spd_policy_put(pol);
+	ipsec6_txn_sa_drop_policy(txn, index);
+	return 0;
+}
+
+int ipsec6_txn_policy_flush(struct ipsec6_txn *txn)
+{
+	struct ipsec6_policy *pol, *def;
+	unsigned long i;
+	int err;
+
+	def = ipsec6_spd_policy_default();
+	if (!def)
+		return -ENOMEM;
+	xa_for_each(&txn->pol, i, pol) {
+		xa_erase(&txn->pol, i);
+		ipsec6_spd_policy_put(pol);
+		ipsec6_txn_sa_drop_policy(txn, i);
+	}
+	err = xa_err(xa_store(&txn->pol, def->index, def, GFP_KERNEL));
+	if (err)
+		ipsec6_spd_policy_put(def);
+	return err;
+}
+
+int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
+		      bool replace, struct netlink_ext_ack *extack)
+{
+	struct ipsec6_sa *old = xa_load(&txn->sa, sa->index);
+	int err;
+
+	if (old) {
+		if (ipsec6_sad_sa_equal(old, sa)) {
+			ipsec6_sad_sa_put(sa);
+			return 0;
+		}
+		if (!replace) {
+			ipsec6_netlink_err(extack, NULL,
+					   "INDEX: SA %u exists with other content",
+					   sa->index);
+			return -EEXIST;
+		}
+	}
+	err = xa_err(xa_store(&txn->sa, sa->index, sa, GFP_KERNEL));
+	if (err)
+		return err;
+	if (old)
+		ipsec6_sad_sa_put(old);
+	return 0;
+}
+
+int ipsec6_txn_sa_del(struct ipsec6_txn *txn, u32 index,
+		      struct netlink_ext_ack *extack)
+{
+	struct ipsec6_sa *sa = xa_erase(&txn->sa, index);
+
+	if (!sa) {
+		ipsec6_netlink_err(extack, NULL, "INDEX: no SA %u", index);
+		return -ENOENT;
+	}
+	ipsec6_sad_sa_put(sa);
+	return 0;
+}
+
+void ipsec6_txn_sa_flush(struct ipsec6_txn *txn)
+{
+	struct ipsec6_sa *sa;
+	unsigned long i;
+
+	xa_for_each(&txn->sa, i, sa) {
+		xa_erase(&txn->sa, i);
+		ipsec6_sad_sa_put(sa);
+	}
+}
+
+static int ipsec6_txn_cmp_search(const void *a, const void *b)
+{
+	const struct ipsec6_spd_entry *x = a, *y = b;
+
+	if (ipsec6_spd_policy_before(x->pol, y->pol))
+		return -1;
+	return ipsec6_spd_policy_before(y->pol, x->pol) ? 1 : 0;
+}
+
+static int ipsec6_txn_cmp_index(const void *a, const void *b)
+{
+	const struct ipsec6_spd_entry *const *x = a, *const *y = b;
+	u32 i = (*x)->pol->index, j = (*y)->pol->index;
+
+	return i < j ? -1 : i > j;
+}
+
+/* Copy the change set's objects into @db, each with its own reference. */
+static int ipsec6_txn_fill(struct ipsec6_txn *txn, struct ipsec6_db *db)
+{
+	struct ipsec6_policy *pol;
+	struct ipsec6_sa *sa;
+	unsigned long i;
+	u32 n = 0;
+
+	xa_for_each(&txn->pol, i, pol)
+		n++;
+	db->pol = kvcalloc(n, sizeof(*db->pol), GFP_KERNEL_ACCOUNT);
+	db->pol_by_index = kvcalloc(n, sizeof(*db->pol_by_index),
+				    GFP_KERNEL_ACCOUNT);
+	if (n && (!db->pol || !db->pol_by_index))
+		return -ENOMEM;
+	xa_for_each(&txn->pol, i, pol) {
+		if (WARN_ON_ONCE(db->npol == n))
+			break;
+		db->pol[db->npol++].pol = ipsec6_spd_policy_get(pol);
+	}
+
+	n = 0;
+	xa_for_each(&txn->sa, i, sa)
+		n++;
+	db->sa = kvcalloc(n, sizeof(*db->sa), GFP_KERNEL_ACCOUNT);
+	if (n && !db->sa)
+		return -ENOMEM;
+	xa_for_each(&txn->sa, i, sa) {
+		if (WARN_ON_ONCE(db->nsa == n))
+			break;
+		db->sa[db->nsa++] = ipsec6_sad_sa_get(sa);
+	}
+
+	sort(db->pol, db->npol, sizeof(*db->pol), ipsec6_txn_cmp_search, NULL);
+	for (n = 0; n < db->npol; n++)
+		db->pol_by_index[n] = &db->pol[n];
+	sort(db->pol_by_index, db->npol, sizeof(*db->pol_by_index),
+	     ipsec6_txn_cmp_index, NULL);
+	return 0;
+}
+
+/* Bundles: BUNDLE_NEXT must name an APPLY policy and chains must end. */
+static int ipsec6_txn_link_bundles(struct ipsec6_db *db,
+				   struct netlink_ext_ack *extack)
+{
+	u32 i;
+
+	for (i = 0; i < db->npol; i++) {
+		struct ipsec6_spd_entry *e = &db->pol[i];
+		const struct ipsec6_spd_entry *next;
+
+		if (!e->pol->bundle_next)
+			continue;
+		next = ipsec6_spd_find(db, e->pol->bundle_next);
+		if (!next || next->pol->action != IPSEC6_ACTION_APPLY) {
+			ipsec6_netlink_err(extack, NULL,
+					   "BUNDLE_NEXT: policy %u: %u is not an APPLY policy",
+					   e->pol->index, e->pol->bundle_next);
+			return -EINVAL;
+		}
+		e->next = next;
+	}
+	for (i = 0; i < db->npol; i++) {
+		const struct ipsec6_spd_entry *e = &db->pol[i];
+		unsigned int depth = 0;
+
+		for (; e; e = e->next) {
+			if (++depth > IPSEC6_BUNDLE_MAX) {
+				ipsec6_netlink_err(extack, NULL,
+						   "BUNDLE_NEXT: policy %u: bundle loops or exceeds %u",
+						   db->pol[i].pol->index,
+						   IPSEC6_BUNDLE_MAX);
+				return -ELOOP;
+			}
+		}
+	}
+	return 0;
+}
+
+/* SAs naming a policy: it must exist, be APPLY and use the SA's protocol. */
+static int ipsec6_txn_check_sa_refs(struct ipsec6_db *db,
+				    struct netlink_ext_ack *extack)
+{
+	u32 i;
+
+	for (i = 0; i < db->nsa; i++) {
+		const struct ipsec6_sa *sa = db->sa[i];
+		const struct ipsec6_spd_entry *e;
+
+		if (!sa->policy)
+			continue;
+		e = ipsec6_spd_find(db, sa->policy);
+		if (!e) {
+			ipsec6_netlink_err(extack, NULL,
+					   "POLICY: SA %u: policy %u does not exist",
+					   sa->index, sa->policy);
+			return -ENOENT;
+		}
+		if (e->pol->action != IPSEC6_ACTION_APPLY) {
+			ipsec6_netlink_err(extack, NULL,
+					   "POLICY: SA %u: policy %u is not APPLY",
+					   sa->index, sa->policy);
+			return -EINVAL;
+		}
+		if (e->pol->tmpl.proto != sa->proto) {
+			ipsec6_netlink_err(extack, NULL,
+					   "PROTO: SA %u: policy %u uses the other IPsec protocol",
+					   sa->index, sa->policy);
+			return -EINVAL;
+		}
+		if (e->pol->tmpl.mode != sa->mode) {
+			ipsec6_netlink_err(extack, NULL,
+					   "MODE: SA %u: policy %u uses the other mode",
+					   sa->index, sa->policy);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Give every APPLY policy the list of SAs that may serve it. */
+static int ipsec6_txn_link_sas(struct ipsec6_db *db)
+{
+	u32 i, j, total = 0, used = 0;
+
+	for (i = 0; i < db->npol; i++) {
+		struct ipsec6_spd_entry *e = &db->pol[i];
+
+		if (e->pol->action != IPSEC6_ACTION_APPLY)
+			continue;
+		for (j = 0; j < db->nsa; j++)
+			if (ipsec6_sad_serves(db->sa[j], e, 0))
+				e->nsas++;
+		total += e->nsas;
+	}
+	if (!total)
+		return 0;
+	db->links = kvcalloc(total, sizeof(*db->links), GFP_KERNEL_ACCOUNT);
+	if (!db->links)
+		return -ENOMEM;
+	for (i = 0; i < db->npol; i++) {
+		struct ipsec6_spd_entry *e = &db->pol[i];
+		u32 n = 0;
+
+		if (!e->nsas)
+			continue;
+		e->sas = &db->links[used];
+		for (j = 0; j < db->nsa && n < e->nsas; j++)
+			if (ipsec6_sad_serves(db->sa[j], e, 0))
+				e->sas[n++] = db->sa[j];
+		used += e->nsas;
+	}
+	return 0;
+}
+
+/**
+ * ipsec6_txn_commit - publish a change set
+ * @in: namespace
+ * @txn: the change set
+ * @extack: names the entry that prevents the commit
+ *
+ * Builds a complete table version from @txn and swaps it in.  On error
+ * nothing changes and @txn is left as it was.
+ */
+int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
+		      struct netlink_ext_ack *extack)
+{
+	struct ipsec6_db *db, *old;
+	int err;
+
+	lockdep_assert_held(&in->lock);
+
+	if (txn->failed) {
+		ipsec6_netlink_err(extack, NULL,
+				   "transaction had a rejected request; abort it");
+		return -EINVAL;
+	}
+	db = ipsec6_db_alloc();
+	if (!db)
+		return -ENOMEM;
+	err = ipsec6_txn_fill(txn, db);
+	if (err)
+		goto err;
+	err = ipsec6_txn_check_sa_refs(db, extack);
+	if (err)
+		goto err;
+	err = ipsec6_txn_link_bundles(db, extack);
+	if (err)
+		goto err;
+	err = ipsec6_sad_build(db, extack);
+	if (err)
+		goto err;
+	err = ipsec6_txn_link_sas(db);
+	if (err)
+		goto err;
+	err = ipsec6_spd_build(db);
+	if (err)
+		goto err;
+
+	db->generation = ++in->generation;
+	old = rcu_replace_pointer(in->db, db, lockdep_is_held(&in->lock));
+	if (old)
+		ipsec6_db_free_rcu(old);
+	ipsec6_netlink_notify_changed(in);
+	return 0;
+err:
+	ipsec6_db_free(db);
+	return err;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC6_TXN_H
+#define _IPSEC6_TXN_H
+
+#include <linux/xarray.h>
+#include "uapi/ipsec6.h"
+
+struct ipsec6_net;
+struct ipsec6_policy;
+struct ipsec6_sa;
+struct netlink_ext_ack;
+
+/*
+ * A change set: the complete staged contents of the SPD and SAD, built
+ * from the published version, edited request by request, and turned into
+ * a new version by ipsec6_txn_commit().  Holds a reference on every object
+ * it lists.  Only ever touched under ipsec6_net.lock.
+ */
+struct ipsec6_txn {
+	u32 portid;		/* owning socket, 0 = one request */
+	struct xarray pol;	/* index -> struct ipsec6_policy * */
+	struct xarray sa;	/* index -> struct ipsec6_sa * */
+	bool failed;		/* a request was rejected */
+};
+
+struct ipsec6_txn *ipsec6_txn_begin(struct ipsec6_net *in, u32 portid,
+				    u32 flags, struct netlink_ext_ack *extack);
+struct ipsec6_txn *ipsec6_txn_get(struct ipsec6_net *in, u32 portid,
+				  struct netlink_ext_ack *extack);
+int ipsec6_txn_finish(struct ipsec6_net *in, struct ipsec6_txn *txn, int err,
+		      struct netlink_ext_ack *extack);
+int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
+		      struct netlink_ext_ack *extack);
+void ipsec6_txn_abort(struct ipsec6_net *in, struct ipsec6_txn *txn);
+void ipsec6_txn_release_portid(struct ipsec6_net *in, u32 portid);
+
+int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
+			  bool replace, struct netlink_ext_ack *extack);
+int ipsec6_txn_policy_del(struct ipsec6_txn *txn, u32 index,
+			  struct netlink_ext_ack *extack);
+int ipsec6_txn_policy_flush(struct ipsec6_txn *txn);
+struct ipsec6_policy *ipsec6_txn_policy_find(struct ipsec6_txn *txn,
+					     u32 index);
+int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
+		      bool replace, struct netlink_ext_ack *extack);
+int ipsec6_txn_sa_del(struct ipsec6_txn *txn, u32 index,
+		      struct netlink_ext_ack *extack);
+void ipsec6_txn_sa_flush(struct ipsec6_txn *txn);
+
+#endif /* _IPSEC6_TXN_H */
