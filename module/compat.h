@@ -6,6 +6,10 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#include <net/gso.h>
+#endif
+
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 #include <linux/unaligned.h>
 #else
@@ -21,5 +25,26 @@ static inline struct nlattr **ipsec6_dump_attrs(struct netlink_callback *cb)
 	return genl_dumpit_info(cb)->attrs;
 #endif
 }
+
+/*
+ * Crypto completion callbacks take the request's data pointer since 6.3,
+ * the request itself before.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+typedef void *ipsec6_crypto_arg_t;
+
+static inline void *ipsec6_crypto_data(ipsec6_crypto_arg_t arg)
+{
+	return arg;
+}
+#else
+#include <linux/crypto.h>
+typedef struct crypto_async_request *ipsec6_crypto_arg_t;
+
+static inline void *ipsec6_crypto_data(ipsec6_crypto_arg_t arg)
+{
+	return arg->data;
+}
+#endif
 
 #endif /* _IPSEC6_COMPAT_H */

@@ -4,15 +4,20 @@
  * validation of an SA's algorithm attributes, and transform allocation on
  * the kernel crypto API.
  *
- * ESP always runs on an AEAD transform: a real AEAD (GCM, ChaCha20-Poly1305,
- * GMAC) or authenc()/authencesn() around a MAC and a cipher, with
- * ecb(cipher_null) standing in for NULL encryption.  AH runs on an ahash
- * (HMAC) or, for AES-GMAC, on rfc4543(gcm(aes)) with an empty plaintext.
+ * Every SA runs on one AEAD transform.  ESP: a real AEAD (GCM,
+ * ChaCha20-Poly1305, GMAC) or authenc()/authencesn() around a MAC and a
+ * cipher, with ecb(cipher_null) standing in for NULL encryption, inside
+ * the IV generator the algorithm uses (seqiv, echainiv).  AH: the MAC as
+ * authenc(MAC,ecb(cipher_null)) over the whole packet as associated data,
+ * or rfc4543(gcm(aes)) for AES-GMAC.  The tag check is then the crypto
+ * API's constant-time one.
+ *
+ * crypto_async=1 (for tests) wraps every transform in pcrypt(), which
+ * always completes asynchronously.
  */
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
 #include <crypto/authenc.h>
-#include <crypto/hash.h>
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -24,7 +29,7 @@
 static bool crypto_async;
 module_param(crypto_async, bool, 0444);
 MODULE_PARM_DESC(crypto_async,
-		 "Run every transform through cryptd (tests the asynchronous path)");
+		 "Run every transform through pcrypt (tests the asynchronous path)");
 
 #define ANY_KEY	{ 0 }
 
@@ -45,18 +50,22 @@ static const struct ipsec6_alg ipsec6_algs[] = {
 	  .esp = true, .digest_bits = 512, .icv_default = 256, .icv_min = 256,
 	  .icv_max = 512, .key_lens = ANY_KEY },
 	{ .name = "cbc(aes)", .kind = IPSEC6_ALG_ENC, .esp = true,
-	  .key_lens = { 16, 24, 32 }, .iv = 16, .block = 16 },
+	  .key_lens = { 16, 24, 32 }, .iv = 16, .block = 16,
+	  .geniv = "echainiv" },
 	{ .name = "ecb(cipher_null)", .kind = IPSEC6_ALG_ENC, .esp = true,
 	  .block = 4 },
 	{ .name = "rfc4106(gcm(aes))", .kind = IPSEC6_ALG_AEAD, .esp = true,
 	  .icv_default = 128, .icv_min = 64, .icv_max = 128,
-	  .key_lens = { 20, 28, 36 }, .salt = 4, .iv = 8, .block = 4 },
+	  .key_lens = { 20, 28, 36 }, .salt = 4, .iv = 8, .block = 4,
+	  .geniv = "seqiv" },
 	{ .name = "rfc4543(gcm(aes))", .kind = IPSEC6_ALG_AEAD, .ah = true,
 	  .esp = true, .icv_default = 128, .icv_min = 128, .icv_max = 128,
-	  .key_lens = { 20, 28, 36 }, .salt = 4, .iv = 8, .block = 4 },
+	  .key_lens = { 20, 28, 36 }, .salt = 4, .iv = 8, .block = 4,
+	  .geniv = "seqiv" },
 	{ .name = "rfc7539esp(chacha20,poly1305)", .kind = IPSEC6_ALG_AEAD,
 	  .esp = true, .icv_default = 128, .icv_min = 128, .icv_max = 128,
-	  .key_lens = { 36 }, .salt = 4, .iv = 8, .block = 4 },
+	  .key_lens = { 36 }, .salt = 4, .iv = 8, .block = 4,
+	  .geniv = "seqiv" },
 };
 
 const struct ipsec6_alg *ipsec6_crypto_find(const char *name, u8 kind)
@@ -259,35 +268,41 @@ u32 ipsec6_crypto_cfg_key_bits(const struct ipsec6_crypto_cfg *cfg)
 	return 8 * (cfg->auth_key_len + cfg->enc_key_len + cfg->aead_key_len);
 }
 
-/* "cryptd(NAME)" when the tests force the asynchronous path. */
-static int ipsec6_crypto_name(char *buf, const char *name)
+/* The transform name: NAME, inside GENIV( ) for ESP. */
+static int ipsec6_crypto_name(char *buf, const char *geniv, const char *name)
 {
 	int n;
 
-	if (crypto_async)
-		n = snprintf(buf, CRYPTO_MAX_ALG_NAME, "cryptd(%s)", name);
+	if (geniv)
+		n = snprintf(buf, CRYPTO_MAX_ALG_NAME, "%s(%s)", geniv, name);
 	else
 		n = snprintf(buf, CRYPTO_MAX_ALG_NAME, "%s", name);
 	return n < CRYPTO_MAX_ALG_NAME ? 0 : -ENAMETOOLONG;
 }
 
-static int ipsec6_crypto_init_ahash(struct ipsec6_crypto *c,
-				    const struct ipsec6_crypto_cfg *cfg)
+/*
+ * The transform, inside pcrypt() when the tests force the asynchronous
+ * path.  A pcrypt instance is registered under the name of what it wraps
+ * and found by its driver name, "pcrypt(DRIVER)", so the driver of the
+ * plain transform is looked up first.
+ */
+static struct crypto_aead *ipsec6_crypto_alloc(char *name)
 {
-	char name[CRYPTO_MAX_ALG_NAME];
-	struct crypto_ahash *tfm;
-	int err;
+	struct crypto_aead *tfm = crypto_alloc_aead(name, 0, 0);
+	const char *driver;
+	int n;
 
-	err = ipsec6_crypto_name(name, cfg->auth->name);
-	if (err)
-		return err;
-	tfm = crypto_alloc_ahash(name, 0, 0);
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
-	c->ahash = tfm;
-	if (crypto_ahash_digestsize(tfm) < c->icv_len)
-		return -EINVAL;
-	return crypto_ahash_setkey(tfm, cfg->auth_key, cfg->auth_key_len);
+	if (IS_ERR(tfm) || !crypto_async)
+		return tfm;
+	/* Once an instance exists it outranks the plain transform. */
+	driver = crypto_tfm_alg_driver_name(crypto_aead_tfm(tfm));
+	if (!strncmp(driver, "pcrypt(", 7))
+		return tfm;
+	n = snprintf(name, CRYPTO_MAX_ALG_NAME, "pcrypt(%s)", driver);
+	crypto_free_aead(tfm);
+	if (n >= CRYPTO_MAX_ALG_NAME)
+		return ERR_PTR(-ENAMETOOLONG);
+	return crypto_alloc_aead(name, 0, 0);
 }
 
 /* authenc() keys: an rtattr carrying the cipher key length, MAC key, cipher
@@ -320,38 +335,26 @@ static int ipsec6_crypto_authenc_setkey(struct crypto_aead *tfm,
 	return err;
 }
 
-static int ipsec6_crypto_init_aead(struct ipsec6_crypto *c,
-				   const struct ipsec6_crypto_cfg *cfg,
-				   bool esn)
+/* The name of the transform an SA runs on. */
+static int ipsec6_crypto_tfm_name(char *name,
+				  const struct ipsec6_crypto_cfg *cfg,
+				  u8 proto, bool esn)
 {
-	char inner[CRYPTO_MAX_ALG_NAME], name[CRYPTO_MAX_ALG_NAME];
-	struct crypto_aead *tfm;
-	int err;
+	char inner[CRYPTO_MAX_ALG_NAME];
+	const char *enc;
 
-	if (cfg->aead) {
-		err = ipsec6_crypto_name(name, cfg->aead->name);
-	} else {
-		const char *enc = cfg->enc ? cfg->enc->name : "ecb(cipher_null)";
-
-		if (snprintf(inner, sizeof(inner), "%s(%s,%s)",
-			     esn ? "authencesn" : "authenc", cfg->auth->name,
-			     enc) >= (int)sizeof(inner))
-			return -ENAMETOOLONG;
-		err = ipsec6_crypto_name(name, inner);
-	}
-	if (err)
-		return err;
-	tfm = crypto_alloc_aead(name, 0, 0);
-	if (IS_ERR(tfm))
-		return PTR_ERR(tfm);
-	c->aead = tfm;
-	if (cfg->aead)
-		err = crypto_aead_setkey(tfm, cfg->aead_key, cfg->aead_key_len);
-	else
-		err = ipsec6_crypto_authenc_setkey(tfm, cfg);
-	if (err)
-		return err;
-	return crypto_aead_setauthsize(tfm, c->icv_len);
+	if (cfg->aead)	/* AH-GMAC carries its own IV: no generator */
+		return ipsec6_crypto_name(name, proto == IPPROTO_ESP ?
+					  cfg->aead->geniv : NULL,
+					  cfg->aead->name);
+	enc = cfg->enc ? cfg->enc->name : "ecb(cipher_null)";
+	/* AH appends the ESN high half itself: plain authenc(). */
+	if (snprintf(inner, sizeof(inner), "%s(%s,%s)",
+		     esn && proto == IPPROTO_ESP ? "authencesn" : "authenc",
+		     cfg->auth->name, enc) >= (int)sizeof(inner))
+		return -ENAMETOOLONG;
+	return ipsec6_crypto_name(name, cfg->enc ? cfg->enc->geniv : NULL,
+				  inner);
 }
 
 /**
@@ -369,19 +372,35 @@ int ipsec6_crypto_init(struct ipsec6_crypto *c,
 		       bool esn, struct netlink_ext_ack *extack)
 {
 	const struct ipsec6_alg *enc = cfg->aead ?: cfg->enc;
+	char name[CRYPTO_MAX_ALG_NAME] = "";
+	struct crypto_aead *tfm;
 	int err;
 
 	c->icv_len = cfg->icv_bits / 8;
 	c->iv_len = enc ? enc->iv : 0;
 	c->block = enc ? enc->block : 4;
-	if (proto == IPPROTO_AH && !cfg->aead)
-		err = ipsec6_crypto_init_ahash(c, cfg);
+	c->gmac = proto == IPPROTO_AH && cfg->aead;
+	err = ipsec6_crypto_tfm_name(name, cfg, proto, esn);
+	if (err)
+		goto out;
+	tfm = ipsec6_crypto_alloc(name);
+	if (IS_ERR(tfm)) {
+		err = PTR_ERR(tfm);
+		goto out;
+	}
+	c->aead = tfm;
+	c->async = crypto_aead_tfm(tfm)->__crt_alg->cra_flags & CRYPTO_ALG_ASYNC;
+	if (cfg->aead)
+		err = crypto_aead_setkey(tfm, cfg->aead_key, cfg->aead_key_len);
 	else
-		err = ipsec6_crypto_init_aead(c, cfg, esn);
+		err = ipsec6_crypto_authenc_setkey(tfm, cfg);
+	if (!err)
+		err = crypto_aead_setauthsize(tfm, c->icv_len);
+out:
 	if (err)
 		ipsec6_netlink_err(extack, NULL,
-				   "crypto API refused the algorithm or key (%d)",
-				   err);
+				   "crypto API refused '%s' or its key (%d)",
+				   name, err);
 	return err;
 }
 
@@ -389,8 +408,5 @@ void ipsec6_crypto_destroy(struct ipsec6_crypto *c)
 {
 	if (c->aead)
 		crypto_free_aead(c->aead);
-	if (c->ahash)
-		crypto_free_ahash(c->ahash);
 	c->aead = NULL;
-	c->ahash = NULL;
 }

@@ -5,7 +5,6 @@
 #include <linux/types.h>
 
 struct crypto_aead;
-struct crypto_ahash;
 struct netlink_ext_ack;
 struct nlattr;
 
@@ -29,6 +28,7 @@ struct ipsec6_alg {
 	u8 salt;		/* AEAD: bytes of the key that are salt */
 	u8 iv;			/* bytes of IV carried in each packet */
 	u8 block;		/* ESP payload alignment */
+	const char *geniv;	/* ESP: IV generator wrapped around it */
 };
 
 /* An SA's algorithms and keys as configured (before any tfm exists). */
@@ -47,11 +47,12 @@ struct ipsec6_crypto_cfg {
 
 /* Ready-to-use transform of an SA. */
 struct ipsec6_crypto {
-	struct crypto_aead *aead;	/* ESP, and AH with GMAC */
-	struct crypto_ahash *ahash;	/* AH with HMAC */
+	struct crypto_aead *aead;
+	bool gmac;			/* AH: rfc4543 with a carried IV */
 	u16 icv_len;			/* bytes */
 	u8 iv_len;			/* bytes carried in packets */
 	u8 block;			/* ESP alignment */
+	bool async;			/* may complete asynchronously */
 };
 
 const struct ipsec6_alg *ipsec6_crypto_find(const char *name, u8 kind);

@@ -20,6 +20,11 @@ struct ipsec6_db {
 	struct ipsec6_spd_entry *pol;		/* search order */
 	struct ipsec6_spd_entry **pol_by_index;	/* ascending index */
 	struct ipsec6_spd_lk *lk;		/* lookup structure (spd.c) */
+	/* Set if this entry matches every packet of the direction (the
+	 * default policy alone): the hooks then skip the lookup.
+	 */
+	const struct ipsec6_spd_entry *in_all;
+	const struct ipsec6_spd_entry *out_all;
 	struct ipsec6_sa **links;		/* storage of pol[].sas */
 
 	u32 nsa;

@@ -1,27 +1,77 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hook registration (see Documentation/design.rst, "Hooks").
+ * Netfilter hooks (see Documentation/design.rst, "Hooks").
+ *
+ * Inbound runs in PRE_ROUTING after nf_defrag_ipv6 (-400) and the raw
+ * table (-300), before conntrack (-200): conntrack, NAT and filtering see
+ * the decapsulated packet, and routing sees the inner destination of a
+ * tunnel.  Outbound runs last in POST_ROUTING: after filtering, NAT and
+ * conntrack confirmation, before fragmentation.
+ *
+ * A packet we held back (GSO segments, asynchronous crypto) continues at
+ * the hook after ours, like a packet reinjected by nf_queue.
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
+#include "compat.h"
 #include "hooks.h"
 #include "netns.h"
+#include "pkt.h"
+
+#define IPSEC6_PRI_INPUT	(NF_IP6_PRI_RAW + 50)
+#define IPSEC6_PRI_OUTPUT	NF_IP6_PRI_LAST
 
 static const struct nf_hook_ops ipsec6_hook_ops[] = {
+	{
+		.hook = ipsec6_input_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = IPSEC6_PRI_INPUT,
+	},
+	{
+		.hook = ipsec6_output_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = IPSEC6_PRI_OUTPUT,
+	},
 };
 
 int ipsec6_hooks_register(struct ipsec6_net *in)
 {
-	if (!ARRAY_SIZE(ipsec6_hook_ops))
-		return 0;
 	return nf_register_net_hooks(in->net, ipsec6_hook_ops,
 				     ARRAY_SIZE(ipsec6_hook_ops));
 }
 
 void ipsec6_hooks_unregister(struct ipsec6_net *in)
 {
-	if (!ARRAY_SIZE(ipsec6_hook_ops))
-		return;
 	nf_unregister_net_hooks(in->net, ipsec6_hook_ops,
 				ARRAY_SIZE(ipsec6_hook_ops));
+}
+
+/**
+ * ipsec6_hooks_resume - continue a packet after our hook
+ * @skb: the packet, ours
+ * @state: the hook state it was stopped in
+ *
+ * Runs the hooks registered after ours at the same point, then the
+ * stack's continuation.  Call under rcu_read_lock() with BHs disabled.
+ */
+void ipsec6_hooks_resume(struct sk_buff *skb, struct nf_hook_state *state)
+{
+	nf_hookfn *self = state->hook == NF_INET_PRE_ROUTING ?
+			  ipsec6_input_hook : ipsec6_output_hook;
+	const struct nf_hook_entries *e;
+	unsigned int i;
+
+	e = rcu_dereference(state->net->nf.hooks_ipv6[state->hook]);
+	for (i = 0; e && i < e->num_hook_entries; i++)
+		if (e->hooks[i].hook == self)
+			break;
+	if (!e || i == e->num_hook_entries) {
+		/* Our hook is gone: the namespace is being torn down. */
+		kfree_skb(skb);
+		return;
+	}
+	if (nf_hook_slow(skb, state, e, i + 1) == 1)
+		state->okfn(state->net, state->sk, skb);
 }

@@ -53,11 +53,11 @@ struct ipsec6_sa {
 	u8 proto;		/* IPPROTO_AH or IPPROTO_ESP */
 	u8 mode;		/* IPSEC6_MODE_*, resolved */
 	u8 dir;			/* IPSEC6_DIR_IN/OUT, 0 = both */
-	u8 state;		/* enum ipsec6_sa_state */
 	bool has_src;
 	bool proto_from_policy;
 	bool mode_from_policy;
 	u32 flags;		/* enum ipsec6_sa_flags */
+	int state;		/* enum ipsec6_sa_state */
 	struct in6_addr src;
 	struct in6_addr dst;
 	u32 policy;		/* index, 0 = template matching */

@@ -88,6 +88,16 @@ static bool ipsec6_spd_dir_inbound(u8 dir)
 	return dir & (IPSEC6_DIR_IN | IPSEC6_DIR_FWD);
 }
 
+/* @e if it lets every packet through, else NULL. */
+static const struct ipsec6_spd_entry *
+ipsec6_spd_bypass_all(const struct ipsec6_spd_entry *e)
+{
+	if (e->pol->sel.present || (e->pol->action != IPSEC6_ACTION_BYPASS &&
+				    e->pol->action != IPSEC6_ACTION_APPCHOICE))
+		return NULL;
+	return e;
+}
+
 int ipsec6_spd_build(struct ipsec6_db *db)
 {
 	struct ipsec6_spd_lk *lk;
@@ -111,6 +121,8 @@ int ipsec6_spd_build(struct ipsec6_db *db)
 		if (e->pol->dir & IPSEC6_DIR_OUT)
 			lk->out[lk->n_out++] = e;
 	}
+	db->in_all = lk->n_in ? ipsec6_spd_bypass_all(lk->in[0]) : NULL;
+	db->out_all = lk->n_out ? ipsec6_spd_bypass_all(lk->out[0]) : NULL;
 	return 0;
 }
 

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Inbound processing, at NF_INET_PRE_ROUTING after nf_defrag_ipv6 has
+ * reassembled fragments and before conntrack (see Documentation/design.rst).
+ *
+ * Every AH or ESP header that an inbound SA of ours covers (lookup by SPI,
+ * destination and protocol) is verified and removed, outermost first;
+ * tunnel mode also removes the outer header, and the inner packet goes on
+ * to routing in place of the outer one, to be delivered or forwarded.
+ * Then the packet that is left must satisfy the inbound SPD: cleartext
+ * under an APPLY policy is dropped, and a decapsulated packet must match
+ * an APPLY policy whose bundle the SAs it came through serve, in order.
+ *
+ * AH or ESP that no SA of ours covers is treated like any other next
+ * protocol: it may be forwarded, or be for another IPsec stack.
+ */
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
+#include <net/ipv6.h>
+#include "db.h"
+#include "netns.h"
+#include "pkt.h"
+#include "sad.h"
+
+/*
+ * Find the first AH or ESP header.  Returns 1 (with its offset, the offset
+ * of the next-header byte naming it, and the protocol), 0 if there is none
+ * for this node, or -EINVAL for a truncated chain.
+ */
+static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
+			     unsigned int *nh_off, u8 *proto)
+{
+	unsigned int pos = sizeof(struct ipv6hdr);
+	unsigned int nho = offsetof(struct ipv6hdr, nexthdr);
+	u8 next = ipv6_hdr(skb)->nexthdr;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		struct ipv6_rt_hdr _h;
+		const struct ipv6_rt_hdr *h;
+
+		switch (next) {
+		case IPPROTO_AH:
+		case IPPROTO_ESP:
+			*off = pos;
+			*nh_off = nho;
+			*proto = next;
+			return 1;
+		case NEXTHDR_HOP:
+		case NEXTHDR_DEST:
+		case NEXTHDR_ROUTING:
+		case NEXTHDR_FRAGMENT:
+			break;
+		default:
+			return 0;
+		}
+		h = skb_header_pointer(skb, pos, sizeof(_h), &_h);
+		if (!h)
+			return -EINVAL;
+		/* Not yet at the final destination: not ours to verify. */
+		if (next == NEXTHDR_ROUTING && h->segments_left)
+			return 0;
+		nho = pos;
+		pos += next == NEXTHDR_FRAGMENT ? sizeof(struct frag_hdr) :
+						  ipv6_optlen(h);
+		next = h->nexthdr;
+	}
+	return -EINVAL;
+}
+
+/* Tunnel mode: the inner IPv6 packet replaces the outer one. */
+static int ipsec6_input_decap(struct sk_buff *skb, struct ipsec6_pkt *pkt)
+{
+	const struct ipv6hdr *outer = ipv6_hdr(skb);
+	unsigned int off = pkt->off, len;
+	struct ipv6hdr *inner;
+	u8 outer_ecn;
+
+	if (skb->data[pkt->nh_off] != IPPROTO_IPV6 ||
+	    skb->len < off + sizeof(*inner))
+		goto malformed;
+	pkt->tun_src[pkt->nsa - 1] = outer->saddr;
+	outer_ecn = ipv6_get_dsfield(outer) & INET_ECN_MASK;
+	__skb_pull(skb, off);
+	skb_reset_network_header(skb);
+	inner = ipv6_hdr(skb);
+	len = ntohs(inner->payload_len);
+	if (inner->version != 6 || !len ||
+	    len + sizeof(*inner) > skb->len || inner->nexthdr == NEXTHDR_HOP)
+		goto malformed;
+	__skb_trim(skb, len + sizeof(*inner));
+	/* RFC 6040 4.2: CE on the outer header marks the inner one, and
+	 * cannot be delivered to a transport that does not do ECN.
+	 */
+	if (INET_ECN_is_ce(outer_ecn)) {
+		if (INET_ECN_is_not_ect(ipv6_get_dsfield(inner)))
+			goto malformed;
+		IP6_ECN_set_ce(skb, inner);
+	}
+	skb_set_transport_header(skb, sizeof(*inner));
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	IP6CB(skb)->iif = pkt->state.in->ifindex;
+	IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
+	skb_dst_drop(skb);
+	if (skb_mac_header_was_set(skb))
+		skb_mac_header_rebuild(skb);
+	return 0;
+malformed:
+	pkt->drop = IPSEC6_STATS_A_MALFORMED;
+	return -EINVAL;
+}
+
+/* After the SA last added to @pkt removed its header. */
+static int ipsec6_input_after(struct sk_buff *skb, struct ipsec6_pkt *pkt)
+{
+	if (pkt->sa[pkt->nsa - 1]->mode == IPSEC6_MODE_TUNNEL)
+		return ipsec6_input_decap(skb, pkt);
+	return 0;
+}
+
+/*
+ * Remove every IPsec header our SAs cover.  Returns 0, -EINPROGRESS if a
+ * transform continues asynchronously (it calls ipsec6_input_done()), or an
+ * error with pkt->drop set.
+ */
+static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+			     const struct ipsec6_db *db)
+{
+	for (;;) {
+		unsigned int off, nh_off;
+		struct ipsec6_sa *sa;
+		__be32 _spi;
+		const __be32 *spi;
+		u8 proto;
+		int err;
+
+		err = ipsec6_input_find(skb, &off, &nh_off, &proto);
+		if (err <= 0) {
+			if (err)
+				pkt->drop = IPSEC6_STATS_A_MALFORMED;
+			return err;
+		}
+		spi = skb_header_pointer(skb, off + (proto == IPPROTO_AH ? 4 : 0),
+					 sizeof(_spi), &_spi);
+		if (!spi) {
+			pkt->drop = IPSEC6_STATS_A_MALFORMED;
+			return -EINVAL;
+		}
+		sa = ipsec6_sad_lookup(db, *spi, &ipv6_hdr(skb)->daddr, proto);
+		if (!sa || sa->dir == IPSEC6_DIR_OUT) {
+			pkt->spi_miss = true;
+			return 0;
+		}
+		if (pkt->nsa == IPSEC6_BUNDLE_MAX) {
+			pkt->drop = IPSEC6_STATS_A_MALFORMED;
+			return -ELOOP;
+		}
+		ipsec6_pkt_add_sa(pkt, sa);
+		if (READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
+			pkt->drop = IPSEC6_STATS_A_EXPIRED;
+			return -EKEYEXPIRED;
+		}
+		pkt->off = off;
+		pkt->nh_off = nh_off;
+		if (proto == IPPROTO_AH)
+			err = ipsec6_ah_input(skb, pkt, sa, off, nh_off);
+		else
+			err = ipsec6_esp_input(skb, pkt, sa, off, nh_off);
+		if (!err)
+			err = ipsec6_input_after(skb, pkt);
+		if (err)
+			return err;
+	}
+}
+
+/* What RFC 4301 5.2 asks of the packet left after decapsulation. */
+static ipsec6_drop_t ipsec6_input_policy(struct sk_buff *skb,
+					 struct ipsec6_pkt *pkt,
+					 const struct ipsec6_db *db)
+{
+	const struct ipsec6_spd_entry *e, *s;
+	struct ipsec6_flow fl;
+	bool tunnel = false;
+	unsigned int k;
+
+	if (ipsec6_selector_flow(skb, false, pkt->state.in->ifindex, &fl))
+		return IPSEC6_STATS_A_MALFORMED;
+	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, &fl);
+	if (!e)
+		return IPSEC6_STATS_A_NO_POLICY;
+	ipsec6_counters_add(e->pol->counts, skb->len);
+	if (!pkt->nsa) {
+		switch (e->pol->action) {
+		case IPSEC6_ACTION_APPLY:
+			if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr))
+				return 0;
+			ipsec6_counters_drop(e->pol->counts);
+			return pkt->spi_miss ? IPSEC6_STATS_A_UNKNOWN_SPI :
+					       IPSEC6_STATS_A_CLEARTEXT;
+		case IPSEC6_ACTION_DISCARD:
+			ipsec6_counters_drop(e->pol->counts);
+			return IPSEC6_STATS_A_DISCARD;
+		default:
+			return 0;
+		}
+	}
+	if (e->pol->action != IPSEC6_ACTION_APPLY)
+		return IPSEC6_STATS_A_POLICY_MISMATCH;
+	/* Step k of the bundle (0 innermost) was the (nsa - 1 - k)th SA
+	 * removed.
+	 */
+	for (k = 0, s = e; k < pkt->nsa; k++, s = s->next) {
+		unsigned int i = pkt->nsa - 1 - k;
+		struct ipsec6_sa *sa = pkt->sa[i];
+
+		if (!s || !ipsec6_sad_serves(sa, s, IPSEC6_DIR_IN))
+			return IPSEC6_STATS_A_POLICY_MISMATCH;
+		if (!tunnel && !ipsec6_sad_match_flow(sa, &fl, IPSEC6_DIR_IN))
+			return IPSEC6_STATS_A_POLICY_MISMATCH;
+		if (sa->mode == IPSEC6_MODE_TUNNEL) {
+			if (!ipv6_addr_equal(&pkt->tun_src[i],
+					     &s->pol->tmpl.tremote))
+				return IPSEC6_STATS_A_POLICY_MISMATCH;
+			tunnel = true;
+		}
+	}
+	return s ? IPSEC6_STATS_A_POLICY_MISMATCH : 0;
+}
+
+/* The receiving TCP must not be told an MSS our overhead breaks. */
+static void ipsec6_input_mss(struct sk_buff *skb, struct ipsec6_pkt *pkt)
+{
+	unsigned int i, overhead = sizeof(struct ipv6hdr) +
+				   sizeof(struct tcphdr);
+	unsigned int mtu = pkt->state.in->mtu;
+
+	for (i = 0; i < pkt->nsa; i++)
+		overhead += ipsec6_pkt_overhead(pkt->sa[i]);
+	if (mtu > overhead)
+		ipsec6_mss_clamp(skb, mtu - overhead);
+}
+
+static ipsec6_drop_t ipsec6_input_finish(struct sk_buff *skb,
+					 struct ipsec6_pkt *pkt,
+					 const struct ipsec6_db *db)
+{
+	ipsec6_drop_t reason = ipsec6_input_policy(skb, pkt, db);
+
+	if (!reason && pkt->nsa)
+		ipsec6_input_mss(skb, pkt);
+	return reason;
+}
+
+void ipsec6_input_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
+{
+	const struct ipsec6_db *db;
+	ipsec6_drop_t reason;
+
+	local_bh_disable();
+	rcu_read_lock();
+	db = rcu_dereference(pkt->in->db);
+	if (!err)
+		err = ipsec6_input_after(skb, pkt);
+	if (!err && !db) {
+		pkt->drop = IPSEC6_STATS_A_NO_POLICY;
+		err = -ENOENT;
+	}
+	if (!err)
+		err = ipsec6_input_walk(skb, pkt, db);
+	if (err == -EINPROGRESS)
+		goto out;
+	reason = err ? pkt->drop : ipsec6_input_finish(skb, pkt, db);
+	if (reason)
+		ipsec6_pkt_drop(pkt, skb, reason);
+	else
+		ipsec6_hooks_resume(skb, &pkt->state);
+	ipsec6_pkt_release(pkt);
+out:
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+unsigned int ipsec6_input_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct ipsec6_net *in = ipsec6_net(state->net);
+	const struct ipsec6_db *db;
+	struct ipsec6_pkt pkt;
+	ipsec6_drop_t reason;
+	int err;
+
+	db = rcu_dereference(in->db);
+	if (unlikely(!db))
+		return NF_ACCEPT;
+	if (db->in_all && !db->nsa) {
+		ipsec6_counters_add(db->in_all->pol->counts, skb->len);
+		return NF_ACCEPT;
+	}
+	if (state->in->flags & IFF_LOOPBACK)
+		return NF_ACCEPT;
+
+	pkt.state = *state;
+	pkt.in = in;
+	pkt.nsa = 0;
+	pkt.held = false;
+	pkt.spi_miss = false;
+	pkt.drop = 0;
+	err = ipsec6_input_walk(skb, &pkt, db);
+	if (err == -EINPROGRESS)
+		return NF_STOLEN;
+	reason = err ? pkt.drop : ipsec6_input_finish(skb, &pkt, db);
+	if (reason)
+		ipsec6_pkt_count_drop(&pkt, reason);
+	ipsec6_pkt_release(&pkt);
+	return reason ? NF_DROP : NF_ACCEPT;
+}

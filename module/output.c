@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Outbound processing, at NF_INET_POST_ROUTING (after routing, before
+ * fragmentation; see Documentation/design.rst).
+ *
+ *   SPD lookup -> BYPASS: continue
+ *              -> DISCARD: drop
+ *              -> APPLY: pick the SA of each bundle step, then per SA,
+ *                 innermost first: tunnel mode adds an outer header
+ *                 routed to the peer, AH or ESP goes in behind the
+ *                 unfragmentable headers.
+ *
+ * A transport-mode packet done synchronously just continues through the
+ * hook chain.  A tunnel-mode packet is sent anew with ip6_local_out() (the
+ * outer header has its own route); while we send it, this CPU's nesting
+ * counter tells our hook not to look at it again, so a tunnel endpoint
+ * covered by its own policy cannot loop.  GSO packets are segmented first
+ * and each segment continues on its own; packets finishing asynchronous
+ * crypto continue at the hook after ours (hooks.c).
+ */
+#include <linux/icmpv6.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include <net/inet_ecn.h>
+#include <net/dsfield.h>
+#include "compat.h"
+#include "db.h"
+#include "netns.h"
+#include "pkt.h"
+#include "sad.h"
+
+static DEFINE_PER_CPU(unsigned int, ipsec6_xmit_nest);
+
+static unsigned int ipsec6_output_overhead(const struct ipsec6_pkt *pkt,
+					   unsigned int from)
+{
+	unsigned int i, n = 0;
+
+	for (i = from; i < pkt->nsa; i++)
+		n += ipsec6_pkt_overhead(pkt->sa[i]);
+	return n;
+}
+
+/*
+ * Too big once protected: tell the sender the MTU it can use (RFC 4301
+ * 8.2) if that is a valid IPv6 MTU; otherwise, or if the sender allows
+ * fragmentation, fragment the protected packet (RFC 2473 7.1).
+ */
+static int ipsec6_output_mtu(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+			     unsigned int mtu, unsigned int overhead)
+{
+	if (skb->len + overhead <= mtu)
+		return 0;
+	if (!skb->ignore_df && mtu >= IPV6_MIN_MTU + overhead) {
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu - overhead);
+		pkt->drop = IPSEC6_STATS_A_TOO_BIG;
+		return -EMSGSIZE;
+	}
+	skb->ignore_df = 1;
+	return 0;
+}
+
+/* Put an outer IPv6 header in front, routed to the SA's peer. */
+static int ipsec6_output_encap(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+			       struct ipsec6_sa *sa)
+{
+	struct net *net = pkt->state.net;
+	struct ipv6hdr *inner = ipv6_hdr(skb), *outer;
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	u8 dsfield;
+	int err;
+
+	fl6.daddr = sa->dst;
+	if (sa->has_src)
+		fl6.saddr = sa->src;
+	fl6.flowi6_proto = sa->proto;
+	fl6.flowi6_mark = skb->mark;
+	err = ip6_dst_lookup(net, NULL, &dst, &fl6);
+	if (err) {
+		pkt->drop = IPSEC6_STATS_A_NO_ROUTE;
+		return err;
+	}
+	/* This outer header and every transform still to come. */
+	err = ipsec6_output_mtu(skb, pkt, dst_mtu(dst),
+				ipsec6_output_overhead(pkt, pkt->pos));
+	if (err)
+		goto err;
+	err = ipsec6_pkt_make_room(skb, sizeof(*outer) + LL_RESERVED_SPACE(dst->dev),
+				   0);
+	if (err) {
+		pkt->drop = IPSEC6_STATS_A_NOMEM;
+		goto err;
+	}
+	inner = ipv6_hdr(skb);
+	/* RFC 6040 normal mode: the outer ECN field is a copy of the inner
+	 * one; DSCP is copied only if asked for (RFC 4301 5.1.2.1).
+	 */
+	dsfield = ipv6_get_dsfield(inner);
+	if (!(sa->flags & IPSEC6_SA_F_DSCP_COPY))
+		dsfield &= INET_ECN_MASK;
+	outer = skb_push(skb, sizeof(*outer));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(outer, dsfield, ip6_flowlabel(inner) ?:
+		     ip6_make_flowlabel(net, skb, 0, true, &fl6));
+	outer->nexthdr = IPPROTO_IPV6;
+	outer->hop_limit = ip6_dst_hoplimit(dst);
+	outer->saddr = fl6.saddr;
+	outer->daddr = sa->dst;
+	ipsec6_pkt_set_payload_len(skb);
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+	skb->dev = dst->dev;
+	pkt->tunnel = true;
+	return 0;
+err:
+	dst_release(dst);
+	return err;
+}
+
+/*
+ * Apply the SAs from pkt->pos on.  Returns 0 when all are applied,
+ * -EINPROGRESS if a transform continues asynchronously (it then calls
+ * ipsec6_output_done()), or an error with pkt->drop set.
+ */
+static int ipsec6_output_apply(struct sk_buff *skb, struct ipsec6_pkt *pkt)
+{
+	for (; pkt->pos < pkt->nsa; pkt->pos++) {
+		struct ipsec6_sa *sa = pkt->sa[pkt->pos];
+		unsigned int off, nh_off;
+		int err;
+
+		if (sa->mode == IPSEC6_MODE_TUNNEL) {
+			err = ipsec6_output_encap(skb, pkt, sa);
+			if (err)
+				return err;
+			off = sizeof(struct ipv6hdr);
+			nh_off = offsetof(struct ipv6hdr, nexthdr);
+		} else {
+			err = ipsec6_pkt_nexthdr_off(skb, &off);
+			if (err < 0) {
+				pkt->drop = IPSEC6_STATS_A_MALFORMED;
+				return err;
+			}
+			nh_off = err;
+		}
+		if (sa->proto == IPPROTO_AH)
+			err = ipsec6_ah_output(skb, pkt, sa, off, nh_off);
+		else
+			err = ipsec6_esp_output(skb, pkt, sa, off, nh_off);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* All SAs applied: send a tunnel packet on its own way. */
+static void ipsec6_output_tunnel_xmit(struct sk_buff *skb,
+				      struct ipsec6_pkt *pkt)
+{
+	if (skb->len > dst_mtu(skb_dst(skb)))
+		skb->ignore_df = 1;
+	local_bh_disable();
+	__this_cpu_inc(ipsec6_xmit_nest);
+	ip6_local_out(pkt->state.net, skb->sk, skb);
+	__this_cpu_dec(ipsec6_xmit_nest);
+	local_bh_enable();
+}
+
+/* Before the first transform: checksum, MSS, MTU. */
+static int ipsec6_output_prepare(struct sk_buff *skb, struct ipsec6_pkt *pkt)
+{
+	unsigned int overhead = ipsec6_output_overhead(pkt, 0);
+	struct dst_entry *dst = skb_dst(skb);
+	unsigned int mtu;
+	int err;
+
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		pkt->drop = IPSEC6_STATS_A_NOMEM;
+		return -ENOMEM;
+	}
+	if (!dst)
+		return 0;
+	mtu = dst_mtu(dst);
+	if (mtu > overhead + sizeof(struct ipv6hdr) + sizeof(struct tcphdr))
+		ipsec6_mss_clamp(skb, mtu - overhead - sizeof(struct ipv6hdr) -
+				 sizeof(struct tcphdr));
+	/* Tunnel mode checks against the outer route when it has one. */
+	if (pkt->sa[0]->mode == IPSEC6_MODE_TUNNEL)
+		return 0;
+	err = ipsec6_output_mtu(skb, pkt, mtu, overhead);
+	return err;
+}
+
+/*
+ * Protect one (non-GSO) packet.  Returns NF_ACCEPT when the packet is done
+ * and continues through the hook chain, NF_STOLEN when it was sent, went
+ * asynchronous, or was dropped and freed.
+ */
+static unsigned int ipsec6_output_one(struct sk_buff *skb,
+				      struct ipsec6_pkt *pkt)
+{
+	int err;
+
+	err = ipsec6_output_prepare(skb, pkt);
+	if (!err)
+		err = ipsec6_output_apply(skb, pkt);
+	if (err == -EINPROGRESS)
+		return NF_STOLEN;
+	if (err) {
+		ipsec6_pkt_drop(pkt, skb, pkt->drop);
+		ipsec6_pkt_release(pkt);
+		return NF_STOLEN;
+	}
+	ipsec6_pkt_release(pkt);
+	if (pkt->tunnel) {
+		ipsec6_output_tunnel_xmit(skb, pkt);
+		return NF_STOLEN;
+	}
+	return NF_ACCEPT;
+}
+
+/* A GSO packet: segment it and protect each segment on its own. */
+static unsigned int ipsec6_output_gso(struct sk_buff *skb,
+				      struct ipsec6_pkt *pkt)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		ipsec6_pkt_drop(pkt, skb, IPSEC6_STATS_A_MALFORMED);
+		return NF_STOLEN;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		struct ipsec6_pkt p = *pkt;
+
+		skb_mark_not_on_list(seg);
+		if (ipsec6_output_one(seg, &p) == NF_ACCEPT)
+			ipsec6_hooks_resume(seg, &p.state);
+	}
+	return NF_STOLEN;
+}
+
+/* A transform finished asynchronously: go on where it left off. */
+void ipsec6_output_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
+{
+	local_bh_disable();
+	rcu_read_lock();
+	if (!err) {
+		pkt->pos++;
+		err = ipsec6_output_apply(skb, pkt);
+		if (err == -EINPROGRESS)
+			goto out;
+	}
+	if (err) {
+		ipsec6_pkt_drop(pkt, skb, pkt->drop);
+	} else if (pkt->tunnel) {
+		ipsec6_output_tunnel_xmit(skb, pkt);
+	} else {
+		ipsec6_hooks_resume(skb, &pkt->state);
+	}
+	ipsec6_pkt_release(pkt);
+out:
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	struct ipsec6_net *in = ipsec6_net(state->net);
+	const struct ipsec6_spd_entry *e;
+	const struct ipsec6_db *db;
+	struct ipsec6_flow fl;
+	struct ipsec6_pkt pkt;
+
+	db = rcu_dereference(in->db);
+	if (unlikely(!db))
+		return NF_ACCEPT;
+	if (db->out_all) {
+		ipsec6_counters_add(db->out_all->pol->counts, skb->len);
+		return NF_ACCEPT;
+	}
+	if (this_cpu_read(ipsec6_xmit_nest) ||
+	    (state->out && (state->out->flags & IFF_LOOPBACK)))
+		return NF_ACCEPT;
+
+	pkt.in = in;
+	pkt.nsa = 0;
+	if (ipsec6_selector_flow(skb, true, state->out ? state->out->ifindex : 0,
+				 &fl)) {
+		ipsec6_stats_drop(in, IPSEC6_STATS_A_MALFORMED);
+		return NF_DROP;
+	}
+	e = ipsec6_spd_lookup(db, IPSEC6_DIR_OUT, &fl);
+	if (!e) {
+		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_POLICY);
+		return NF_DROP;
+	}
+	ipsec6_counters_add(e->pol->counts, skb->len);
+	switch (e->pol->action) {
+	case IPSEC6_ACTION_APPLY:
+		break;
+	case IPSEC6_ACTION_DISCARD:
+		ipsec6_counters_drop(e->pol->counts);
+		ipsec6_stats_drop(in, IPSEC6_STATS_A_DISCARD);
+		return NF_DROP;
+	default:
+		return NF_ACCEPT;
+	}
+	/* Unicast SAs cannot protect multicast (RFC 4301 4.1). */
+	if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr))
+		return NF_ACCEPT;
+
+	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = e->next) {
+		struct ipsec6_sa *sa = ipsec6_sad_select(e, &fl);
+
+		if (!sa || READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
+			ipsec6_stats_drop(in, sa ? IPSEC6_STATS_A_EXPIRED :
+					  IPSEC6_STATS_A_NO_SA);
+			return NF_DROP;
+		}
+		pkt.sa[pkt.nsa++] = sa;
+	}
+	pkt.state = *state;
+	pkt.pos = 0;
+	pkt.held = false;
+	pkt.tunnel = false;
+	pkt.drop = 0;
+	if (skb_is_gso(skb))
+		return ipsec6_output_gso(skb, &pkt);
+	return ipsec6_output_one(skb, &pkt);
+}
