@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# scripts/deps.sh - install what building and testing ipsec6 needs.
+#
+# Idempotent: asks dpkg which packages are missing and only then runs
+# apt-get update + apt-get install.  Silent when nothing is missing.
+# Debian bookworm, non-interactive, as root.
+set -euo pipefail
+
+PKGS=(
+	# build
+	build-essential gcc make pkg-config libmnl-dev
+	# kernels the suite runs on (the -amd64 metapackages pull the newest ABI)
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	# VM
+	qemu-system-x86 busybox-static kmod cpio xz-utils zstd rsync binutils
+	# guest tools
+	iproute2 iputils-ping tcpdump tshark iperf3 ethtool socat procps
+	nftables iptables python3 python3-scapy python3-yaml bash-completion
+	# lint
+	sparse linux-source-6.1 shellcheck man-db groff-base
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	[[ $st == ii* ]] || missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+
+if ((EUID != 0)); then
+	echo "deps: missing packages: ${missing[*]}; run as root" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}" >&2
+log=$(mktemp /tmp/ipsec6-deps.XXXXXX.log)
+export DEBIAN_FRONTEND=noninteractive
+# Don't rebuild the man-page index on every install (slow; man -l needs none).
+echo 'man-db man-db/auto-update boolean false' | debconf-set-selections 2>/dev/null || true
+# An unreachable third-party source makes update warn; install then tells
+# whether the Debian archive was enough.
+apt-get update >"$log" 2>&1 || echo "deps: apt-get update failed (continuing)" >&2
+if ! apt-get install -y --no-install-recommends \
+	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	"${missing[@]}" </dev/null >>"$log" 2>&1; then
+	tail -n 40 "$log" >&2
+	echo "deps: apt-get install failed (full log: $log)" >&2
+	exit 1
+fi
+rm -f "$log"
+echo "deps: done" >&2
