@@ -204,8 +204,17 @@ static ipsec6_drop_t ipsec6_input_policy(struct sk_buff *skb,
 			return 0;
 		}
 	}
-	if (e->pol->action != IPSEC6_ACTION_APPLY)
-		return IPSEC6_STATS_A_POLICY_MISMATCH;
+	if (e->pol->action != IPSEC6_ACTION_APPLY) {
+		/* Protected where cleartext would do: as Linux XFRM does,
+		 * accept it if only transport-mode SAs were removed (a
+		 * decapsulated tunnel packet must match its policy).
+		 */
+		for (k = 0; k < pkt->nsa; k++)
+			if (pkt->sa[k]->mode == IPSEC6_MODE_TUNNEL)
+				return IPSEC6_STATS_A_POLICY_MISMATCH;
+		return e->pol->action == IPSEC6_ACTION_DISCARD ?
+		       IPSEC6_STATS_A_DISCARD : 0;
+	}
 	/* Step k of the bundle (0 innermost) was the (nsa - 1 - k)th SA
 	 * removed.
 	 */

@@ -166,16 +166,18 @@ static const struct nla_policy ipsec6_nl_sa_id_policy[IPSEC6_SA_A_DST + 1] = {
 	[IPSEC6_SA_A_DST] = NLA_POLICY_EXACT_LEN(16),
 };
 
-static const struct nla_policy ipsec6_nl_req_policy_new[IPSEC6_A_POLICY + 1] = {
+static const struct nla_policy ipsec6_nl_req_policy_new[IPSEC6_A_REPLACE + 1] = {
 	[IPSEC6_A_POLICY] = NLA_POLICY_NESTED(ipsec6_nl_policy_policy),
+	[IPSEC6_A_REPLACE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ipsec6_nl_req_policy_id[IPSEC6_A_POLICY + 1] = {
 	[IPSEC6_A_POLICY] = NLA_POLICY_NESTED(ipsec6_nl_policy_id_policy),
 };
 
-static const struct nla_policy ipsec6_nl_req_sa_new[IPSEC6_A_SA + 1] = {
+static const struct nla_policy ipsec6_nl_req_sa_new[IPSEC6_A_REPLACE + 1] = {
 	[IPSEC6_A_SA] = NLA_POLICY_NESTED(ipsec6_nl_sa_policy),
+	[IPSEC6_A_REPLACE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ipsec6_nl_req_sa_id[IPSEC6_A_SA + 1] = {
@@ -609,7 +611,6 @@ static int ipsec6_nl_sa_proto_mode(struct nlattr **tb,
 		return -ENOENT;
 	} else {
 		sa->proto = pol->tmpl.proto;
-		sa->proto_from_policy = true;
 	}
 
 	if (tb[IPSEC6_SA_A_MODE]) {
@@ -622,7 +623,6 @@ static int ipsec6_nl_sa_proto_mode(struct nlattr **tb,
 		}
 	} else if (pol && pol->action == IPSEC6_ACTION_APPLY) {
 		sa->mode = pol->tmpl.mode;
-		sa->mode_from_policy = true;
 	} else {
 		sa->mode = IPSEC6_MODE_TRANSPORT;
 	}
@@ -932,9 +932,13 @@ static int ipsec6_nl_put_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 
 /* Change requests. */
 
+/*
+ * Replacing is asked for with an attribute: genetlink refuses nlmsg_flags
+ * such as NLM_F_REPLACE on strictly validated operations.
+ */
 static bool ipsec6_nl_replace(const struct genl_info *info)
 {
-	return info->nlhdr->nlmsg_flags & NLM_F_REPLACE;
+	return nla_get_flag(info->attrs[IPSEC6_A_REPLACE]);
 }
 
 static int ipsec6_nl_policy_new(struct sk_buff *skb, struct genl_info *info)

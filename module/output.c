@@ -203,9 +203,16 @@ static unsigned int ipsec6_output_one(struct sk_buff *skb,
 {
 	int err;
 
+	/*
+	 * With BHs disabled, a SIMD transform that has requests queued on
+	 * its cryptd fallback queues this one behind them too instead of
+	 * overtaking them, so packets of a flow leave in order.
+	 */
+	local_bh_disable();
 	err = ipsec6_output_prepare(skb, pkt);
 	if (!err)
 		err = ipsec6_output_apply(skb, pkt);
+	local_bh_enable();
 	if (err == -EINPROGRESS)
 		return NF_STOLEN;
 	if (err) {

@@ -90,8 +90,6 @@ bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b)
 	return a->index == b->index && a->spi == b->spi &&
 	       a->proto == b->proto && a->mode == b->mode &&
 	       a->dir == b->dir && a->has_src == b->has_src &&
-	       a->proto_from_policy == b->proto_from_policy &&
-	       a->mode_from_policy == b->mode_from_policy &&
 	       a->flags == b->flags && ipv6_addr_equal(&a->src, &b->src) &&
 	       ipv6_addr_equal(&a->dst, &b->dst) && a->policy == b->policy &&
 	       a->reqid == b->reqid && a->replay_window == b->replay_window &&

@@ -54,8 +54,6 @@ struct ipsec6_sa {
 	u8 mode;		/* IPSEC6_MODE_*, resolved */
 	u8 dir;			/* IPSEC6_DIR_IN/OUT, 0 = both */
 	bool has_src;
-	bool proto_from_policy;
-	bool mode_from_policy;
 	u32 flags;		/* enum ipsec6_sa_flags */
 	int state;		/* enum ipsec6_sa_state */
 	struct in6_addr src;

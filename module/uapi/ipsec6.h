@@ -72,6 +72,7 @@ enum ipsec6_attr {
 	IPSEC6_A_STATS,		/* nest: enum ipsec6_stats_attr */
 	IPSEC6_A_COUNTS,	/* nest: enum ipsec6_counts_attr */
 	IPSEC6_A_EXPIRE,	/* u8: enum ipsec6_expire */
+	IPSEC6_A_REPLACE,	/* flag: NEW replaces an entry of that index */
 	IPSEC6_A_PAD,
 
 	__IPSEC6_A_MAX,

@@ -1,0 +1,301 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipsec6ctl native commands: the "ip xfrm" grammar into netlink attributes
+# (checked in the --dry-run request listing), index allocation, lookups by
+# selector and SA identity, batch files (one transaction, errors mapped to
+# FILE:LINE, nothing applied on error).  No kernel needed.
+# timeout: 120
+
+. "$(dirname "$0")/ctl-lib.sh"
+
+build_ctl
+cd "$WORK" || exit 1
+
+# dry NAME EXPECTED ARGS...: --dry-run ARGS prints exactly EXPECTED.
+dry()
+{
+	local name=$1 want=$2
+	shift 2
+	run_ctl out err --dry-run "$@"
+	if [[ $(cat out) == "$want" ]]; then
+		ok "$name"
+	else
+		not_ok "$name" "ipsec6ctl --dry-run $*" "want: $want" \
+			"got: $(cat out)" "stderr: $(cat err)"
+	fi
+}
+
+# usage NAME MESSAGE ARGS...: exit 2, nothing sent, MESSAGE on stderr.
+usage()
+{
+	local name=$1 msg=$2
+	shift 2
+	run_ctl out err --dry-run "$@"
+	if [[ $RC == 2 && ! -s out ]] && grep -qF -- "$msg" err; then
+		ok "$name"
+	else
+		not_ok "$name" "ipsec6ctl --dry-run $*" "want exit 2 and: $msg" \
+			"got exit $RC: $(cat err)" "sent: $(cat out)"
+	fi
+}
+
+GCMKEY=0x0102030405060708090a0b0c0d0e0f1011121314
+
+# --- The examples of the brief ----------------------------------------
+
+dry "sa add: ESP, rfc4106(gcm(aes)), hex key, replay window" \
+'SA_NEW SA{INDEX=1 SPI=4097 PROTO=ESP MODE=TRANSPORT SRC=2001:db8::1 DST=2001:db8::2 AEAD_NAME="rfc4106(gcm(aes))" AEAD_KEY=<20 bytes> ICV_LEN=128 REPLAY_WINDOW=64}' \
+	sa add src 2001:db8::1 dst 2001:db8::2 proto esp spi 0x1001 \
+	mode transport aead 'rfc4106(gcm(aes))' $GCMKEY 128 replay-window 64
+dry "sa add: AH, auth-trunc hmac(md5) with a string key" \
+'SA_NEW SA{INDEX=1 SPI=3001 PROTO=AH MODE=TRANSPORT SRC=2001:db8::1 DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<14 bytes> ICV_LEN=128}' \
+	sa add src 2001:db8::1 dst 2001:db8::2 proto ah spi 3001 \
+	mode transport auth-trunc 'hmac(md5)' 'This is a test' 128
+dry "sa del by SPI, dst and proto" \
+	'SA_DEL SA{SPI=4097 PROTO=ESP DST=2001:db8::2}' \
+	sa del src 2001:db8::1 dst 2001:db8::2 proto esp spi 0x1001
+dry "sa del by index" 'SA_DEL SA{INDEX=7}' sa del index 7
+dry "sa flush" 'SA_FLUSH' sa flush
+dry "policy add: dir out with an ESP transport template" \
+'POLICY_NEW POLICY{INDEX=2 DIR=OUT ACTION=APPLY REMOTE_START=2001:db8::2 REMOTE_END=2001:db8::2 LOCAL_START=2001:db8::1 LOCAL_END=2001:db8::1 IPSEC_PROTO=ESP MODE=TRANSPORT}' \
+	policy add src 2001:db8::1 dst 2001:db8::2 dir out \
+	tmpl src 2001:db8::1 dst 2001:db8::2 proto esp mode transport
+dry "policy add: prefixes, priority, action block" \
+'POLICY_NEW POLICY{INDEX=2 PRIORITY=100 DIR=OUT ACTION=DISCARD REMOTE_START=2001:db8:2:: REMOTE_END=2001:db8:2:ffff:ffff:ffff:ffff:ffff LOCAL_START=2001:db8:1:: LOCAL_END=2001:db8:1:0:ffff:ffff:ffff:ffff}' \
+	policy add src 2001:db8:1::/64 dst 2001:db8:2::/48 dir out \
+	priority 100 action block
+dry "policy del by index" 'POLICY_DEL POLICY{INDEX=5}' policy del index 5
+dry "policy flush" 'POLICY_FLUSH' policy flush
+
+# --- Policies: remote/local, actions, templates -------------------------
+
+dry "dir in: src is the remote end, sport the remote port" \
+'POLICY_NEW POLICY{INDEX=2 DIR=IN ACTION=BYPASS REMOTE_START=2001:db8::a REMOTE_END=2001:db8::a LOCAL_START=2001:db8::b LOCAL_END=2001:db8::b PROTO=6 REMOTE_PORT_START=1000 REMOTE_PORT_END=2000 LOCAL_PORT_START=22 LOCAL_PORT_END=22}' \
+	policy add src 2001:db8::a dst 2001:db8::b proto tcp sport 1000-2000 \
+	dport 22 dir in action allow
+dry "dir fwd, address range, icmp type and code" \
+'POLICY_NEW POLICY{INDEX=2 DIR=FWD ACTION=DISCARD REMOTE_START=2001:db8::1 REMOTE_END=2001:db8::9 PROTO=58 ICMP_TYPE=128 ICMP_CODE=0}' \
+	policy add src 2001:db8::1-2001:db8::9 proto icmp type 128 code 0 \
+	dir fwd action discard
+dry "tunnel template, dir out: tmpl src is ours" \
+'POLICY_NEW POLICY{INDEX=9 DIR=OUT ACTION=APPLY IPSEC_PROTO=ESP MODE=TUNNEL TUNNEL_REMOTE=2001:db8::2 TUNNEL_LOCAL=2001:db8::1 REQID=4}' \
+	policy add dir out index 9 tmpl src 2001:db8::1 dst 2001:db8::2 \
+	proto esp mode tunnel reqid 4 level required
+dry "tunnel template, dir in: tmpl src is the peer" \
+'POLICY_NEW POLICY{INDEX=9 DIR=IN ACTION=APPLY IPSEC_PROTO=ESP MODE=TUNNEL TUNNEL_REMOTE=2001:db8::2 TUNNEL_LOCAL=2001:db8::1 REQID=4}' \
+	policy add dir in index 9 tmpl src 2001:db8::2 dst 2001:db8::1 \
+	proto esp mode tunnel reqid 4
+dry "action allow without a tmpl is BYPASS; ptype main; dev" \
+'POLICY_NEW POLICY{INDEX=3 DIR=OUT ACTION=BYPASS IFINDEX=1}' \
+	policy add dir out index 3 action allow ptype main dev lo
+dry "bundle and flags" \
+'POLICY_NEW POLICY{INDEX=4 DIR=OUT ACTION=APPLY IPSEC_PROTO=AH MODE=TRANSPORT BUNDLE_NEXT=3 FLAGS=DSCP_COPY|BUNDLE_ONLY}' \
+	policy add dir out index 4 tmpl proto ah bundle 3 \
+	flag dscp-copy bundle-only
+dry "policy update sends NLM_F_REPLACE" \
+	'POLICY_NEW flags=REPLACE POLICY{INDEX=4 DIR=OUT ACTION=DISCARD}' \
+	policy update dir out index 4 action block
+usage "two tmpl: rejected with a hint at bundle" "chain them with 'bundle INDEX'" \
+	policy add dir out tmpl proto esp tmpl proto ah
+usage "action apply needs a tmpl" "action apply needs a 'tmpl'" \
+	policy add dir out action apply
+usage "block with a tmpl is rejected" "a 'tmpl' needs action allow or apply" \
+	policy add dir out action block tmpl proto esp
+usage "a policy needs dir" "missing 'dir {in|out|fwd}'" \
+	policy add src 2001:db8::1
+usage "ports need tcp/udp" "sport/dport need proto tcp, udp, sctp or udplite" \
+	policy add dir out sport 80
+usage "tunnel mode needs the peer" "tmpl: tunnel mode needs the peer gateway ('dst ADDR')" \
+	policy add dir out tmpl src 2001:db8::1 proto esp mode tunnel
+usage "tmpl spi other than 0" "tmpl spi: only 0" \
+	policy add dir out tmpl proto esp spi 300
+usage "level use" "optional templates are not supported" \
+	policy add dir out tmpl proto esp level use
+usage "an unknown device" "dev: no interface 'nosuchdev0'" \
+	policy add dir out dev nosuchdev0
+usage "a bad prefix" "src: '2001:db8::/200' is not an IPv6 address, prefix or range" \
+	policy add src 2001:db8::/200 dir out
+usage "ip xfrm mark is rejected" "'mark': marks are not supported by ipsec6" \
+	policy add dir out mark 5
+
+# --- SAs: keys, SPIs, algorithms, options -------------------------------
+
+printf 'This is a test' >Test.key
+dry "@FILE reads a key file and records its name" \
+'SA_NEW SA{INDEX=1 SPI=3000 PROTO=AH DST=2001:db8::2 AUTH_NAME="hmac(sha1)" AUTH_KEY=<14 bytes> KEYFILE="Test.key"}' \
+	sa add dst 2001:db8::2 proto ah spi 3000 auth sha1 @Test.key
+dry "keyfile FILE for enc, aliases aes and sha256" \
+'SA_NEW SA{INDEX=1 SPI=3000 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(sha256)" AUTH_KEY=<2 bytes> ENC_NAME="cbc(aes)" ENC_KEY=<14 bytes> ENC_KEYFILE="Test.key"}' \
+	sa add dst 2001:db8::2 proto esp spi 3000 auth sha256 0xabcd \
+	enc aes keyfile Test.key
+dry "aead aliases: gcm, null-gmac, chacha20-poly1305" \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=AH DST=2001:db8::2 AEAD_NAME="rfc4543(gcm(aes))" AEAD_KEY=<20 bytes> ICV_LEN=128}' \
+	sa add dst 2001:db8::2 proto ah spi 300 aead null-gmac $GCMKEY 128
+dry "chacha20-poly1305 alias" \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 AEAD_NAME="rfc7539esp(chacha20,poly1305)" AEAD_KEY=<2 bytes> ICV_LEN=128}' \
+	sa add dst 2001:db8::2 proto esp spi 300 aead chacha20-poly1305 0x0102 128
+dry "enc null with an empty key" \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<2 bytes> ENC_NAME="ecb(cipher_null)" ENC_KEY=<0 bytes>}' \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 0x0102 enc null ''
+dry "policy-bound SA: proto and mode from the policy; dir, flags, limits, sel" \
+'SA_NEW SA{INDEX=5 SPI=65536 DIR=IN DST=2001:db8::2 POLICY=2 REQID=3 SEL_DST=2001:db8::2 SEL_SRC=2001:db8::1 SEL_PROTO=17 SEL_DPORT=53 AUTH_NAME="hmac(sha512)" AUTH_KEY=<1 bytes> ICV_LEN=256 FLAGS=ESN|DSCP_COPY SOFT_BYTES=1000 HARD_BYTES=2000 SOFT_PACKETS=10 HARD_PACKETS=20 SOFT_ADD_SECONDS=30 HARD_ADD_SECONDS=60 SOFT_USE_SECONDS=5}' \
+	sa add dst 2001:db8::2 spi 65536 policy 2 index 5 dir in reqid 3 \
+	auth-trunc sha512 x 256 flag esn dscp-copy \
+	limit byte-soft 1000 limit byte-hard 2000 limit packet-soft 10 \
+	limit packet-hard 20 limit time-soft 30 limit time-hard 60 \
+	limit time-use-soft 5 limit time-use-hard 0 \
+	sel src 2001:db8::1 dst 2001:db8::2 proto udp dport 53
+usage "SPI 255 is reserved" "spi: 255 is reserved (1-255, RFC 4303)" \
+	sa add dst 2001:db8::2 proto esp spi 255 auth md5 x
+usage "SPI 0 is invalid" "spi: 0 is invalid" \
+	sa add dst 2001:db8::2 proto esp spi 0 auth md5 x
+usage "comp is not supported" "'comp': IP compression (IPComp) is not supported by ipsec6" \
+	sa add dst 2001:db8::2 proto esp spi 300 comp deflate
+usage "an odd hex key" "auth: key: hex key has an odd number of digits" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 0x123
+usage "a key longer than 128 bytes" "auth: key: key is longer than 128 bytes" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 \
+	"0x$(printf '%0258d' 0)"
+usage "a missing key file" "auth: key: cannot read 'nokey': No such file or directory" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 @nokey
+usage "aead excludes auth" "aead excludes auth and enc" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x aead gcm $GCMKEY 128
+usage "an SA needs integrity" "no integrity algorithm" \
+	sa add dst 2001:db8::2 proto esp spi 300 enc aes 0x00112233445566778899aabbccddeeff
+usage "AH does not encrypt" "enc: AH does not encrypt" \
+	sa add dst 2001:db8::2 proto ah spi 300 auth md5 x enc aes x
+usage "an SA needs spi" "missing 'spi SPI'" sa add dst 2001:db8::2 proto esp
+usage "an SA needs proto or policy" "missing 'proto {esp|ah}' (or 'policy N')" \
+	sa add dst 2001:db8::2 spi 300 auth md5 x
+usage "a flag we do not have" "flag: 'noecn' is not one of esn, dscp-copy" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x flag noecn
+usage "an unknown limit" "limit: 'byte' is not one of" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x limit byte 5
+usage "sa del needs an identity" "needs 'index N' or 'dst ADDR proto {esp|ah} spi SPI'" \
+	sa del dst 2001:db8::2
+usage "an unknown subcommand" "unknown subcommand 'frob'" sa frob
+usage "an unknown argument" "unknown argument 'colour'" \
+	sa add dst 2001:db8::2 proto esp spi 300 colour blue
+
+# --- Indexes and lookups against installed tables ----------------------
+
+export IPSEC6CTL_FAKE_STATE=$WORK/state1
+"$CTL" policy add dir out index 7 action block >/dev/null 2>&1
+"$CTL" sa add dst 2001:db8::2 proto esp spi 300 auth md5 x index 40 \
+	>/dev/null 2>&1
+dry "a new policy gets the highest index plus one" \
+	'POLICY_NEW POLICY{INDEX=8 DIR=IN ACTION=DISCARD}' \
+	policy add dir in action block
+dry "a new SA gets the highest index plus one" \
+'SA_NEW SA{INDEX=41 SPI=301 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes>}' \
+	sa add dst 2001:db8::2 proto esp spi 301 auth md5 x
+dry "sa update finds the SA by dst, proto and spi" \
+'SA_NEW flags=REPLACE SA{INDEX=40 SPI=300 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes> ICV_LEN=128}' \
+	sa update dst 2001:db8::2 proto esp spi 300 auth-trunc md5 y 128
+run_ctl out err --dry-run sa add dst 2001:db8::2 proto esp spi 300 auth md5 x
+expect_eq "sa add refuses an SPI, dst and proto in use" \
+	"1:ipsec6ctl: sa add: an SA with this SPI, dst and proto exists (index 40); use 'sa update':" \
+	"$RC:$(cat err):$(cat out)"
+dry "policy del by selector finds the index" 'POLICY_DEL POLICY{INDEX=7}' \
+	policy del dir out
+run_ctl out err --dry-run policy del src 2001:db8::1 dir out
+expect_eq "policy del: no policy matches" \
+	"1:ipsec6ctl: policy del: no policy matches this selector and dir" \
+	"$RC:$(cat err)"
+run_ctl out err --dry-run policy add dir out action bypass
+expect_eq "policy add refuses a selector in use" \
+	"1:ipsec6ctl: policy add: a policy with this selector, dir and priority exists (index 7); use 'policy update'" \
+	"$RC:$(cat err)"
+run_ctl out err policy get index 7
+expect_eq "policy get index" "src ::/0 dst ::/0" "$(head -1 out)"
+run_ctl out err sa get dst 2001:db8::2 proto esp spi 300
+expect_grep "sa get by identity" out "index 40"
+run_ctl out err sa get index 99
+expect_eq "sa get: no such SA" "1:ipsec6ctl: sa get: no such SA" \
+	"$RC:$(cat err)"
+run_ctl out err sa count
+expect_eq "sa count" "SAD count 1" "$(cat out)"
+run_ctl out err policy count
+expect_eq "policy count" "SPD count 2" "$(cat out)"
+run_ctl out err policy list dir in
+expect_eq "policy list dir in: the default policy only" \
+	"src ::/0 dst ::/0" "$(head -1 out)"
+unset IPSEC6CTL_FAKE_STATE
+
+# --- Batch files ----------------------------------------------------------
+
+cat >b1 <<EOF
+# comments, blank lines, continuations, quotes, ip xfrm spellings
+
+policy add src 2001:db8::1 dst 2001:db8::2 dir out \\
+	tmpl src 2001:db8::1 dst 2001:db8::2 proto esp mode transport
+xfrm state add src 2001:db8::1 dst 2001:db8::2 proto esp spi 0x1001 aead "rfc4106(gcm(aes))" $GCMKEY 128 # trailing
+state add src 2001:db8::2 dst 2001:db8::1 proto esp spi 0x1002 aead 'gcm' $GCMKEY 128
+ip xfrm policy add src 2001:db8::2 dst 2001:db8::1 dir in tmpl proto esp
+sa del index 1
+EOF
+run_ctl out err --dry-run -batch b1
+expect_eq "a batch is one transaction (auto indexes follow each other)" \
+'TXN_BEGIN
+POLICY_NEW POLICY{INDEX=2 DIR=OUT ACTION=APPLY REMOTE_START=2001:db8::2 REMOTE_END=2001:db8::2 LOCAL_START=2001:db8::1 LOCAL_END=2001:db8::1 IPSEC_PROTO=ESP MODE=TRANSPORT}
+SA_NEW SA{INDEX=1 SPI=4097 PROTO=ESP SRC=2001:db8::1 DST=2001:db8::2 AEAD_NAME="rfc4106(gcm(aes))" AEAD_KEY=<20 bytes> ICV_LEN=128}
+SA_NEW SA{INDEX=2 SPI=4098 PROTO=ESP SRC=2001:db8::2 DST=2001:db8::1 AEAD_NAME="rfc4106(gcm(aes))" AEAD_KEY=<20 bytes> ICV_LEN=128}
+POLICY_NEW POLICY{INDEX=3 DIR=IN ACTION=APPLY REMOTE_START=2001:db8::2 REMOTE_END=2001:db8::2 LOCAL_START=2001:db8::1 LOCAL_END=2001:db8::1 IPSEC_PROTO=ESP MODE=TRANSPORT}
+SA_DEL SA{INDEX=1}
+TXN_COMMIT' "$(cat out)"
+expect_eq "the batch succeeds" "0:" "$RC:$(cat err)"
+
+run_ctl out err --dry-run -batch - <b1
+expect_eq "-batch - reads standard input" 0 "$RC"
+
+cat >b2 <<EOF
+policy add dir out index 5 action block
+sa add dst 2001:db8::2 proto esp spi 0x1001 aead gcm $GCMKEY 128 bogus
+policy add src 2001:db8::1 dst 2001:db8::2
+sa list
+policy add dir out 'unterminated
+sa add dst 2001:db8::2 proto esp spi 300 auth md5 x index 3
+EOF
+run_ctl out err --dry-run -batch b2
+expect_eq "every error of a batch is reported, nothing is sent" \
+"b2:2: unknown argument 'bogus'
+b2:3: missing 'dir {in|out|fwd}'
+b2:4: 'sa list' cannot be in a batch (a batch is one transaction of add, update, del and flush)
+b2:5: unterminated ' quote
+ipsec6ctl: 4 errors in b2; nothing was changed
+1:" "$(cat err)
+$RC:$(cat out)"
+
+printf 'policy add dir out index 5 action block\nsa add dst 2001:db8::2 proto esp spi 300 auth md5 x\nsa frob\n' >b3
+run_ctl out err --dry-run -batch b3
+expect_eq "a bad last line of a batch: nothing is sent" \
+	"1:b3:3: unknown subcommand 'frob':" "$RC:$(head -1 err):$(cat out)"
+
+# The kernel's errors in a batch map to lines; nothing is applied.
+export IPSEC6CTL_FAKE_STATE=$WORK/state2
+"$CTL" policy add dir out index 5 action block >/dev/null 2>&1
+printf 'policy add dir in index 6 action block\n\npolicy add dir in index 5 action block\npolicy add dir fwd index 9 action block\n' >b4
+run_ctl out err -batch b4
+expect_eq "a kernel error names the batch line" \
+	"1:b4:3: INDEX: policy 5 exists with other content" \
+	"$RC:$(cat err)"
+run_ctl out err policy count
+expect_eq "a failed batch changes nothing" "SPD count 2" "$(cat out)"
+run_ctl out err --dry-run -batch b4
+expect_eq "a failed batch ends with TXN_ABORT" "TXN_ABORT" "$(tail -1 out)"
+printf 'sa add dst 2001:db8::9 proto esp spi 7000 auth md5 x index 20\n# two SAs, one identity\nsa add dst 2001:db8::9 proto esp spi 7000 auth md5 y index 21\n' >b5
+run_ctl out err -batch b5
+expect_eq "a commit error names the batch line" \
+	"1:b5:3: SPI: SA 21: SPI 7000, DST and PROTO used by SA 20" \
+	"$RC:$(cat err)"
+printf 'policy add dir out index 30 tmpl proto esp\npolicy add dir in index 31 tmpl proto esp bundle 30\n' >b6
+"$CTL" -batch b6 >/dev/null 2>&1
+printf '# the bundle of 31 needs 30\npolicy del index 30\n' >b7
+run_ctl out err -batch b7
+expect_eq "a commit error about another policy names the line that caused it" \
+	"1:b7:2: BUNDLE_NEXT: policy 31: 30 is not an APPLY policy" \
+	"$RC:$(cat err)"
+unset IPSEC6CTL_FAKE_STATE
+
+done_testing

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Global options and the commands.  Each command takes its own name as
+ * argv[0] and returns the exit code: 0, 1 (failed) or 2 (bad command line).
+ */
+#ifndef IPSEC6CTL_H
+#define IPSEC6CTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "nl.h"
+
+struct ctl_options {
+	bool json;
+};
+
+extern struct ctl_options ctl;
+
+/* The netlink connection, opened on first use (exits on failure). */
+struct nl *ctl_nl(void);
+
+/* "ipsec6ctl: CMD: MESSAGE" + a hint on stderr; returns EXIT_USAGE. */
+__printf(2, 3) int usage_error(const char *cmd, const char *fmt, ...);
+/* Does @argv ask for help ("--help" or "-h" after CMD)? */
+bool wants_help(int argc, char **argv);
+
+int cmd_sp(int argc, char **argv);
+int cmd_win_sa(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_sa(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+
+void help_sp(FILE *f);
+void help_s(FILE *f);
+void help_l(FILE *f);
+void help_d(FILE *f);
+void help_policy(FILE *f);
+void help_sa(FILE *f);
+void help_stats(FILE *f);
+void help_monitor(FILE *f);
+
+#endif /* IPSEC6CTL_H */

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipsec6ctl: configure the ipsec6 module (IPv6 IPsec with its own SPD and
+ * SAD) over its generic netlink family.
+ *
+ * Global options, the command table and dispatch.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include "batch.h"
+#include "ipsec6ctl.h"
+#include "xfrmgrammar.h"
+
+#ifndef IPSEC6CTL_VERSION
+#define IPSEC6CTL_VERSION "0.1"
+#endif
+
+struct ctl_options ctl;
+static struct nl *the_nl;
+
+struct nl *ctl_nl(void)
+{
+	if (!the_nl)
+		the_nl = nl_open();
+	return the_nl;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	int cmdlen = cmd ? (int)strcspn(cmd, " ") : 0;
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: %s%s", PROG_NAME, cmd ? cmd : "",
+		cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s %.*s%s--help'.\n", PROG_NAME, cmdlen,
+		cmd ? cmd : "", cmd ? " " : "");
+	return EXIT_USAGE;
+}
+
+bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (streq(argv[i], "--help") || streq(argv[i], "-h"))
+			return true;
+	return false;
+}
+
+static void help_main(FILE *f)
+{
+	fputs(
+"Usage: ipsec6ctl [OPTIONS] COMMAND [ARGUMENTS]\n"
+"       ipsec6ctl [OPTIONS] -batch FILE\n"
+"\n"
+"Options (before the command):\n"
+"  -j, --json              JSON output of sp, sa, policy/sa list, get and\n"
+"                          count, stats and monitor\n"
+"  -b, -batch, --batch FILE\n"
+"                          run the commands of FILE ('-': standard input)\n"
+"                          as one transaction\n"
+"  -n, --netns NAME        act in network namespace /run/netns/NAME\n"
+"      --dry-run           print the change requests instead of sending\n"
+"                          them (a fresh namespace answers the queries)\n"
+"  -h, --help              show this help\n"
+"  -V, --version           show the version\n"
+"\n"
+"Commands of the Windows ipsec6 tool:\n"
+"  sp [IFINDEX]            print the security policies\n"
+"  sa                      print the security associations\n"
+"  s NAME                  save them to NAME.spd and NAME.sad\n"
+"  l [--replace] NAME      load NAME.spd and NAME.sad in one transaction\n"
+"  d {sp|sa} {INDEX|all}   delete a policy (and its SAs), an SA, or all\n"
+"\n"
+"Native commands (\"ip xfrm\" grammar):\n"
+"  policy {add|update|del|get|list|flush|count} ...\n"
+"  sa {add|update|del|get|list|flush|count} ...\n"
+"  stats                   drop counters of the namespace\n"
+"  monitor                 print change and SA expiry events until\n"
+"                          interrupted\n"
+"  help [COMMAND]          this help, or the help of COMMAND\n"
+"\n"
+"'ipsec6ctl COMMAND --help' shows the arguments of COMMAND.\n"
+"Exit status: 0 success, 1 failure, 2 bad command line.\n", f);
+}
+
+static int cmd_help(int argc, char **argv);
+static int cmd_debug(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	void (*help)(FILE *f);
+} commands[] = {
+	{ "sp", cmd_sp, help_sp },
+	{ "sa", cmd_sa, help_sa },
+	{ "s", cmd_save, help_s },
+	{ "l", cmd_load, help_l },
+	{ "d", cmd_delete, help_d },
+	{ "policy", cmd_policy, help_policy },
+	{ "stats", cmd_stats, help_stats },
+	{ "monitor", cmd_monitor, help_monitor },
+	{ "help", cmd_help, help_main },
+	{ "debug", cmd_debug, NULL },
+};
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (streq(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
+		help_main(stdout);
+		return 0;
+	}
+	if (argc > 2)
+		return usage_error("help", "one command at a time");
+	c = find_command(argv[1]);
+	if (!c || !c->help) {
+		help_main(stderr);
+		return usage_error("help", "unknown command '%s'", argv[1]);
+	}
+	c->help(stdout);
+	return 0;
+}
+
+/* Hooks for the tests: "debug keywords {sa|policy}". */
+static int cmd_debug(int argc, char **argv)
+{
+	if (argc == 3 && streq(argv[1], "keywords") &&
+	    xg_keywords(argv[2], stdout) == 0)
+		return 0;
+	return usage_error("debug", "usage: debug keywords {sa|policy}");
+}
+
+static void enter_netns(const char *name)
+{
+	char *path;
+	int fd;
+
+	if (!*name || streq(name, ".") || streq(name, ".."))
+		die("netns: invalid name '%s'", name);
+	/* A name, or (containing '/') the path of a namespace file. */
+	path = strchr(name, '/') ? xstrdup(name) :
+				   xasprintf("/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("netns %s: %s: %s", name, path, strerror(errno));
+	if (setns(fd, CLONE_NEWNET) < 0)
+		die("netns %s: cannot enter it: %s", name, strerror(errno));
+	close(fd);
+	free(path);
+}
+
+/* "--opt=VALUE" or "--opt VALUE": the value, or NULL. */
+static const char *opt_value(int argc, char **argv, int *i, const char *a,
+			     const char *const *names)
+{
+	size_t k, len;
+
+	for (k = 0; names[k]; k++) {
+		len = strlen(names[k]);
+		if (!strncmp(a, names[k], len) && a[len] == '=' &&
+		    names[k][1] == '-')
+			return a + len + 1;
+		if (streq(a, names[k])) {
+			if (*i + 1 >= argc) {
+				exit(usage_error(NULL, "option '%s' needs a value",
+						 a));
+			}
+			return argv[++*i];
+		}
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const batch_opts[] = { "-b", "-batch", "--batch",
+						  NULL };
+	static const char *const netns_opts[] = { "-n", "--netns", NULL };
+	const char *batch = NULL, *netns = NULL, *env, *v;
+	const struct command *c;
+	struct rlimit no_core = { 0, 0 };
+	int i, ret;
+
+	/* Keys pass through this process: no core dumps of it. */
+	setrlimit(RLIMIT_CORE, &no_core);
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *a = argv[i];
+
+		if (streq(a, "--")) {
+			i++;
+			break;
+		}
+		if (streq(a, "-j") || streq(a, "--json")) {
+			ctl.json = true;
+			continue;
+		}
+		if (streq(a, "--dry-run")) {
+			nl_opts.dry_run = true;
+			continue;
+		}
+		if (streq(a, "-h") || streq(a, "--help")) {
+			help_main(stdout);
+			return 0;
+		}
+		if (streq(a, "-V") || streq(a, "--version")) {
+			printf("ipsec6ctl %s (ipsec6 netlink family version %d)\n",
+			       IPSEC6CTL_VERSION, IPSEC6_GENL_VERSION);
+			return 0;
+		}
+		v = opt_value(argc, argv, &i, a, batch_opts);
+		if (v) {
+			batch = v;
+			continue;
+		}
+		v = opt_value(argc, argv, &i, a, netns_opts);
+		if (v) {
+			netns = v;
+			continue;
+		}
+		help_main(stderr);
+		return usage_error(NULL, "unknown option '%s'", a);
+	}
+	if (batch && i < argc)
+		return usage_error(NULL, "'-batch FILE' takes no command ('%s')",
+				   argv[i]);
+	if (!batch && i >= argc) {
+		help_main(stderr);
+		return EXIT_USAGE;
+	}
+
+	env = getenv("IPSEC6CTL_FAKE_STATE");
+	if (env && *env)
+		nl_opts.fake_state = env;
+	env = getenv("IPSEC6CTL_DUMP_MSGS");
+	nl_opts.dump_msgs = env && *env && strcmp(env, "0");
+	nl_opts.batch = batch != NULL;
+
+	if (netns)
+		enter_netns(netns);
+
+	if (batch) {
+		ret = batch_file(batch);
+	} else {
+		c = find_command(argv[i]);
+		if (!c) {
+			help_main(stderr);
+			return usage_error(NULL, "unknown command '%s'",
+					   argv[i]);
+		}
+		if (c->help && c->fn != cmd_help &&
+		    wants_help(argc - i, argv + i)) {
+			c->help(stdout);
+			return 0;
+		}
+		ret = c->fn(argc - i, argv + i);
+	}
+	nl_close(the_nl);
+	if (fflush(stdout) || ferror(stdout)) {
+		err_msg("writing the output: %s", strerror(errno));
+		ret = 1;
+	}
+	return ret;
+}

@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Text and JSON printers.
+ */
+#include <net/if.h>
+#include <string.h>
+#include "output.h"
+
+/* JSON. */
+
+void json_init(struct json *j, FILE *f)
+{
+	memset(j, 0, sizeof(*j));
+	j->f = f;
+}
+
+static void json_escape(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		default:
+			/* Control bytes and non-ASCII: never invalid JSON. */
+			if (c < 0x20 || c >= 0x7f)
+				fprintf(f, "\\u%04x", c);
+			else
+				fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_key(struct json *j, const char *key)
+{
+	if (j->comma[j->depth])
+		fputc(',', j->f);
+	j->comma[j->depth] = true;
+	if (key) {
+		json_escape(j->f, key);
+		fputc(':', j->f);
+	}
+}
+
+static void json_open(struct json *j, const char *key, char c)
+{
+	json_key(j, key);
+	fputc(c, j->f);
+	if (j->depth < (int)ARRAY_SIZE(j->comma) - 1)
+		j->depth++;
+	j->comma[j->depth] = false;
+}
+
+void json_obj_start(struct json *j, const char *key)
+{
+	json_open(j, key, '{');
+}
+
+void json_obj_end(struct json *j)
+{
+	fputc('}', j->f);
+	j->depth--;
+	if (!j->depth)
+		fputc('\n', j->f);
+}
+
+void json_arr_start(struct json *j, const char *key)
+{
+	json_open(j, key, '[');
+}
+
+void json_arr_end(struct json *j)
+{
+	fputc(']', j->f);
+	j->depth--;
+	if (!j->depth)
+		fputc('\n', j->f);
+}
+
+void json_str(struct json *j, const char *key, const char *v)
+{
+	json_key(j, key);
+	if (v)
+		json_escape(j->f, v);
+	else
+		fputs("null", j->f);
+}
+
+void json_u64(struct json *j, const char *key, uint64_t v)
+{
+	json_key(j, key);
+	fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	json_key(j, key);
+	fputs("null", j->f);
+}
+
+static void json_addr(struct json *j, const char *key,
+		      const struct in6_addr *a, bool present)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!present) {
+		json_null(j, key);
+		return;
+	}
+	fmt_in6(a, buf, sizeof(buf), false);
+	json_str(j, key, buf);
+}
+
+static void json_range(struct json *j, const char *key,
+		       const struct addr_sel *r)
+{
+	if (r->any) {
+		json_null(j, key);
+		return;
+	}
+	json_obj_start(j, key);
+	json_addr(j, "start", &r->start, true);
+	json_addr(j, "end", &r->end, true);
+	json_obj_end(j);
+}
+
+static void json_ports(struct json *j, const char *key,
+		       const struct port_sel *r)
+{
+	if (r->any) {
+		json_null(j, key);
+		return;
+	}
+	json_obj_start(j, key);
+	json_u64(j, "start", r->start);
+	json_u64(j, "end", r->end);
+	json_obj_end(j);
+}
+
+static void json_counts(struct json *j, const struct counts *c)
+{
+	json_obj_start(j, "counts");
+	json_u64(j, "packets", c->packets);
+	json_u64(j, "bytes", c->bytes);
+	json_u64(j, "drops", c->drops);
+	json_obj_end(j);
+}
+
+struct bitname {
+	uint32_t bit;
+	const char *name;
+};
+
+static void json_bits(struct json *j, const char *key, uint32_t v,
+		      const struct bitname *names, size_t n)
+{
+	size_t i;
+
+	json_arr_start(j, key);
+	for (i = 0; i < n; i++)
+		if (v & names[i].bit)
+			json_str(j, NULL, names[i].name);
+	json_arr_end(j);
+}
+
+static const struct bitname dir_bits[] = {
+	{ IPSEC6_DIR_IN, "in" }, { IPSEC6_DIR_OUT, "out" },
+	{ IPSEC6_DIR_FWD, "fwd" },
+};
+
+static const struct bitname from_pkt_bits[] = {
+	{ IPSEC6_FROM_PKT_REMOTE_ADDR, "remote-addr" },
+	{ IPSEC6_FROM_PKT_LOCAL_ADDR, "local-addr" },
+	{ IPSEC6_FROM_PKT_PROTO, "proto" },
+	{ IPSEC6_FROM_PKT_REMOTE_PORT, "remote-port" },
+	{ IPSEC6_FROM_PKT_LOCAL_PORT, "local-port" },
+};
+
+static const struct bitname pol_flag_bits[] = {
+	{ IPSEC6_POLICY_F_DSCP_COPY, "dscp-copy" },
+	{ IPSEC6_POLICY_F_BUNDLE_ONLY, "bundle-only" },
+};
+
+static const struct bitname sa_flag_bits[] = {
+	{ IPSEC6_SA_F_ESN, "esn" }, { IPSEC6_SA_F_DSCP_COPY, "dscp-copy" },
+};
+
+static const char *lower(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+void json_policy(struct json *j, const char *key, const struct policy *p)
+{
+	char b[32];
+
+	json_obj_start(j, key);
+	json_u64(j, "index", p->index);
+	json_u64(j, "priority", p->priority);
+	json_bits(j, "dir", p->dir, dir_bits, ARRAY_SIZE(dir_bits));
+	json_str(j, "action", lower(action_name(p->action), b, sizeof(b)));
+	json_range(j, "remote", &p->remote);
+	json_range(j, "local", &p->local);
+	if (p->has_proto)
+		json_u64(j, "proto", p->proto);
+	else
+		json_null(j, "proto");
+	json_ports(j, "remote_port", &p->rport);
+	json_ports(j, "local_port", &p->lport);
+	if (p->has_icmp_type)
+		json_u64(j, "icmp_type", p->icmp_type);
+	else
+		json_null(j, "icmp_type");
+	if (p->has_icmp_code)
+		json_u64(j, "icmp_code", p->icmp_code);
+	else
+		json_null(j, "icmp_code");
+	json_bits(j, "from_packet", p->from_packet, from_pkt_bits,
+		  ARRAY_SIZE(from_pkt_bits));
+	json_u64(j, "ifindex", p->ifindex);
+	json_str(j, "ipsec_proto",
+		 lower(ipsec_proto_name(p->ipsec_proto), b, sizeof(b)));
+	json_str(j, "mode", lower(mode_name(p->mode), b, sizeof(b)));
+	json_addr(j, "tunnel_remote", &p->tunnel_remote, p->has_tunnel_remote);
+	json_addr(j, "tunnel_local", &p->tunnel_local, p->has_tunnel_local);
+	if (p->bundle_next)
+		json_u64(j, "bundle_next", p->bundle_next);
+	else
+		json_null(j, "bundle_next");
+	json_u64(j, "reqid", p->reqid);
+	json_bits(j, "flags", p->flags, pol_flag_bits,
+		  ARRAY_SIZE(pol_flag_bits));
+	json_counts(j, &p->counts);
+	json_obj_end(j);
+}
+
+static const char *const lft_names[LFT_MAX] = {
+	"soft_bytes", "hard_bytes", "soft_packets", "hard_packets",
+	"soft_add_seconds", "hard_add_seconds", "soft_use_seconds",
+	"hard_use_seconds",
+};
+
+static const char *state_name(uint8_t state)
+{
+	switch (state) {
+	case IPSEC6_SA_STATE_VALID:
+		return "valid";
+	case IPSEC6_SA_STATE_SOFT_EXPIRED:
+		return "soft-expired";
+	case IPSEC6_SA_STATE_EXPIRED:
+		return "expired";
+	}
+	return "unknown";
+}
+
+static const char *sa_dir_name(uint8_t dir)
+{
+	switch (dir) {
+	case IPSEC6_DIR_IN:
+		return "in";
+	case IPSEC6_DIR_OUT:
+		return "out";
+	}
+	return NULL;
+}
+
+void json_sa(struct json *j, const char *key, const struct sa *sa)
+{
+	char b[32];
+	unsigned int i;
+
+	json_obj_start(j, key);
+	json_u64(j, "index", sa->index);
+	json_u64(j, "spi", sa->spi);
+	json_str(j, "proto", lower(ipsec_proto_name(sa->proto), b, sizeof(b)));
+	json_str(j, "mode", lower(mode_name(sa->mode), b, sizeof(b)));
+	json_str(j, "dir", sa_dir_name(sa->dir));
+	json_addr(j, "src", &sa->src, sa->has_src);
+	json_addr(j, "dst", &sa->dst, true);
+	if (sa->policy)
+		json_u64(j, "policy", sa->policy);
+	else
+		json_null(j, "policy");
+	json_u64(j, "reqid", sa->reqid);
+	json_obj_start(j, "sel");
+	json_addr(j, "dst", &sa->sel_dst, sa->has_sel_dst);
+	json_addr(j, "src", &sa->sel_src, sa->has_sel_src);
+	if (sa->has_sel_proto)
+		json_u64(j, "proto", sa->sel_proto);
+	else
+		json_null(j, "proto");
+	if (sa->has_sel_dport)
+		json_u64(j, "dport", sa->sel_dport);
+	else
+		json_null(j, "dport");
+	if (sa->has_sel_sport)
+		json_u64(j, "sport", sa->sel_sport);
+	else
+		json_null(j, "sport");
+	json_obj_end(j);
+	json_str(j, "auth_alg", sa->auth_name);
+	json_str(j, "enc_alg", sa->enc_name);
+	json_str(j, "aead_alg", sa->aead_name);
+	json_u64(j, "icv_bits", sa->icv_bits);
+	json_u64(j, "key_bits", sa_key_bits(sa));
+	json_str(j, "keyfile", sa->keyfile);
+	json_str(j, "enc_keyfile", sa->enc_keyfile);
+	json_u64(j, "replay_window", sa->replay_window);
+	json_bits(j, "flags", sa->flags, sa_flag_bits,
+		  ARRAY_SIZE(sa_flag_bits));
+	json_obj_start(j, "lifetime");
+	for (i = 0; i < LFT_MAX; i++)
+		json_u64(j, lft_names[i], sa->lft[i]);
+	json_obj_end(j);
+	json_u64(j, "seq", sa->seq);
+	json_str(j, "state", state_name(sa->state));
+	json_counts(j, &sa->counts);
+	json_obj_end(j);
+}
+
+/* Text. */
+
+static const char *range_str(const struct addr_sel *r, char *buf,
+			     size_t len)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	int plen;
+
+	if (r->any)
+		return "::/0";
+	fmt_in6(&r->start, a, sizeof(a), false);
+	plen = range_prefix_len(&r->start, &r->end);
+	if (plen >= 0) {
+		snprintf(buf, len, "%s/%d", a, plen);
+	} else {
+		fmt_in6(&r->end, b, sizeof(b), false);
+		snprintf(buf, len, "%s-%s", a, b);
+	}
+	return buf;
+}
+
+static void print_ports(FILE *f, const char *kw, const struct port_sel *p)
+{
+	if (p->any)
+		return;
+	if (p->start == p->end)
+		fprintf(f, " %s %u", kw, p->start);
+	else
+		fprintf(f, " %s %u-%u", kw, p->start, p->end);
+}
+
+static void print_bits(FILE *f, const char *kw, uint32_t v,
+		       const struct bitname *names, size_t n)
+{
+	bool first = true;
+	size_t i;
+
+	if (!v)
+		return;
+	fprintf(f, " %s", kw);
+	for (i = 0; i < n; i++) {
+		if (v & names[i].bit) {
+			fprintf(f, "%c%s", first ? ' ' : ',', names[i].name);
+			first = false;
+		}
+	}
+}
+
+static const char *dir_str(uint8_t dir, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(dir_bits); i++)
+		if (dir & dir_bits[i].bit)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 used ? "|" : "",
+						 dir_bits[i].name);
+	return buf;
+}
+
+/*
+ * src/dst as "ip xfrm" shows them: seen by outbound packets when the
+ * policy applies to them, otherwise by inbound ones.
+ */
+void print_policy(FILE *f, const struct policy *p)
+{
+	bool out = p->dir & IPSEC6_DIR_OUT;
+	const struct addr_sel *src = out ? &p->local : &p->remote;
+	const struct addr_sel *dst = out ? &p->remote : &p->local;
+	char b1[100], b2[100], name[IF_NAMESIZE];
+	char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN];
+
+	fprintf(f, "src %s dst %s", range_str(src, b1, sizeof(b1)),
+		range_str(dst, b2, sizeof(b2)));
+	if (p->has_proto)
+		fprintf(f, " proto %s", proto_str(p->proto, b1, sizeof(b1)));
+	print_ports(f, "sport", out ? &p->lport : &p->rport);
+	print_ports(f, "dport", out ? &p->rport : &p->lport);
+	if (p->has_icmp_type)
+		fprintf(f, " type %u", p->icmp_type);
+	if (p->has_icmp_code)
+		fprintf(f, " code %u", p->icmp_code);
+	if (p->ifindex) {
+		if (if_indextoname(p->ifindex, name))
+			fprintf(f, " dev %s", name);
+		else
+			fprintf(f, " ifindex %u", p->ifindex);
+	}
+	fprintf(f, "\n\tdir %s priority %u index %u action %s\n",
+		dir_str(p->dir, b1, sizeof(b1)), p->priority, p->index,
+		lower(action_name(p->action), b2, sizeof(b2)) ?: "?");
+	if (p->action == IPSEC6_ACTION_APPLY) {
+		fputs("\ttmpl", f);
+		if (p->mode == IPSEC6_MODE_TUNNEL) {
+			struct in6_addr zero = { 0 };
+			const struct in6_addr *tl = p->has_tunnel_local ?
+						    &p->tunnel_local : &zero;
+
+			fmt_in6(out ? tl : &p->tunnel_remote, a1, sizeof(a1),
+				false);
+			fmt_in6(out ? &p->tunnel_remote : tl, a2, sizeof(a2),
+				false);
+			fprintf(f, " src %s dst %s", a1, a2);
+		}
+		fprintf(f, " proto %s mode %s",
+			lower(ipsec_proto_name(p->ipsec_proto), b1,
+			      sizeof(b1)) ?: "?",
+			lower(mode_name(p->mode), b2, sizeof(b2)) ?: "?");
+		if (p->reqid)
+			fprintf(f, " reqid %u", p->reqid);
+		if (p->bundle_next)
+			fprintf(f, " bundle %u", p->bundle_next);
+		fputc('\n', f);
+	}
+	if (p->flags || p->from_packet) {
+		fputc('\t', f);
+		print_bits(f, "flag", p->flags, pol_flag_bits,
+			   ARRAY_SIZE(pol_flag_bits));
+		print_bits(f, "from-packet", p->from_packet, from_pkt_bits,
+			   ARRAY_SIZE(from_pkt_bits));
+		fputc('\n', f);
+	}
+	fprintf(f, "\tpackets %llu bytes %llu drops %llu\n",
+		(unsigned long long)p->counts.packets,
+		(unsigned long long)p->counts.bytes,
+		(unsigned long long)p->counts.drops);
+}
+
+void print_sa(FILE *f, const struct sa *sa)
+{
+	static const char *const lft_text[LFT_MAX] = {
+		"byte-soft", "byte-hard", "packet-soft", "packet-hard",
+		"time-soft", "time-hard", "time-use-soft", "time-use-hard",
+	};
+	char a[INET6_ADDRSTRLEN], b[32], m[32];
+	bool any = false;
+	unsigned int i;
+
+	if (sa->has_src)
+		fmt_in6(&sa->src, a, sizeof(a), false);
+	fprintf(f, "src %s", sa->has_src ? a : "::");
+	fmt_in6(&sa->dst, a, sizeof(a), false);
+	fprintf(f, " dst %s\n", a);
+	fprintf(f, "\tproto %s spi 0x%08x(%u) mode %s",
+		lower(ipsec_proto_name(sa->proto), b, sizeof(b)) ?: "?",
+		sa->spi, sa->spi, lower(mode_name(sa->mode), m, sizeof(m)) ?:
+		"?");
+	if (sa->reqid)
+		fprintf(f, " reqid %u", sa->reqid);
+	fprintf(f, "\n\tindex %u", sa->index);
+	if (sa->dir)
+		fprintf(f, " dir %s", sa_dir_name(sa->dir) ?: "?");
+	if (sa->policy)
+		fprintf(f, " policy %u", sa->policy);
+	fprintf(f, " replay-window %u", sa->replay_window);
+	print_bits(f, "flag", sa->flags, sa_flag_bits,
+		   ARRAY_SIZE(sa_flag_bits));
+	fputc('\n', f);
+	if (sa->aead_name)
+		fprintf(f, "\taead %s icv %u\n", sa->aead_name, sa->icv_bits);
+	if (sa->auth_name)
+		fprintf(f, "\tauth-trunc %s icv %u\n", sa->auth_name,
+			sa->icv_bits);
+	if (sa->enc_name)
+		fprintf(f, "\tenc %s\n", sa->enc_name);
+	fprintf(f, "\tkey-bits %u", sa_key_bits(sa));
+	if (sa->keyfile)
+		fprintf(f, " keyfile %s", sa->keyfile);
+	if (sa->enc_keyfile)
+		fprintf(f, " enc-keyfile %s", sa->enc_keyfile);
+	fputc('\n', f);
+	if (sa->has_sel_dst || sa->has_sel_src || sa->has_sel_proto ||
+	    sa->has_sel_dport || sa->has_sel_sport) {
+		fputs("\tsel", f);
+		if (sa->has_sel_src) {
+			fmt_in6(&sa->sel_src, a, sizeof(a), false);
+			fprintf(f, " src %s", a);
+		}
+		if (sa->has_sel_dst) {
+			fmt_in6(&sa->sel_dst, a, sizeof(a), false);
+			fprintf(f, " dst %s", a);
+		}
+		if (sa->has_sel_proto)
+			fprintf(f, " proto %s",
+				proto_str(sa->sel_proto, b, sizeof(b)));
+		if (sa->has_sel_sport)
+			fprintf(f, " sport %u", sa->sel_sport);
+		if (sa->has_sel_dport)
+			fprintf(f, " dport %u", sa->sel_dport);
+		fputc('\n', f);
+	}
+	for (i = 0; i < LFT_MAX; i++) {
+		if (!sa->lft[i])
+			continue;
+		fprintf(f, "%s limit %s %llu", any ? "" : "\t", lft_text[i],
+			(unsigned long long)sa->lft[i]);
+		any = true;
+	}
+	if (any)
+		fputc('\n', f);
+	fprintf(f, "\tstate %s seq 0x%llx packets %llu bytes %llu drops %llu\n",
+		state_name(sa->state), (unsigned long long)sa->seq,
+		(unsigned long long)sa->counts.packets,
+		(unsigned long long)sa->counts.bytes,
+		(unsigned long long)sa->counts.drops);
+}
+
+void print_stats(FILE *f, const uint64_t *stats, const bool *present,
+		 bool json)
+{
+	struct json j;
+	unsigned int i;
+	char key[32];
+
+	if (json) {
+		json_init(&j, f);
+		json_obj_start(&j, NULL);
+	}
+	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++) {
+		const char *name = stats_name(i);
+		size_t k;
+
+		if (!name || !present[i])
+			continue;
+		if (!json) {
+			fprintf(f, "%-16s %llu\n", name,
+				(unsigned long long)stats[i]);
+			continue;
+		}
+		for (k = 0; name[k] && k + 1 < sizeof(key); k++)
+			key[k] = name[k] == '-' ? '_' : name[k];
+		key[k] = '\0';
+		json_u64(&j, key, stats[i]);
+	}
+	if (json)
+		json_obj_end(&j);
+}
+
+static const char *expire_name(uint8_t e)
+{
+	switch (e) {
+	case IPSEC6_EXPIRE_SOFT:
+		return "soft";
+	case IPSEC6_EXPIRE_HARD:
+		return "hard";
+	case IPSEC6_EXPIRE_SEQ:
+		return "seq";
+	}
+	return "unknown";
+}
+
+void print_event(FILE *f, const struct nl_event *ev, bool json)
+{
+	struct json j;
+	char a[INET6_ADDRSTRLEN];
+
+	if (json) {
+		json_init(&j, f);
+		json_obj_start(&j, NULL);
+		if (ev->cmd == IPSEC6_CMD_CHANGED) {
+			json_str(&j, "event", "changed");
+			json_u64(&j, "generation", ev->generation);
+		} else {
+			json_str(&j, "event", "sa-expired");
+			json_str(&j, "expire", expire_name(ev->expire));
+			if (ev->has_sa)
+				json_sa(&j, "sa", &ev->sa);
+		}
+		json_obj_end(&j);
+	} else if (ev->cmd == IPSEC6_CMD_CHANGED) {
+		fprintf(f, "changed generation %u\n", ev->generation);
+	} else {
+		fprintf(f, "expired %s", expire_name(ev->expire));
+		if (ev->has_sa) {
+			fmt_in6(&ev->sa.dst, a, sizeof(a), false);
+			fprintf(f, " index %u spi 0x%08x dst %s",
+				ev->sa.index, ev->sa.spi, a);
+		}
+		fputc('\n', f);
+	}
+	fflush(f);
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small helpers shared by every part of the tool.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "util.h"
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: %s", PROG_NAME, prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void err_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void warn_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void loc_vmsg(const char *file, unsigned int line, const char *fmt,
+	      va_list ap)
+{
+	fflush(stdout);
+	if (file)
+		fprintf(stderr, "%s:%u: ", file, line);
+	else
+		fprintf(stderr, "%s: ", PROG_NAME);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void loc_msg(const char *file, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	loc_vmsg(file, line, fmt, ap);
+	va_end(ap);
+}
+
+static void oom(void)
+{
+	fputs(PROG_NAME ": out of memory\n", stderr);
+	exit(1);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	return p;
+}
+
+void vec_push(struct vec *vec, void *p)
+{
+	if (vec->n == vec->cap) {
+		vec->cap = vec->cap ? 2 * vec->cap : 16;
+		vec->v = xrealloc(vec->v, vec->cap * sizeof(*vec->v));
+	}
+	vec->v[vec->n++] = p;
+}
+
+void vec_free(struct vec *vec)
+{
+	free(vec->v);
+	vec->v = NULL;
+	vec->n = vec->cap = 0;
+}
+
+void buf_reserve(struct buf *b, size_t more)
+{
+	if (b->len + more <= b->cap)
+		return;
+	while (b->len + more > b->cap)
+		b->cap = b->cap ? 2 * b->cap : 4096;
+	b->p = xrealloc(b->p, b->cap);
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_reserve(b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+bool streq_ci(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+bool streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static bool parse_u64_base(const char *s, uint64_t *v, uint64_t max,
+			   bool hex_ok)
+{
+	unsigned int base = 10;
+	uint64_t n = 0;
+
+	if (hex_ok && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned int d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned int)(*s - '0');
+		else if (base == 16 && isxdigit((unsigned char)*s))
+			d = (unsigned int)(tolower((unsigned char)*s) - 'a' + 10);
+		else
+			return false;
+		if (n > (max - d) / base)
+			return false;
+		n = n * base + d;
+	}
+	*v = n;
+	return true;
+}
+
+bool parse_u32_dec(const char *s, uint32_t *v)
+{
+	uint64_t n;
+
+	if (!parse_u64_base(s, &n, UINT32_MAX, false))
+		return false;
+	*v = (uint32_t)n;
+	return true;
+}
+
+bool parse_u64_dec(const char *s, uint64_t *v)
+{
+	return parse_u64_base(s, v, UINT64_MAX, false);
+}
+
+bool parse_u32(const char *s, uint32_t *v)
+{
+	uint64_t n;
+
+	if (!parse_u64_base(s, &n, UINT32_MAX, true))
+		return false;
+	*v = (uint32_t)n;
+	return true;
+}
+
+bool parse_u64(const char *s, uint64_t *v)
+{
+	return parse_u64_base(s, v, UINT64_MAX, true);
+}
+
+bool parse_in6(const char *s, struct in6_addr *a)
+{
+	/* inet_pton() is strict: no zone index, no prefix, no blanks. */
+	return strlen(s) < INET6_ADDRSTRLEN && inet_pton(AF_INET6, s, a) == 1;
+}
+
+void fmt_in6(const struct in6_addr *a, char *out, size_t len, bool upper)
+{
+	char *p;
+
+	if (!inet_ntop(AF_INET6, a, out, (socklen_t)len)) {
+		snprintf(out, len, "?");
+		return;
+	}
+	if (upper)
+		for (p = out; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+}
+
+int cmp_in6(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return memcmp(a, b, sizeof(*a));
+}
+
+bool in6_is_zero(const struct in6_addr *a)
+{
+	static const struct in6_addr zero;
+
+	return !cmp_in6(a, &zero);
+}
+
+bool in6_is_unicast(const struct in6_addr *a)
+{
+	return !in6_is_zero(a) && a->s6_addr[0] != 0xff;
+}
+
+void prefix_range(const struct in6_addr *a, unsigned int len,
+		  struct in6_addr *start, struct in6_addr *end)
+{
+	unsigned int i;
+
+	for (i = 0; i < 16; i++) {
+		unsigned int bits = len > 8 * i ? len - 8 * i : 0;
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		start->s6_addr[i] = a->s6_addr[i] & mask;
+		end->s6_addr[i] = (uint8_t)(a->s6_addr[i] | (uint8_t)~mask);
+	}
+}
+
+int range_prefix_len(const struct in6_addr *start, const struct in6_addr *end)
+{
+	unsigned int len;
+
+	for (len = 0; len <= 128; len++) {
+		struct in6_addr s, e;
+
+		prefix_range(start, len, &s, &e);
+		if (!cmp_in6(&s, start) && !cmp_in6(&e, end))
+			return (int)len;
+	}
+	return -1;
+}
+
+int split_words(char *line, struct vec *words, char *err, size_t errlen)
+{
+	char *r = line, *w = line;
+
+	words->n = 0;
+	for (;;) {
+		char *start;
+		char quote = 0;
+
+		while (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+			r++;
+		if (!*r || *r == '#')
+			break;
+		start = w;
+		for (; *r; r++) {
+			if (quote) {
+				if (*r == quote)
+					quote = 0;
+				else
+					*w++ = *r;
+				continue;
+			}
+			if (*r == '\'' || *r == '"') {
+				quote = *r;
+				continue;
+			}
+			if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r')
+				break;
+			*w++ = *r;
+		}
+		if (quote) {
+			snprintf(err, errlen, "unterminated %c quote", quote);
+			return -1;
+		}
+		if (*r)
+			r++;
+		*w++ = '\0';
+		vec_push(words, start);
+		/*
+		 * w never overtakes r: each word shrinks by its quotes and
+		 * the separator is at least as long as the terminator.
+		 */
+	}
+	return (int)words->n;
+}
+
+int read_file(const char *path, char **data, size_t *len)
+{
+	struct buf b = { 0 };
+	int fd, saved;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t n;
+
+		buf_reserve(&b, 65536);
+		n = read(fd, b.p + b.len, b.cap - b.len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			saved = errno;
+			close(fd);
+			free(b.p);
+			errno = saved;
+			return -1;
+		}
+		if (!n)
+			break;
+		b.len += (size_t)n;
+	}
+	close(fd);
+	b.p[b.len] = '\0';
+	*data = b.p;
+	*len = b.len;
+	return 0;
+}
+
+int atomic_open(struct atomic_file *af, const char *path)
+{
+	mode_t mask;
+	int fd;
+
+	af->path = xstrdup(path);
+	af->tmp = xasprintf("%s.tmpXXXXXX", path);
+	fd = mkstemp(af->tmp);
+	if (fd < 0)
+		goto err;
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0) {
+		close(fd);
+		unlink(af->tmp);
+		goto err;
+	}
+	af->f = fdopen(fd, "w");
+	if (!af->f) {
+		close(fd);
+		unlink(af->tmp);
+		goto err;
+	}
+	return 0;
+err:
+	free(af->tmp);
+	free(af->path);
+	af->tmp = af->path = NULL;
+	return -1;
+}
+
+int atomic_commit(struct atomic_file *af)
+{
+	int ret = 0, saved;
+
+	if (fflush(af->f) || ferror(af->f) || fsync(fileno(af->f)))
+		ret = -1;
+	saved = errno;
+	if (fclose(af->f) && !ret) {
+		ret = -1;
+		saved = errno;
+	}
+	af->f = NULL;
+	if (!ret && rename(af->tmp, af->path) < 0) {
+		ret = -1;
+		saved = errno;
+	}
+	if (ret)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	af->tmp = af->path = NULL;
+	errno = saved;
+	return ret;
+}
+
+void atomic_discard(struct atomic_file *af)
+{
+	if (af->f)
+		fclose(af->f);
+	if (af->tmp)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	af->f = NULL;
+	af->tmp = af->path = NULL;
+}
+
+const char *shown(const char *s, char *out, size_t len)
+{
+	size_t i = 0;
+
+	for (; *s && i + 4 < len; s++)
+		out[i++] = (*s >= 0x20 && *s < 0x7f) ? *s : '?';
+	if (*s && len >= 4) {
+		i = i < len - 4 ? i : len - 4;
+		out[i++] = '.';
+		out[i++] = '.';
+		out[i++] = '.';
+	}
+	out[i] = '\0';
+	return out;
+}

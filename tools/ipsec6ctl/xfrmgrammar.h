@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The "ip xfrm state" / "ip xfrm policy" argument grammar, into the model.
+ * Parsing is pure: it never talks to the kernel (only "dev NAME" asks the
+ * system for the interface index).
+ */
+#ifndef IPSEC6CTL_XFRMGRAMMAR_H
+#define IPSEC6CTL_XFRMGRAMMAR_H
+
+#include <stdio.h>
+#include "model.h"
+
+enum xg_op { XG_ADD, XG_UPDATE, XG_DEL, XG_GET, XG_LIST, XG_FLUSH, XG_COUNT };
+
+struct xg_policy {
+	enum xg_op op;
+	struct policy pol;
+	bool has_index, has_dir, has_priority, has_action, has_sel;
+};
+
+struct xg_sa {
+	enum xg_op op;
+	struct sa sa;
+	bool has_index, has_src, has_dst, has_spi, has_proto, has_policy;
+	bool has_dir;
+};
+
+/*
+ * @argv[0] is the subcommand ("add", ...).  Returns 0, or -1 with a
+ * message in @err (the argument at fault, never a key).  Key arguments
+ * given inline are wiped from @argv.
+ */
+int xg_policy_parse(int argc, char **argv, struct xg_policy *req,
+		    char *err, size_t errlen);
+int xg_sa_parse(int argc, char **argv, struct xg_sa *req, char *err,
+		size_t errlen);
+void xg_sa_free(struct xg_sa *req);
+
+/* Every literal word the parser of @family ("sa", "policy") accepts. */
+int xg_keywords(const char *family, FILE *f);
+
+#endif /* IPSEC6CTL_XFRMGRAMMAR_H */
