@@ -8,7 +8,7 @@
 # there with W=1, giving build/KVER/module/ipsec6.ko.  Builds the tool once
 # on the host (make -C tools/ipsec6ctl), skipping it while it does not exist.
 # Fails if any build fails or the compiler printed a warning (printed).
-# Logs: build/KVER.log, build/ipsec6ctl.log.
+# Logs: build/KVER.log, build/ipsec6ctl.log (build/ is $BUILD_DIR).
 #   --tool-only / --module-only   build just one half
 #   --sparse                      module only, with sparse (C=2, every file
 #                                 checked) in build/KVER-sparse/; sparse
@@ -17,6 +17,10 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$REPO"
+# BUILD_DIR (absolute, default build/ in the tree): separate ones let
+# several checkouts' or people's runs build at once.
+BUILD_DIR=${BUILD_DIR:-$REPO/build}
+mkdir -p "$BUILD_DIR"
 JOBS=${JOBS:-$(nproc)}
 
 do_tool=1 do_module=1 sparse=0
@@ -40,7 +44,7 @@ WARN_RE='(warning|error):|^WARNING:'
 fail=0
 
 build_tool() {
-	local log=build/ipsec6ctl.log
+	local log=$BUILD_DIR/ipsec6ctl.log
 	if [[ ! -f tools/ipsec6ctl/Makefile ]]; then
 		echo "build: tools/ipsec6ctl/Makefile not there yet, tool skipped"
 		return 0
@@ -71,10 +75,11 @@ show_warnings() {
 }
 
 build_module() {
-	local k=$1 kdir=/lib/modules/$1/build out=build/$1 log=build/$1.log
+	local k=$1 kdir=/lib/modules/$1/build out=$BUILD_DIR/$1
+	local log=$BUILD_DIR/$1.log
 	local -a extra=()
 	if ((sparse)); then
-		out=build/$1-sparse log=build/$1-sparse.log extra=(C=2)
+		out=$BUILD_DIR/$1-sparse log=$BUILD_DIR/$1-sparse.log extra=(C=2)
 	fi
 	if [[ ! -d $kdir ]]; then
 		echo "build: no $kdir (linux-headers-$k missing?)"
@@ -97,7 +102,7 @@ build_module() {
 	fi
 	rm -f "$out/module/ipsec6.ko"
 	# Objects that warned are removed so the next build warns again.
-	if ! make -C "$kdir" M="$REPO/$out" W=1 "${extra[@]}" -j"$JOBS" modules >"$log" 2>&1; then
+	if ! make -C "$kdir" M="$out" W=1 "${extra[@]}" -j"$JOBS" modules >"$log" 2>&1; then
 		if grep -qE "$WARN_RE" "$log"; then
 			show_warnings "$log"
 		else

@@ -161,7 +161,7 @@ install -m 755 "$SCRIPTS/vm-stage2.sh" "$OUTDIR/.vm/stage2"
 {
 	printf 'REPO=%q\n' "$REPO"
 	printf 'KVER=%q\n' "$KVER"
-	printf 'IPSEC6_KO=%q\n' "$REPO/build/$KVER/module/ipsec6.ko"
+	printf 'IPSEC6_KO=%q\n' "${BUILD_DIR:-$REPO/build}/$KVER/module/ipsec6.ko"
 	printf 'IPSEC6CTL=%q\n' "$REPO/tools/ipsec6ctl/ipsec6ctl"
 	printf 'RESULTS=%q\n' "$OUTDIR"
 	for e in "${EXTRA_ENV[@]}"; do
