@@ -36,7 +36,12 @@ static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 	int i;
 
 	for (i = 0; i < 16; i++) {
-		struct ipv6_rt_hdr _h;
+		/* Every extension header is at least 8 bytes long. */
+		union {
+			struct ipv6_opt_hdr opt;
+			struct ipv6_rt_hdr rt;
+			struct frag_hdr frag;
+		} _h;
 		const struct ipv6_rt_hdr *h;
 
 		switch (next) {
@@ -60,6 +65,15 @@ static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 		/* Not yet at the final destination: not ours to verify. */
 		if (next == NEXTHDR_ROUTING && h->segments_left)
 			return 0;
+		/*
+		 * A fragment nf_defrag_ipv6 left alone (it passes some it
+		 * cannot reassemble): RFC 4303 3.4.1, never processed.
+		 */
+		if (next == NEXTHDR_FRAGMENT &&
+		    (((const struct frag_hdr *)h)->frag_off &
+		     htons(IP6_OFFSET | IP6_MF)))
+			return -EINVAL;
+		BUILD_BUG_ON(sizeof(_h) != 8);
 		nho = pos;
 		pos += next == NEXTHDR_FRAGMENT ? sizeof(struct frag_hdr) :
 						  ipv6_optlen(h);

@@ -38,15 +38,20 @@ int ipsec6_pkt_make_room(struct sk_buff *skb, unsigned int head,
 }
 
 /*
- * Keep the transport header on the bytes it named: behind an insertion it
- * moves with them; one that named removed bytes names what followed them.
+ * Keep the transport header on the bytes it named, relative to the moved
+ * network header: in front of the change it keeps its offset, behind it
+ * it moves with the bytes, and one that named removed bytes names what
+ * followed them.
  */
 static void ipsec6_pkt_fix_transport(struct sk_buff *skb, int thoff,
 				     unsigned int off, int delta)
 {
-	if (thoff < (int)off)
+	if (thoff == INT_MIN)
 		return;
-	skb_set_transport_header(skb, max_t(int, off, thoff + delta));
+	if (thoff < (int)off)
+		skb_set_transport_header(skb, thoff);
+	else
+		skb_set_transport_header(skb, max_t(int, off, thoff + delta));
 }
 
 static int ipsec6_pkt_thoff(const struct sk_buff *skb)
