@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 #include <net/ipv6.h>
 #include "compat.h"
+#include "lifetime.h"
 #include "pkt.h"
 #include "replay.h"
 #include "sad.h"
@@ -258,6 +259,10 @@ int ipsec6_ah_output(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		pkt->drop = IPSEC6_STATS_A_NOMEM;
 		return -ENOMEM;
 	}
+	if (ipsec6_lifetime_charge(sa, skb->len)) {
+		pkt->drop = IPSEC6_STATS_A_EXPIRED;
+		return -EKEYEXPIRED;
+	}
 	if (ipsec6_seq_next(sa, &seq)) {
 		pkt->drop = IPSEC6_STATS_A_SEQ_EXHAUSTED;
 		return -EOVERFLOW;
@@ -328,6 +333,10 @@ static int ipsec6_ah_input_finish(struct ipsec6_ah_tmp *t,
 			pkt->drop = IPSEC6_STATS_A_CRYPTO_ERROR;
 		}
 		return err;
+	}
+	if (ipsec6_lifetime_charge(sa, skb->len)) {
+		pkt->drop = IPSEC6_STATS_A_EXPIRED;
+		return -EKEYEXPIRED;
 	}
 	if (ipsec6_replay_advance(sa->replay, t->seq)) {
 		pkt->drop = IPSEC6_STATS_A_REPLAY;

@@ -215,10 +215,14 @@ int ipsec6_crypto_cfg_parse(struct ipsec6_crypto_cfg *cfg, u8 proto,
 		}
 		mac = cfg->auth;
 	}
-	if ((tb[IPSEC6_SA_A_AUTH_KEY] && !tb[IPSEC6_SA_A_AUTH_NAME]) ||
-	    (tb[IPSEC6_SA_A_AEAD_KEY] && !tb[IPSEC6_SA_A_AEAD_NAME])) {
-		ipsec6_netlink_err(extack, NULL,
-				   "key given without its algorithm name");
+	if (tb[IPSEC6_SA_A_AUTH_KEY] && !tb[IPSEC6_SA_A_AUTH_NAME]) {
+		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_AUTH_KEY],
+				   "AUTH_KEY: given without AUTH_NAME");
+		return -EINVAL;
+	}
+	if (tb[IPSEC6_SA_A_AEAD_KEY] && !tb[IPSEC6_SA_A_AEAD_NAME]) {
+		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_AEAD_KEY],
+				   "AEAD_KEY: given without AEAD_NAME");
 		return -EINVAL;
 	}
 

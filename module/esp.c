@@ -16,6 +16,7 @@
 #include <linux/ip.h>
 #include <net/ipv6.h>
 #include "compat.h"
+#include "lifetime.h"
 #include "pkt.h"
 #include "replay.h"
 #include "sad.h"
@@ -140,6 +141,10 @@ int ipsec6_esp_output(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		pkt->drop = IPSEC6_STATS_A_NOMEM;
 		return -ENOMEM;
 	}
+	if (ipsec6_lifetime_charge(sa, skb->len)) {
+		pkt->drop = IPSEC6_STATS_A_EXPIRED;
+		return -EKEYEXPIRED;
+	}
 	t = ipsec6_esp_tmp_alloc(skb, sa, off, nh_off);
 	if (!t) {
 		pkt->drop = IPSEC6_STATS_A_NOMEM;
@@ -221,6 +226,10 @@ static int ipsec6_esp_input_finish(struct ipsec6_esp_tmp *t,
 			pkt->drop = IPSEC6_STATS_A_BAD_PADDING;
 			return -EINVAL;
 		}
+	}
+	if (ipsec6_lifetime_charge(sa, skb->len)) {
+		pkt->drop = IPSEC6_STATS_A_EXPIRED;
+		return -EKEYEXPIRED;
 	}
 	if (ipsec6_replay_advance(sa->replay, t->seq)) {
 		pkt->drop = IPSEC6_STATS_A_REPLAY;

@@ -150,8 +150,8 @@ static const struct nla_policy ipsec6_nl_sa_policy[IPSEC6_SA_A_MAX + 1] = {
 				      .len = IPSEC6_KEYFILE_MAX - 1 },
 	[IPSEC6_SA_A_KEY_BITS] = { .type = NLA_REJECT,
 				   .reject_message = "KEY_BITS: read-only" },
-	[IPSEC6_SA_A_SEQ] = { .type = NLA_REJECT,
-			      .reject_message = "SEQ: read-only" },
+	[IPSEC6_SA_A_SEQ] = { .type = NLA_U64 },
+	[IPSEC6_SA_A_RSEQ] = { .type = NLA_U64 },
 	[IPSEC6_SA_A_STATE] = { .type = NLA_REJECT,
 				.reject_message = "STATE: read-only" },
 	[IPSEC6_SA_A_COUNTS] = { .type = NLA_REJECT,
@@ -166,9 +166,19 @@ static const struct nla_policy ipsec6_nl_sa_id_policy[IPSEC6_SA_A_DST + 1] = {
 	[IPSEC6_SA_A_DST] = NLA_POLICY_EXACT_LEN(16),
 };
 
+/*
+ * Change requests: genetlink only checks that the nest is one; the handler
+ * validates its contents (with the policies above) under the change set,
+ * so that a request rejected inside a transaction marks it failed.
+ * genetlink never calls the handler of a request its policy refuses.
+ */
 static const struct nla_policy ipsec6_nl_req_policy_new[IPSEC6_A_REPLACE + 1] = {
-	[IPSEC6_A_POLICY] = NLA_POLICY_NESTED(ipsec6_nl_policy_policy),
+	[IPSEC6_A_POLICY] = { .type = NLA_NESTED },
 	[IPSEC6_A_REPLACE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ipsec6_nl_req_policy_del[IPSEC6_A_POLICY + 1] = {
+	[IPSEC6_A_POLICY] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy ipsec6_nl_req_policy_id[IPSEC6_A_POLICY + 1] = {
@@ -176,8 +186,12 @@ static const struct nla_policy ipsec6_nl_req_policy_id[IPSEC6_A_POLICY + 1] = {
 };
 
 static const struct nla_policy ipsec6_nl_req_sa_new[IPSEC6_A_REPLACE + 1] = {
-	[IPSEC6_A_SA] = NLA_POLICY_NESTED(ipsec6_nl_sa_policy),
+	[IPSEC6_A_SA] = { .type = NLA_NESTED },
 	[IPSEC6_A_REPLACE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ipsec6_nl_req_sa_del[IPSEC6_A_SA + 1] = {
+	[IPSEC6_A_SA] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy ipsec6_nl_req_sa_id[IPSEC6_A_SA + 1] = {
@@ -352,10 +366,16 @@ static int ipsec6_nl_parse_sel(struct nlattr **tb, struct ipsec6_sel *sel,
 	return 0;
 }
 
-static const int ipsec6_nl_apply_only[] = {
-	IPSEC6_POLICY_A_IPSEC_PROTO, IPSEC6_POLICY_A_MODE,
-	IPSEC6_POLICY_A_TUNNEL_REMOTE, IPSEC6_POLICY_A_TUNNEL_LOCAL,
-	IPSEC6_POLICY_A_BUNDLE_NEXT, IPSEC6_POLICY_A_REQID,
+static const struct {
+	int type;
+	const char *name;
+} ipsec6_nl_apply_only[] = {
+	{ IPSEC6_POLICY_A_IPSEC_PROTO, "IPSEC_PROTO" },
+	{ IPSEC6_POLICY_A_MODE, "MODE" },
+	{ IPSEC6_POLICY_A_TUNNEL_REMOTE, "TUNNEL_REMOTE" },
+	{ IPSEC6_POLICY_A_TUNNEL_LOCAL, "TUNNEL_LOCAL" },
+	{ IPSEC6_POLICY_A_BUNDLE_NEXT, "BUNDLE_NEXT" },
+	{ IPSEC6_POLICY_A_REQID, "REQID" },
 };
 
 static int ipsec6_nl_parse_tmpl(struct nlattr **tb, const struct nlattr *nest,
@@ -367,11 +387,12 @@ static int ipsec6_nl_parse_tmpl(struct nlattr **tb, const struct nlattr *nest,
 
 	if (pol->action != IPSEC6_ACTION_APPLY) {
 		for (i = 0; i < ARRAY_SIZE(ipsec6_nl_apply_only); i++) {
-			const struct nlattr *a = tb[ipsec6_nl_apply_only[i]];
+			const struct nlattr *a = tb[ipsec6_nl_apply_only[i].type];
 
 			if (a) {
 				ipsec6_netlink_err(extack, a,
-						   "policy %u: IPsec attributes need ACTION apply",
+						   "%s: policy %u: only with ACTION apply",
+						   ipsec6_nl_apply_only[i].name,
 						   pol->index);
 				return -EINVAL;
 			}
@@ -563,6 +584,22 @@ static int ipsec6_nl_parse_lifetime(struct nlattr **tb,
 	return 0;
 }
 
+/* A starting sequence number: 32 bits unless the SA uses ESN. */
+static int ipsec6_nl_parse_seq(struct nlattr **tb, int type,
+			       const struct ipsec6_sa *sa, u64 *seq,
+			       const char *name, struct netlink_ext_ack *extack)
+{
+	if (!tb[type])
+		return 0;
+	*seq = nla_get_u64(tb[type]);
+	if (!(sa->flags & IPSEC6_SA_F_ESN) && *seq > U32_MAX) {
+		ipsec6_netlink_err(extack, tb[type], "%s: %llu needs FLAGS esn",
+				   name, *seq);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void ipsec6_nl_parse_sa_sel(struct nlattr **tb, struct ipsec6_sa_sel *s)
 {
 	if (tb[IPSEC6_SA_A_SEL_DST]) {
@@ -693,6 +730,18 @@ static struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 		sa->flags = nla_get_u32(tb[IPSEC6_SA_A_FLAGS]);
 	ipsec6_nl_parse_sa_sel(tb, &sa->sel);
 	err = ipsec6_nl_parse_lifetime(tb, &sa->lft, extack);
+	if (err)
+		goto err;
+	sa->count_limits = sa->lft.soft_bytes || sa->lft.hard_bytes ||
+			   sa->lft.soft_packets || sa->lft.hard_packets;
+	sa->time_limits = sa->lft.soft_add || sa->lft.hard_add ||
+			  sa->lft.soft_use || sa->lft.hard_use;
+	err = ipsec6_nl_parse_seq(tb, IPSEC6_SA_A_SEQ, sa, &sa->init_oseq,
+				  "SEQ", extack);
+	if (err)
+		goto err;
+	err = ipsec6_nl_parse_seq(tb, IPSEC6_SA_A_RSEQ, sa, &sa->init_rseq,
+				  "RSEQ", extack);
 	if (err)
 		goto err;
 	err = -ENOMEM;
@@ -890,13 +939,10 @@ static int ipsec6_nl_put_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 {
 	const struct ipsec6_crypto_cfg *c = &sa->cfg;
 	struct nlattr *nest;
-	u64 seq;
 
 	nest = nla_nest_start(skb, IPSEC6_A_SA);
 	if (!nest)
 		return -EMSGSIZE;
-	seq = sa->replay ? ipsec6_replay_top(sa->replay) :
-			   (u64)atomic64_read(&sa->oseq);
 	if (nla_put_u32(skb, IPSEC6_SA_A_INDEX, sa->index) ||
 	    nla_put_u32(skb, IPSEC6_SA_A_SPI, be32_to_cpu(sa->spi)) ||
 	    nla_put_u8(skb, IPSEC6_SA_A_PROTO, sa->proto) ||
@@ -920,7 +966,11 @@ static int ipsec6_nl_put_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 	     nla_put_string(skb, IPSEC6_SA_A_ENC_KEYFILE, sa->enc_keyfile)) ||
 	    nla_put_u32(skb, IPSEC6_SA_A_KEY_BITS,
 			ipsec6_crypto_cfg_key_bits(c)) ||
-	    nla_put_u64_64bit(skb, IPSEC6_SA_A_SEQ, seq, IPSEC6_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPSEC6_SA_A_SEQ, atomic64_read(&sa->oseq),
+			      IPSEC6_SA_A_PAD) ||
+	    (sa->replay &&
+	     nla_put_u64_64bit(skb, IPSEC6_SA_A_RSEQ,
+			       ipsec6_replay_top(sa->replay), IPSEC6_SA_A_PAD)) ||
 	    nla_put_u8(skb, IPSEC6_SA_A_STATE, READ_ONCE(sa->state)) ||
 	    ipsec6_nl_put_counts(skb, IPSEC6_SA_A_COUNTS, sa->counts)) {
 		nla_nest_cancel(skb, nest);
@@ -949,23 +999,23 @@ static int ipsec6_nl_policy_new(struct sk_buff *skb, struct genl_info *info)
 	struct ipsec6_txn *txn;
 	int err;
 
-	if (!nest)
-		return -EINVAL;
-	pol = ipsec6_nl_parse_policy(nest, info->extack);
-	if (IS_ERR(pol))
-		return PTR_ERR(pol);
-
 	mutex_lock(&in->lock);
 	txn = ipsec6_txn_get(in, info->snd_portid, info->extack);
 	if (IS_ERR(txn)) {
 		err = PTR_ERR(txn);
-		ipsec6_spd_policy_put(pol);
 		goto out;
 	}
-	err = ipsec6_txn_policy_add(txn, pol, ipsec6_nl_replace(info),
-				    info->extack);
-	if (err)
-		ipsec6_spd_policy_put(pol);
+	/* Parsed under the change set: a rejection must mark it failed. */
+	pol = nest ? ipsec6_nl_parse_policy(nest, info->extack) :
+		     ERR_PTR(-EINVAL);
+	if (IS_ERR(pol)) {
+		err = PTR_ERR(pol);
+	} else {
+		err = ipsec6_txn_policy_add(txn, pol, ipsec6_nl_replace(info),
+					    info->extack);
+		if (err)
+			ipsec6_spd_policy_put(pol);
+	}
 	err = ipsec6_txn_finish(in, txn, err, info->extack);
 out:
 	mutex_unlock(&in->lock);
@@ -998,16 +1048,15 @@ static int ipsec6_nl_policy_del(struct sk_buff *skb, struct genl_info *info)
 	u32 index;
 	int err;
 
-	err = ipsec6_nl_policy_index(info, &index);
-	if (err)
-		return err;
 	mutex_lock(&in->lock);
 	txn = ipsec6_txn_get(in, info->snd_portid, info->extack);
 	if (IS_ERR(txn)) {
 		err = PTR_ERR(txn);
 		goto out;
 	}
-	err = ipsec6_txn_policy_del(txn, index, info->extack);
+	err = ipsec6_nl_policy_index(info, &index);
+	if (!err)
+		err = ipsec6_txn_policy_del(txn, index, info->extack);
 	err = ipsec6_txn_finish(in, txn, err, info->extack);
 out:
 	mutex_unlock(&in->lock);
@@ -1041,15 +1090,14 @@ static int ipsec6_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	struct ipsec6_sa *sa;
 	int err;
 
-	if (!nest)
-		return -EINVAL;
 	mutex_lock(&in->lock);
 	txn = ipsec6_txn_get(in, info->snd_portid, info->extack);
 	if (IS_ERR(txn)) {
 		err = PTR_ERR(txn);
 		goto out;
 	}
-	sa = ipsec6_nl_parse_sa(nest, txn, info->extack);
+	sa = nest ? ipsec6_nl_parse_sa(nest, txn, info->extack) :
+		    ERR_PTR(-EINVAL);
 	if (IS_ERR(sa)) {
 		err = PTR_ERR(sa);
 	} else {
@@ -1454,7 +1502,7 @@ static const struct genl_ops ipsec6_ops[] = {
 	IPSEC6_NL_OP(IPSEC6_CMD_POLICY_NEW, ipsec6_nl_policy_new, NULL,
 		     ipsec6_nl_req_policy_new, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_POLICY_DEL, ipsec6_nl_policy_del, NULL,
-		     ipsec6_nl_req_policy_id, GENL_UNS_ADMIN_PERM),
+		     ipsec6_nl_req_policy_del, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_POLICY_GET, ipsec6_nl_policy_get,
 		     ipsec6_nl_policy_dump, ipsec6_nl_req_policy_id, 0),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_POLICY_FLUSH, ipsec6_nl_policy_flush,
@@ -1462,7 +1510,7 @@ static const struct genl_ops ipsec6_ops[] = {
 	IPSEC6_NL_OP(IPSEC6_CMD_SA_NEW, ipsec6_nl_sa_new, NULL,
 		     ipsec6_nl_req_sa_new, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_SA_DEL, ipsec6_nl_sa_del, NULL,
-		     ipsec6_nl_req_sa_id, GENL_UNS_ADMIN_PERM),
+		     ipsec6_nl_req_sa_del, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_SA_GET, ipsec6_nl_sa_get, ipsec6_nl_sa_dump,
 		     ipsec6_nl_req_sa_id, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_SA_FLUSH, ipsec6_nl_sa_flush,
@@ -1477,7 +1525,9 @@ static const struct genl_ops ipsec6_ops[] = {
 };
 
 static const struct genl_multicast_group ipsec6_mcgrps[] = {
-	[IPSEC6_MCGRP_ID_EVENTS] = { .name = IPSEC6_MCGRP_EVENTS },
+	/* SA_EXPIRED carries what SA_GET shows only to CAP_NET_ADMIN. */
+	[IPSEC6_MCGRP_ID_EVENTS] = { .name = IPSEC6_MCGRP_EVENTS,
+				     .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family ipsec6_family __ro_after_init = {

@@ -8,6 +8,7 @@
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "db.h"
 #include "hooks.h"
+#include "lifetime.h"
 #include "netns.h"
 #include "txn.h"
 
@@ -60,6 +61,7 @@ static int __net_init ipsec6_netns_init(struct net *net)
 
 	in->net = net;
 	mutex_init(&in->lock);
+	ipsec6_lifetime_init(in);
 	atomic_set(&in->inflight, 0);
 	in->stats = ipsec6_stats_alloc();
 	if (!in->stats)
@@ -79,6 +81,7 @@ static int __net_init ipsec6_netns_init(struct net *net)
 err_defrag:
 	ipsec6_defrag_disable(net);
 err_tables:
+	ipsec6_lifetime_stop(in);
 	ipsec6_netns_free_tables(in);
 err_stats:
 	ipsec6_stats_free(in->stats);
@@ -93,6 +96,7 @@ static void __net_exit ipsec6_netns_exit(struct net *net)
 	ipsec6_defrag_disable(net);
 	/* Packets still inside asynchronous crypto count into @in. */
 	wait_var_event(&in->inflight, !atomic_read(&in->inflight));
+	ipsec6_lifetime_stop(in);
 	ipsec6_netns_free_tables(in);
 	ipsec6_stats_free(in->stats);
 }

@@ -4,6 +4,7 @@
 
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include "stats.h"
@@ -26,6 +27,7 @@ struct ipsec6_net {
 	u32 generation;			/* of the published db, under @lock */
 	struct ipsec6_pcpu_stats __percpu *stats;
 	atomic_t inflight;		/* packets in asynchronous crypto */
+	struct delayed_work expire_work;	/* SA lifetimes (lifetime.c) */
 	bool defrag;			/* nf_defrag_ipv6 enabled */
 };
 

@@ -8,7 +8,7 @@
  */
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
-#include "netlink.h"
+#include "lifetime.h"
 #include "netns.h"
 #include "pkt.h"
 #include "sad.h"
@@ -218,9 +218,7 @@ int ipsec6_seq_next(struct ipsec6_sa *sa, u64 *seq)
 
 	if (unlikely(esn ? s == 0 : s > U32_MAX)) {
 		atomic64_set(&sa->oseq, esn ? U64_MAX : U32_MAX);
-		if (xchg(&sa->state, IPSEC6_SA_STATE_EXPIRED) !=
-		    IPSEC6_SA_STATE_EXPIRED)
-			ipsec6_netlink_notify_expired(sa, IPSEC6_EXPIRE_SEQ);
+		ipsec6_lifetime_expire(sa, IPSEC6_EXPIRE_SEQ);
 		return -EOVERFLOW;
 	}
 	*seq = s;

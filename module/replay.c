@@ -13,7 +13,7 @@
 #include <linux/slab.h>
 #include "replay.h"
 
-struct ipsec6_replay *ipsec6_replay_alloc(u32 window)
+struct ipsec6_replay *ipsec6_replay_alloc(u32 window, u64 top)
 {
 	u32 size = window ? round_up(window, BITS_PER_LONG) : BITS_PER_LONG;
 	struct ipsec6_replay *r;
@@ -25,6 +25,7 @@ struct ipsec6_replay *ipsec6_replay_alloc(u32 window)
 	spin_lock_init(&r->lock);
 	r->window = window;
 	r->size = size;
+	r->top = top;
 	return r;
 }
 

@@ -18,7 +18,7 @@ struct ipsec6_replay {
 	unsigned long bits[];
 };
 
-struct ipsec6_replay *ipsec6_replay_alloc(u32 window);
+struct ipsec6_replay *ipsec6_replay_alloc(u32 window, u64 top);
 void ipsec6_replay_free(struct ipsec6_replay *r);
 int ipsec6_replay_check(struct ipsec6_replay *r, u32 seq_lo, bool esn,
 			u64 *seq);

@@ -69,8 +69,10 @@ int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack)
 				 sa->flags & IPSEC6_SA_F_ESN, extack);
 	if (err)
 		return err;
+	atomic64_set(&sa->oseq, sa->init_oseq);
 	if (sa->dir != IPSEC6_DIR_OUT) {
-		sa->replay = ipsec6_replay_alloc(sa->replay_window);
+		sa->replay = ipsec6_replay_alloc(sa->replay_window,
+						 sa->init_rseq);
 		if (!sa->replay)
 			return -ENOMEM;
 	}
@@ -93,6 +95,7 @@ bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b)
 	       a->flags == b->flags && ipv6_addr_equal(&a->src, &b->src) &&
 	       ipv6_addr_equal(&a->dst, &b->dst) && a->policy == b->policy &&
 	       a->reqid == b->reqid && a->replay_window == b->replay_window &&
+	       a->init_oseq == b->init_oseq && a->init_rseq == b->init_rseq &&
 	       !memcmp(&a->sel, &b->sel, sizeof(a->sel)) &&
 	       !memcmp(&a->lft, &b->lft, sizeof(a->lft)) &&
 	       ipsec6_sad_str_equal(a->keyfile, b->keyfile) &&

@@ -63,6 +63,10 @@ struct ipsec6_sa {
 	u32 replay_window;
 	struct ipsec6_sa_sel sel;
 	struct ipsec6_lifetime lft;
+	bool count_limits;		/* byte or packet limits set */
+	bool time_limits;		/* second limits set */
+	u64 init_oseq;			/* last sent, at the start */
+	u64 init_rseq;			/* top of the window, at the start */
 	char *keyfile;
 	char *enc_keyfile;
 	struct ipsec6_crypto_cfg cfg;	/* keys kept for comparison */
@@ -72,6 +76,8 @@ struct ipsec6_sa {
 	atomic64_t oseq;		/* last sequence number sent */
 	struct ipsec6_replay *replay;	/* inbound window */
 	struct ipsec6_counters __percpu *counts;
+	atomic64_t lft_bytes;		/* charged against lft, if limited */
+	atomic64_t lft_packets;
 	time64_t add_time;
 	time64_t use_time;		/* first use, 0 = unused */
 	struct ipsec6_net *net;		/* for events; no reference */

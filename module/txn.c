@@ -14,6 +14,7 @@
 #include <linux/sort.h>
 #include <net/netlink.h>
 #include "db.h"
+#include "lifetime.h"
 #include "netlink.h"
 #include "netns.h"
 #include "txn.h"
@@ -474,14 +475,85 @@ static int ipsec6_txn_link_sas(struct ipsec6_db *db)
 	return 0;
 }
 
+/*
+ * An entry staged with the same content as the published entry of its
+ * index (a TXN_F_REPLACE set loading the same configuration again, or a
+ * delete and re-add) keeps the published object: an SA keeps its sequence
+ * numbers (restarting them under the same key would reuse IVs), replay
+ * window, counters and lifetime state; a policy its counters.
+ */
+static void ipsec6_txn_keep_equal(struct ipsec6_net *in,
+				  struct ipsec6_txn *txn)
+{
+	struct ipsec6_db *db = ipsec6_net_db(in);
+	const struct ipsec6_spd_entry *e;
+	struct ipsec6_policy *pol;
+	struct ipsec6_sa *sa, *cur;
+	unsigned long i;
+
+	if (!db)
+		return;
+	xa_for_each(&txn->pol, i, pol) {
+		e = ipsec6_spd_find(db, i);
+		if (!e || e->pol == pol || !ipsec6_spd_policy_equal(e->pol, pol))
+			continue;
+		/* Replacing a present entry allocates nothing. */
+		if (xa_err(xa_store(&txn->pol, i, e->pol, GFP_KERNEL)))
+			continue;
+		ipsec6_spd_policy_get(e->pol);
+		ipsec6_spd_policy_put(pol);
+	}
+	xa_for_each(&txn->sa, i, sa) {
+		cur = ipsec6_sad_find(db, i);
+		if (!cur || cur == sa || !ipsec6_sad_sa_equal(cur, sa))
+			continue;
+		if (xa_err(xa_store(&txn->sa, i, cur, GFP_KERNEL)))
+			continue;
+		ipsec6_sad_sa_get(cur);
+		ipsec6_sad_sa_put(sa);
+	}
+}
+
+/*
+ * Does @txn list exactly the objects of the published version?  Then it
+ * changes nothing (an identical NEW keeps the existing object) and is not
+ * published: no new generation, no CHANGED.  Both sides are in index order.
+ */
+static bool ipsec6_txn_unchanged(struct ipsec6_net *in,
+				 struct ipsec6_txn *txn)
+{
+	struct ipsec6_db *db = ipsec6_net_db(in);
+	struct ipsec6_policy *pol;
+	struct ipsec6_sa *sa;
+	unsigned long i;
+	u32 n = 0;
+
+	if (!db)
+		return false;
+	xa_for_each(&txn->pol, i, pol) {
+		if (n == db->npol || db->pol_by_index[n]->pol != pol)
+			return false;
+		n++;
+	}
+	if (n != db->npol)
+		return false;
+	n = 0;
+	xa_for_each(&txn->sa, i, sa) {
+		if (n == db->nsa || db->sa[n] != sa)
+			return false;
+		n++;
+	}
+	return n == db->nsa;
+}
+
 /**
  * ipsec6_txn_commit - publish a change set
  * @in: namespace
  * @txn: the change set
  * @extack: names the entry that prevents the commit
  *
- * Builds a complete table version from @txn and swaps it in.  On error
- * nothing changes and @txn is left as it was.
+ * Builds a complete table version from @txn and swaps it in, unless @txn
+ * changes nothing.  On error nothing changes and @txn is left as it was.
  */
 int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 		      struct netlink_ext_ack *extack)
@@ -496,6 +568,9 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 				   "transaction had a rejected request; abort it");
 		return -EINVAL;
 	}
+	ipsec6_txn_keep_equal(in, txn);
+	if (ipsec6_txn_unchanged(in, txn))
+		return 0;
 	db = ipsec6_db_alloc();
 	if (!db)
 		return -ENOMEM;
@@ -523,6 +598,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	if (old)
 		ipsec6_db_free_rcu(old);
 	ipsec6_netlink_notify_changed(in);
+	ipsec6_lifetime_watch(in, db);
 	return 0;
 err:
 	ipsec6_db_free(db);

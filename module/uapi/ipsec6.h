@@ -232,7 +232,12 @@ enum ipsec6_sa_attr {
 	IPSEC6_SA_A_ENC_KEYFILE,	/* string: where ENC key came from */
 	/* Read-only. */
 	IPSEC6_SA_A_KEY_BITS,		/* u32, total key bits (never bytes) */
-	IPSEC6_SA_A_SEQ,		/* u64, last sequence number sent/seen */
+	IPSEC6_SA_A_SEQ,		/* u64, last sequence number sent;
+					 * on NEW the one to start from
+					 */
+	IPSEC6_SA_A_RSEQ,		/* u64, top of the replay window;
+					 * on NEW the one to start from
+					 */
 	IPSEC6_SA_A_STATE,		/* u8, enum ipsec6_sa_state */
 	IPSEC6_SA_A_COUNTS,		/* nest, enum ipsec6_counts_attr */
 	IPSEC6_SA_A_PAD,

@@ -55,7 +55,7 @@ expect_eq "sa list: ip-xfrm-like text with key bits, not keys" \
 	enc cbc(aes)
 	key-bits 256 keyfile file.key enc-keyfile file.key
 	sel src 2001:db8::9 dst 2001:db8::4 proto udp sport 5 dport 6
-	state valid seq 0x0 packets 0 bytes 0 drops 0" "$(cat out)"
+	state valid oseq 0x0 seq 0x0 packets 0 bytes 0 drops 0" "$(cat out)"
 run_ctl out err sa list spi 3005
 expect_grep "sa list shows lifetimes and flags" out \
 	"index 21 replay-window 0 flag esn"

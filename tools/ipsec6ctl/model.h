@@ -102,7 +102,9 @@ struct sa {
 	bool has_key_bits;
 	uint32_t key_bits;
 	bool has_seq;
-	uint64_t seq;
+	uint64_t seq;			/* last sent */
+	bool has_rseq;
+	uint64_t rseq;			/* top of the replay window */
 	bool has_state;
 	uint8_t state;
 	struct counts counts;

@@ -159,6 +159,7 @@ static const struct adesc a_sa[IPSEC6_SA_A_MAX + 1] = {
 	[IPSEC6_SA_A_ENC_KEYFILE] = { "ENC_KEYFILE", P_STR },
 	[IPSEC6_SA_A_KEY_BITS] = { "KEY_BITS", P_U32 },
 	[IPSEC6_SA_A_SEQ] = { "SEQ", P_U64 },
+	[IPSEC6_SA_A_RSEQ] = { "RSEQ", P_U64 },
 	[IPSEC6_SA_A_STATE] = { "STATE", P_U8, e_state },
 	[IPSEC6_SA_A_COUNTS] = { "COUNTS", P_NEST, NULL, false, a_counts,
 					  ARRAY_SIZE(a_counts) - 1 },
@@ -410,9 +411,13 @@ void nlmsg_put_sa(struct nlmsghdr *nlh, const struct sa *sa,
 	if (sa->enc_keyfile)
 		mnl_attr_put_strz(nlh, IPSEC6_SA_A_ENC_KEYFILE,
 				  sa->enc_keyfile);
+	/* Requests set starting numbers only when asked to. */
+	if (dump || sa->has_seq)
+		mnl_attr_put_u64(nlh, IPSEC6_SA_A_SEQ, sa->seq);
+	if (dump ? sa->dir != IPSEC6_DIR_OUT : sa->has_rseq)
+		mnl_attr_put_u64(nlh, IPSEC6_SA_A_RSEQ, sa->rseq);
 	if (dump) {
 		mnl_attr_put_u32(nlh, IPSEC6_SA_A_KEY_BITS, sa_key_bits(sa));
-		mnl_attr_put_u64(nlh, IPSEC6_SA_A_SEQ, sa->seq);
 		mnl_attr_put_u8(nlh, IPSEC6_SA_A_STATE, sa->state);
 		put_counts(nlh, IPSEC6_SA_A_COUNTS, &sa->counts);
 	}
@@ -680,10 +685,11 @@ int nlmsg_parse_sa(const struct nlattr *nest, struct sa *sa)
 		sa->has_key_bits = true;
 		sa->key_bits = mnl_attr_get_u32(tb[IPSEC6_SA_A_KEY_BITS]);
 	}
-	if (tb[IPSEC6_SA_A_SEQ]) {
-		sa->has_seq = true;
+	/* Current numbers: shown, never sent back as starting ones. */
+	if (tb[IPSEC6_SA_A_SEQ])
 		sa->seq = mnl_attr_get_u64(tb[IPSEC6_SA_A_SEQ]);
-	}
+	if (tb[IPSEC6_SA_A_RSEQ])
+		sa->rseq = mnl_attr_get_u64(tb[IPSEC6_SA_A_RSEQ]);
 	if (tb[IPSEC6_SA_A_STATE]) {
 		sa->has_state = true;
 		sa->state = mnl_attr_get_u8(tb[IPSEC6_SA_A_STATE]);

@@ -336,6 +336,7 @@ void json_sa(struct json *j, const char *key, const struct sa *sa)
 		json_u64(j, lft_names[i], sa->lft[i]);
 	json_obj_end(j);
 	json_u64(j, "seq", sa->seq);
+	json_u64(j, "rseq", sa->rseq);
 	json_str(j, "state", state_name(sa->state));
 	json_counts(j, &sa->counts);
 	json_obj_end(j);
@@ -542,8 +543,9 @@ void print_sa(FILE *f, const struct sa *sa)
 	}
 	if (any)
 		fputc('\n', f);
-	fprintf(f, "\tstate %s seq 0x%llx packets %llu bytes %llu drops %llu\n",
+	fprintf(f, "\tstate %s oseq 0x%llx seq 0x%llx packets %llu bytes %llu drops %llu\n",
 		state_name(sa->state), (unsigned long long)sa->seq,
+		(unsigned long long)sa->rseq,
 		(unsigned long long)sa->counts.packets,
 		(unsigned long long)sa->counts.bytes,
 		(unsigned long long)sa->counts.drops);

@@ -20,7 +20,8 @@ enum {
 	K_SRC = 1, K_DST, K_PROTO, K_SPI, K_MODE, K_REQID, K_REPLAY, K_FLAG,
 	K_AUTH, K_AUTH_TRUNC, K_ENC, K_AEAD, K_LIMIT, K_SEL, K_INDEX,
 	K_POLICY, K_DIR, K_SPORT, K_DPORT, K_TYPE, K_CODE, K_DEV, K_PRIORITY,
-	K_ACTION, K_TMPL, K_BUNDLE, K_PTYPE, K_LEVEL,
+	K_ACTION, K_TMPL, K_BUNDLE, K_PTYPE, K_LEVEL, K_SEQ, K_SEQ_HI, K_OSEQ,
+	K_OSEQ_HI,
 };
 
 static const struct word subcmds[] = {
@@ -36,6 +37,8 @@ static const struct word sa_words[] = {
 	{ "auth", K_AUTH }, { "auth-trunc", K_AUTH_TRUNC }, { "enc", K_ENC },
 	{ "aead", K_AEAD }, { "limit", K_LIMIT }, { "sel", K_SEL },
 	{ "index", K_INDEX }, { "policy", K_POLICY }, { "dir", K_DIR },
+	{ "replay-seq", K_SEQ }, { "replay-oseq", K_OSEQ },
+	{ "replay-seq-hi", K_SEQ_HI }, { "replay-oseq-hi", K_OSEQ_HI },
 };
 
 static const struct word sel_words[] = {
@@ -119,10 +122,6 @@ static const struct {
 	{ "output-mark", "marks are not supported by ipsec6" },
 	{ "offload", "hardware offload is not supported by ipsec6" },
 	{ "tfcpad", "TFC padding is not supported by ipsec6" },
-	{ "replay-seq", "setting replay counters is not supported by ipsec6" },
-	{ "replay-oseq", "setting replay counters is not supported by ipsec6" },
-	{ "replay-seq-hi", "setting replay counters is not supported by ipsec6" },
-	{ "replay-oseq-hi", "setting replay counters is not supported by ipsec6" },
 	{ "lastused", "'lastused' is not supported by ipsec6" },
 };
 
@@ -634,6 +633,27 @@ int xg_sa_parse(int argc, char **argv, struct xg_sa *req, char *err,
 					    IPSEC6_REPLAY_MAX);
 			sa->has_replay = true;
 			break;
+		case K_SEQ:
+		case K_SEQ_HI:
+		case K_OSEQ:
+		case K_OSEQ_HI: {
+			/* Starting numbers, given by their halves. */
+			bool out = id == K_OSEQ || id == K_OSEQ_HI;
+			uint64_t *s = out ? &sa->seq : &sa->rseq;
+			uint32_t n;
+
+			if (get_u32(&a, kw, &n) < 0)
+				return -1;
+			if (id == K_SEQ || id == K_OSEQ)
+				*s = (*s & ~0xffffffffULL) | n;
+			else
+				*s = (*s & 0xffffffffULL) | (uint64_t)n << 32;
+			if (out)
+				sa->has_seq = true;
+			else
+				sa->has_rseq = true;
+			break;
+		}
 		case K_FLAG:
 			if (GET_WORD(&a, kw, sa_flag_words, &v) < 0)
 				return -1;
