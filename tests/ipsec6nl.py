@@ -139,6 +139,10 @@ class Reply:
         self.miss_type = None
         self.msgs = []          # list of (flags, cmd, attrs dict)
         self.intr = False
+        self.miss_nest = None   # offset of the nest missing miss_type
+        self.req = b''          # the request as sent (for attr_offset())
+        self.raw = []           # every datagram received for it
+        self.nrecv = 0          # how many recv() calls it took
 
     def __repr__(self):
         return '<Reply error=%d msg=%r n=%d>' % (self.error, self.msg,
@@ -191,7 +195,9 @@ class Genl:
                 family=None, version=1, raw=None):
         seq, data = self.build(cmd, attrs, flags, family, version, raw)
         self.sock.send(data)
-        return self.collect(seq, dump=bool(flags & 0x300 == 0x300))
+        r = self.collect(seq, dump=bool(flags & 0x300 == 0x300))
+        r.req = data
+        return r
 
     def dump(self, cmd, attrs=()):
         return self.request(cmd, attrs, NLM_F_REQUEST | NLM_F_DUMP)
@@ -200,6 +206,8 @@ class Genl:
         r = Reply()
         while True:
             data = self.sock.recv(1 << 20)
+            r.raw.append(data)
+            r.nrecv += 1
             off = 0
             while off + 16 <= len(data):
                 ln, typ, flags, mseq, _ = struct.unpack_from('=IHHII', data,
@@ -223,6 +231,9 @@ class Genl:
                     if NLMSGERR_ATTR_MISS_TYPE in ext:
                         r.miss_type = struct.unpack(
                             '=I', ext[NLMSGERR_ATTR_MISS_TYPE])[0]
+                    if NLMSGERR_ATTR_MISS_NEST in ext:
+                        r.miss_nest = struct.unpack(
+                            '=I', ext[NLMSGERR_ATTR_MISS_NEST])[0]
                     return r
                 if typ == NLMSG_DONE:
                     return r
@@ -235,6 +246,62 @@ class Genl:
     def join(self, group='events'):
         self.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
                              self.groups[group])
+
+
+    # Additions for tests/netlink_test.py; the methods above are unchanged.
+
+    @property
+    def portid(self):
+        """The netlink port id the kernel gave this socket."""
+        return self.sock.getsockname()[0]
+
+    def batch(self, reqs, chunk=200):
+        """Send many requests, several per sendmsg(), and collect each one's
+        answer.  reqs: (cmd, attrs) or (cmd, attrs, flags) tuples; NLM_F_ACK
+        is forced so that every request gets exactly one answer.  Returns
+        one Reply per request, in order.  chunk bounds how many acks can be
+        queued at once (each is an skb of its own on the receive queue).
+        """
+        out = []
+        for i in range(0, len(reqs), chunk):
+            seqs, data = [], b''
+            for req in reqs[i:i + chunk]:
+                flags = (req[2] if len(req) > 2 else NLM_F_REQUEST) | \
+                    NLM_F_REQUEST | NLM_F_ACK
+                seq, msg = self.build(req[0], req[1], flags)
+                seqs.append(seq)
+                data += msg
+            self.sock.send(data)
+            for seq in seqs:
+                out.append(self.collect(seq))
+        return out
+
+    def events(self, timeout=0.0):
+        """Notifications queued on this socket (it should send no requests):
+        a list of (cmd, attrs dict).  Waits up to timeout seconds for the
+        first one, then takes whatever else is queued."""
+        import select
+        out = []
+        while True:
+            rd, _, _ = select.select([self.sock], [], [],
+                                     timeout if not out else 0)
+            if not rd:
+                return out
+            try:
+                data = self.sock.recv(1 << 20)
+            except OSError as e:
+                if e.errno != errno.ENOBUFS:
+                    raise
+                self.overruns = getattr(self, 'overruns', 0) + 1
+                continue
+            off = 0
+            while off + 16 <= len(data):
+                ln, typ, flags, mseq, _ = struct.unpack_from('=IHHII', data,
+                                                             off)
+                payload = data[off + 16:off + ln]
+                off += (ln + 3) & ~3
+                if typ == self.family:
+                    out.append((payload[0], parse_attrs(payload[4:])))
 
 
 # Convenience builders for the ipsec6 family.
@@ -294,3 +361,46 @@ def sa_attrs(index, spi, dst, proto=51, **kw):
 
 def get_u(attrs, t, fmt='=I'):
     return struct.unpack(fmt, attrs[t])[0] if t in attrs else None
+
+
+# More helpers (tests/netlink_test.py).
+
+def raw_nest(t, attrs):
+    """A nest without NLA_F_NESTED, as old user space sends them."""
+    return Attr(t, b''.join(a.pack() for a in attrs))
+
+
+def attr_offset(msg, *path):
+    """Offset from the start of netlink message msg (nlmsghdr, genl header,
+    attributes) of the attribute reached by following the attribute types
+    in path (first match at each level), as the kernel reports it in
+    NLMSGERR_ATTR_OFFS / NLMSGERR_ATTR_MISS_NEST.  None if there is none."""
+    start, end = 20, struct.unpack_from('=I', msg)[0]
+    found = None
+    for t in path:
+        off, found = start, None
+        while off + 4 <= end:
+            ln, at = struct.unpack_from('=HH', msg, off)
+            if ln < 4:
+                break
+            if at & 0x3fff == t:
+                found = off
+                break
+            off += (ln + 3) & ~3
+        if found is None:
+            return None
+        start, end = found + 4, found + ln
+    return found
+
+
+def nests(reply, top):
+    """The parsed nest of type top of every message of a reply."""
+    return [parse_attrs(m[2][top]) for m in reply.msgs if top in m[2]]
+
+
+def num(attrs, t):
+    """An unsigned attribute of any width, or None."""
+    v = attrs.get(t)
+    if v is None:
+        return None
+    return int.from_bytes(v, 'little')
