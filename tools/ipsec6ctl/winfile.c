@@ -1523,8 +1523,10 @@ int winfile_write_sad(FILE *f, const struct vec *sas, const char *keybase,
 	int ret = 0;
 
 	v = xmalloc((sas->n ? sas->n : 1) * sizeof(*v));
-	memcpy(v, sas->v, sas->n * sizeof(*v));
-	qsort(v, sas->n, sizeof(*v), sa_cmp_index_desc);
+	if (sas->n) {	/* an empty vec has v == NULL */
+		memcpy(v, sas->v, sas->n * sizeof(*v));
+		qsort(v, sas->n, sizeof(*v), sa_cmp_index_desc);
+	}
 	put_start(f, sad_title, sad_header);
 	for (i = 0; i < sas->n; i++) {
 		b.len = 0;
