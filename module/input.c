@@ -188,9 +188,9 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 }
 
 /* What RFC 4301 5.2 asks of the packet left after decapsulation. */
-static ipsec6_drop_t ipsec6_input_policy(struct sk_buff *skb,
-					 struct ipsec6_pkt *pkt,
-					 const struct ipsec6_db *db)
+static enum ipsec6_stats_attr
+ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+		    const struct ipsec6_db *db)
 {
 	const struct ipsec6_spd_entry *e, *s;
 	struct ipsec6_flow fl;
@@ -263,11 +263,11 @@ static void ipsec6_input_mss(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 		ipsec6_mss_clamp(skb, mtu - overhead);
 }
 
-static ipsec6_drop_t ipsec6_input_finish(struct sk_buff *skb,
-					 struct ipsec6_pkt *pkt,
-					 const struct ipsec6_db *db)
+static enum ipsec6_stats_attr
+ipsec6_input_finish(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+		    const struct ipsec6_db *db)
 {
-	ipsec6_drop_t reason = ipsec6_input_policy(skb, pkt, db);
+	enum ipsec6_stats_attr reason = ipsec6_input_policy(skb, pkt, db);
 
 	if (!reason && pkt->nsa)
 		ipsec6_input_mss(skb, pkt);
@@ -277,7 +277,7 @@ static ipsec6_drop_t ipsec6_input_finish(struct sk_buff *skb,
 void ipsec6_input_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
 {
 	const struct ipsec6_db *db;
-	ipsec6_drop_t reason;
+	enum ipsec6_stats_attr reason;
 
 	local_bh_disable();
 	rcu_read_lock();
@@ -309,7 +309,7 @@ unsigned int ipsec6_input_hook(void *priv, struct sk_buff *skb,
 	struct ipsec6_net *in = ipsec6_net(state->net);
 	const struct ipsec6_db *db;
 	struct ipsec6_pkt pkt;
-	ipsec6_drop_t reason;
+	enum ipsec6_stats_attr reason;
 	int err;
 
 	db = rcu_dereference(in->db);

@@ -229,11 +229,8 @@ static struct nlattr *ipsec6_nl_nest(struct genl_info *info, int type,
 
 static bool ipsec6_nl_addr_full(const struct ipsec6_addr_range *r)
 {
-	static const struct in6_addr ones = {
-		.s6_addr32 = { ~0U, ~0U, ~0U, ~0U }
-	};
-
-	return ipv6_addr_any(&r->start) && ipv6_addr_equal(&r->end, &ones);
+	return ipv6_addr_any(&r->start) &&
+	       !memchr_inv(&r->end, 0xff, sizeof(r->end));
 }
 
 /* An address range selector: both ends or neither, start <= end. */
@@ -639,15 +636,16 @@ static int ipsec6_nl_sa_proto_mode(struct nlattr **tb,
 			return -EINVAL;
 		sa->proto = nla_get_u8(tb[IPSEC6_SA_A_PROTO]);
 	} else if (!sa->policy) {
-		return ipsec6_nl_need(tb, IPSEC6_SA_A_PROTO, nest, "PROTO",
-				      extack) ? 0 : -EINVAL;
-	} else if (!pol || pol->action != IPSEC6_ACTION_APPLY) {
+		if (!ipsec6_nl_need(tb, IPSEC6_SA_A_PROTO, nest, "PROTO",
+				    extack))
+			return -EINVAL;
+	} else if (pol && pol->action == IPSEC6_ACTION_APPLY) {
+		sa->proto = pol->tmpl.proto;
+	} else {
 		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_POLICY],
 				   "POLICY: SA %u: %u is no APPLY policy to take PROTO from",
 				   sa->index, sa->policy);
 		return -ENOENT;
-	} else {
-		sa->proto = pol->tmpl.proto;
 	}
 
 	if (tb[IPSEC6_SA_A_MODE]) {
@@ -1488,10 +1486,9 @@ void ipsec6_netlink_notify_expired(struct ipsec6_sa *sa, u8 what)
 	ipsec6_nl_multicast(net, msg);
 }
 
-#define IPSEC6_NL_OP(_cmd, _doit, _dumpit, _policy, _flags) {		\
+#define IPSEC6_NL_OP(_cmd, _doit, _dumpit, _policy, _maxattr, _flags) { \
 	.cmd = (_cmd), .doit = (_doit), .dumpit = (_dumpit),		\
-	.policy = (_policy), .maxattr = ARRAY_SIZE(_policy) - 1,	\
-	.flags = (_flags),						\
+	.policy = (_policy), .maxattr = (_maxattr), .flags = (_flags),	\
 }
 
 #define IPSEC6_NL_OP_NOATTR(_cmd, _doit, _flags) {			\
@@ -1500,23 +1497,31 @@ void ipsec6_netlink_notify_expired(struct ipsec6_sa *sa, u8 what)
 
 static const struct genl_ops ipsec6_ops[] = {
 	IPSEC6_NL_OP(IPSEC6_CMD_POLICY_NEW, ipsec6_nl_policy_new, NULL,
-		     ipsec6_nl_req_policy_new, GENL_UNS_ADMIN_PERM),
+		     ipsec6_nl_req_policy_new,
+		     ARRAY_SIZE(ipsec6_nl_req_policy_new) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_POLICY_DEL, ipsec6_nl_policy_del, NULL,
-		     ipsec6_nl_req_policy_del, GENL_UNS_ADMIN_PERM),
+		     ipsec6_nl_req_policy_del,
+		     ARRAY_SIZE(ipsec6_nl_req_policy_del) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_POLICY_GET, ipsec6_nl_policy_get,
-		     ipsec6_nl_policy_dump, ipsec6_nl_req_policy_id, 0),
+		     ipsec6_nl_policy_dump,
+		     ipsec6_nl_req_policy_id,
+		     ARRAY_SIZE(ipsec6_nl_req_policy_id) - 1, 0),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_POLICY_FLUSH, ipsec6_nl_policy_flush,
 			    GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_SA_NEW, ipsec6_nl_sa_new, NULL,
-		     ipsec6_nl_req_sa_new, GENL_UNS_ADMIN_PERM),
+		     ipsec6_nl_req_sa_new,
+		     ARRAY_SIZE(ipsec6_nl_req_sa_new) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_SA_DEL, ipsec6_nl_sa_del, NULL,
-		     ipsec6_nl_req_sa_del, GENL_UNS_ADMIN_PERM),
+		     ipsec6_nl_req_sa_del,
+		     ARRAY_SIZE(ipsec6_nl_req_sa_del) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_SA_GET, ipsec6_nl_sa_get, ipsec6_nl_sa_dump,
-		     ipsec6_nl_req_sa_id, GENL_UNS_ADMIN_PERM),
+		     ipsec6_nl_req_sa_id,
+		     ARRAY_SIZE(ipsec6_nl_req_sa_id) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_SA_FLUSH, ipsec6_nl_sa_flush,
 			    GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_TXN_BEGIN, ipsec6_nl_txn_begin, NULL,
-		     ipsec6_nl_req_txn_begin, GENL_UNS_ADMIN_PERM),
+		     ipsec6_nl_req_txn_begin,
+		     ARRAY_SIZE(ipsec6_nl_req_txn_begin) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_TXN_COMMIT, ipsec6_nl_txn_commit,
 			    GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_TXN_ABORT, ipsec6_nl_txn_abort,

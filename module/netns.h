@@ -22,7 +22,7 @@ struct ipsec6_txn;
 struct ipsec6_net {
 	struct net *net;
 	struct ipsec6_db __rcu *db;
-	struct mutex lock;
+	struct mutex lock;		/* serializes writers: txn, publish */
 	struct ipsec6_txn *txn;		/* open change set, under @lock */
 	u32 generation;			/* of the published db, under @lock */
 	struct ipsec6_pcpu_stats __percpu *stats;

@@ -39,9 +39,9 @@ int ipsec6_pkt_make_room(struct sk_buff *skb, unsigned int head,
 
 /*
  * Keep the transport header on the bytes it named, relative to the moved
- * network header: in front of the change it keeps its offset, behind it
- * it moves with the bytes, and one that named removed bytes names what
- * followed them.
+ * network header: in front of the change it keeps its offset; behind the
+ * change it moves with the bytes; if it named removed bytes, it now names
+ * what followed them.
  */
 static void ipsec6_pkt_fix_transport(struct sk_buff *skb, int thoff,
 				     unsigned int off, int delta)
@@ -169,7 +169,8 @@ void ipsec6_pkt_release(struct ipsec6_pkt *pkt)
 }
 
 /* Count a drop on the namespace and, if known, the SA in work. */
-void ipsec6_pkt_count_drop(struct ipsec6_pkt *pkt, ipsec6_drop_t reason)
+void ipsec6_pkt_count_drop(struct ipsec6_pkt *pkt,
+			   enum ipsec6_stats_attr reason)
 {
 	if (pkt->nsa)
 		ipsec6_counters_drop(pkt->sa[min_t(u8, pkt->pos,
@@ -178,7 +179,7 @@ void ipsec6_pkt_count_drop(struct ipsec6_pkt *pkt, ipsec6_drop_t reason)
 }
 
 void ipsec6_pkt_drop(struct ipsec6_pkt *pkt, struct sk_buff *skb,
-		     ipsec6_drop_t reason)
+		     enum ipsec6_stats_attr reason)
 {
 	ipsec6_pkt_count_drop(pkt, reason);
 	kfree_skb(skb);

@@ -34,7 +34,7 @@ struct ipsec6_pkt {
 	bool spi_miss;		/* input: AH/ESP no SA of ours covers */
 	unsigned int off;	/* input: offset of the header in work */
 	unsigned int nh_off;	/* input: its next-header byte */
-	ipsec6_drop_t drop;	/* reason when a step fails */
+	enum ipsec6_stats_attr drop;	/* reason when a step fails */
 };
 
 /* skb layout helpers (pkt.c). */
@@ -51,9 +51,10 @@ int ipsec6_pkt_nexthdr_off(struct sk_buff *skb, unsigned int *off);
 void ipsec6_pkt_hold(struct ipsec6_pkt *pkt);
 void ipsec6_pkt_add_sa(struct ipsec6_pkt *pkt, struct ipsec6_sa *sa);
 void ipsec6_pkt_release(struct ipsec6_pkt *pkt);
-void ipsec6_pkt_count_drop(struct ipsec6_pkt *pkt, ipsec6_drop_t reason);
+void ipsec6_pkt_count_drop(struct ipsec6_pkt *pkt,
+			   enum ipsec6_stats_attr reason);
 void ipsec6_pkt_drop(struct ipsec6_pkt *pkt, struct sk_buff *skb,
-		     ipsec6_drop_t reason);
+		     enum ipsec6_stats_attr reason);
 unsigned int ipsec6_pkt_overhead(const struct ipsec6_sa *sa);
 
 /*

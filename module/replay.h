@@ -11,7 +11,7 @@
  * (s % @size) of @bits records whether s, within the window, was seen.
  */
 struct ipsec6_replay {
-	spinlock_t lock;
+	spinlock_t lock;	/* check and advance of @top, @bits */
 	u64 top;
 	u32 window;		/* configured size, packets; 0 = no check */
 	u32 size;		/* bits in @bits: window rounded up */

@@ -16,7 +16,7 @@ void ipsec6_stats_free(struct ipsec6_pcpu_stats __percpu *stats)
 	free_percpu(stats);
 }
 
-void ipsec6_stats_drop(struct ipsec6_net *in, ipsec6_drop_t reason)
+void ipsec6_stats_drop(struct ipsec6_net *in, enum ipsec6_stats_attr reason)
 {
 	if (WARN_ON_ONCE(!reason || reason > IPSEC6_STATS_A_MAX))
 		return;
@@ -24,7 +24,7 @@ void ipsec6_stats_drop(struct ipsec6_net *in, ipsec6_drop_t reason)
 }
 
 u64 ipsec6_stats_read(struct ipsec6_pcpu_stats __percpu *stats,
-		      ipsec6_drop_t reason)
+		      enum ipsec6_stats_attr reason)
 {
 	u64 sum = 0;
 	int cpu;

@@ -9,12 +9,10 @@
 struct ipsec6_net;
 
 /*
- * Drop reasons are the attribute numbers of enum ipsec6_stats_attr, so that
- * the counters are dumped one attribute per reason.
+ * Per-CPU drop counters of a namespace; updated with this_cpu ops.  Drop
+ * reasons are the attribute numbers of enum ipsec6_stats_attr, so that the
+ * counters are dumped one attribute per reason.
  */
-typedef unsigned int ipsec6_drop_t;
-
-/* Per-CPU drop counters of a namespace; updated with this_cpu ops. */
 struct ipsec6_pcpu_stats {
 	u64 drop[IPSEC6_STATS_A_MAX + 1];
 };
@@ -34,9 +32,9 @@ struct ipsec6_counts {
 
 struct ipsec6_pcpu_stats __percpu *ipsec6_stats_alloc(void);
 void ipsec6_stats_free(struct ipsec6_pcpu_stats __percpu *stats);
-void ipsec6_stats_drop(struct ipsec6_net *in, ipsec6_drop_t reason);
+void ipsec6_stats_drop(struct ipsec6_net *in, enum ipsec6_stats_attr reason);
 u64 ipsec6_stats_read(struct ipsec6_pcpu_stats __percpu *stats,
-		      ipsec6_drop_t reason);
+		      enum ipsec6_stats_attr reason);
 
 struct ipsec6_counters __percpu *ipsec6_counters_alloc(void);
 void ipsec6_counters_free(struct ipsec6_counters __percpu *c);

@@ -120,7 +120,8 @@ decode() {
 }
 
 run_ping_and_check() {
-	local label=$1 cap=$W/$label.pcap
+	local label=$1
+	local cap=$W/$label.pcap
 	capture h2 veth0 "$cap"
 	check "$label: h1 pings h2 over link-local" \
 		ip netns exec h1 ping -c 3 -i 0.2 -W 2 -I veth0 "$H2_LL"

@@ -93,27 +93,27 @@ while IFS='|' read -r name proto alg; do
 	for j in "${!a[@]}"; do [[ ${a[j]} == "''" ]] && a[j]=; done
 	st_ab=(src "$A" dst "$B" proto "$proto" spi "$s_ab" mode transport "${a[@]}")
 	st_ba=(src "$B" dst "$A" proto "$proto" spi "$s_ba" mode transport "${a[@]}")
-	h1pol=("src $A dst $B dir out tmpl src $A dst $B proto $proto mode transport"
-	       "src $B dst $A dir in tmpl src $B dst $A proto $proto mode transport")
-	h2pol=("src $B dst $A dir out tmpl src $B dst $A proto $proto mode transport"
-	       "src $A dst $B dir in tmpl src $A dst $B proto $proto mode transport")
+	pol_ab=(src "$A" dst "$B" tmpl src "$A" dst "$B" proto "$proto"
+		mode transport)
+	pol_ba=(src "$B" dst "$A" tmpl src "$B" dst "$A" proto "$proto"
+		mode transport)
 	ok=0
 	ip netns exec h1 "$IPSEC6CTL" sa add "${st_ab[@]}" &&
 		ip netns exec h1 "$IPSEC6CTL" sa add "${st_ba[@]}" &&
-		ip netns exec h1 "$IPSEC6CTL" policy add ${h1pol[0]} &&
-		ip netns exec h1 "$IPSEC6CTL" policy add ${h1pol[1]} || ok=1
+		ip netns exec h1 "$IPSEC6CTL" policy add "${pol_ab[@]}" dir out &&
+		ip netns exec h1 "$IPSEC6CTL" policy add "${pol_ba[@]}" dir in || ok=1
 	check "$name: ipsec6ctl takes the ip-xfrm lines on h1" test $ok = 0
 	ok=0
 	if [[ $peer == xfrm ]]; then
 		ip -n h2 xfrm state add "${st_ab[@]}" &&
 			ip -n h2 xfrm state add "${st_ba[@]}" &&
-			ip -n h2 xfrm policy add ${h2pol[0]} &&
-			ip -n h2 xfrm policy add ${h2pol[1]} || ok=1
+			ip -n h2 xfrm policy add "${pol_ba[@]}" dir out &&
+			ip -n h2 xfrm policy add "${pol_ab[@]}" dir in || ok=1
 	else
 		ip netns exec h2 "$IPSEC6CTL" sa add "${st_ab[@]}" &&
 			ip netns exec h2 "$IPSEC6CTL" sa add "${st_ba[@]}" &&
-			ip netns exec h2 "$IPSEC6CTL" policy add ${h2pol[0]} &&
-			ip netns exec h2 "$IPSEC6CTL" policy add ${h2pol[1]} || ok=1
+			ip netns exec h2 "$IPSEC6CTL" policy add "${pol_ba[@]}" dir out &&
+			ip netns exec h2 "$IPSEC6CTL" policy add "${pol_ab[@]}" dir in || ok=1
 	fi
 	check "$name: h2 ($peer) configured" test $ok = 0
 	check "$name: h1 -> h2 ping" ip netns exec h1 ping -c 2 -i 0.2 -W 3 "$B"

@@ -31,31 +31,31 @@ setup() {
 	local peer=$1
 	shift
 	ctl1 sa flush && ctl1 policy flush || return 1
-	ctl1 sa add src $A dst $B proto esp spi 0x2001 mode transport \
-		aead gcm $KEY 128 "$@" || return 1
-	ctl1 sa add src $B dst $A proto esp spi 0x2002 mode transport \
-		aead gcm $KEY 128 || return 1
-	ctl1 policy add src $A dst $B dir out tmpl proto esp mode transport &&
-		ctl1 policy add src $B dst $A dir in tmpl proto esp mode transport ||
+	ctl1 sa add src "$A" dst "$B" proto esp spi 0x2001 mode transport \
+		aead gcm "$KEY" 128 "$@" || return 1
+	ctl1 sa add src "$B" dst "$A" proto esp spi 0x2002 mode transport \
+		aead gcm "$KEY" 128 || return 1
+	ctl1 policy add src "$A" dst "$B" dir out tmpl proto esp mode transport &&
+		ctl1 policy add src "$B" dst "$A" dir in tmpl proto esp mode transport ||
 		return 1
 	if [[ $peer == module ]]; then
 		# h2 was an XFRM peer before: XFRM must not be in the way.
 		ip -n h2 xfrm state flush && ip -n h2 xfrm policy flush &&
 			ctl2 sa flush && ctl2 policy flush || return 1
-		ctl2 sa add src $A dst $B proto esp spi 0x2001 mode transport \
-			aead gcm $KEY 128 $PEER_OPTS || return 1
-		ctl2 sa add src $B dst $A proto esp spi 0x2002 mode transport \
-			aead gcm $KEY 128 || return 1
-		ctl2 policy add src $B dst $A dir out tmpl proto esp mode transport &&
-			ctl2 policy add src $A dst $B dir in tmpl proto esp mode transport
+		ctl2 sa add src "$A" dst "$B" proto esp spi 0x2001 mode transport \
+			aead gcm "$KEY" 128 "${PEER_OPTS[@]}" || return 1
+		ctl2 sa add src "$B" dst "$A" proto esp spi 0x2002 mode transport \
+			aead gcm "$KEY" 128 || return 1
+		ctl2 policy add src "$B" dst "$A" dir out tmpl proto esp mode transport &&
+			ctl2 policy add src "$A" dst "$B" dir in tmpl proto esp mode transport
 	else
 		ip -n h2 xfrm state flush && ip -n h2 xfrm policy flush || return 1
-		ip -n h2 xfrm state add src $A dst $B proto esp spi 0x2001 mode transport \
-			aead 'rfc4106(gcm(aes))' $KEY 128 $PEER_OPTS || return 1
-		ip -n h2 xfrm state add src $B dst $A proto esp spi 0x2002 mode transport \
-			aead 'rfc4106(gcm(aes))' $KEY 128 || return 1
-		ip -n h2 xfrm policy add src $B dst $A dir out tmpl proto esp mode transport &&
-			ip -n h2 xfrm policy add src $A dst $B dir in tmpl proto esp mode transport
+		ip -n h2 xfrm state add src "$A" dst "$B" proto esp spi 0x2001 mode transport \
+			aead 'rfc4106(gcm(aes))' "$KEY" 128 "${PEER_OPTS[@]}" || return 1
+		ip -n h2 xfrm state add src "$B" dst "$A" proto esp spi 0x2002 mode transport \
+			aead 'rfc4106(gcm(aes))' "$KEY" 128 || return 1
+		ip -n h2 xfrm policy add src "$B" dst "$A" dir out tmpl proto esp mode transport &&
+			ip -n h2 xfrm policy add src "$A" dst "$B" dir in tmpl proto esp mode transport
 	fi
 }
 
@@ -76,10 +76,10 @@ monitor_stop() {
 }
 
 has_sa() { ctl1 sa list 2>/dev/null | grep -q "spi 0x00002001"; }
-pings() { ip netns exec h1 ping -c "$1" -i 0.1 -W 1 -q $B 2>&1 | grep -o '[0-9]* received'; }
+pings() { ip netns exec h1 ping -c "$1" -i 0.1 -W 1 -q "$B" 2>&1 | grep -o '[0-9]* received'; }
 
 # ---- packets --------------------------------------------------------------
-PEER_OPTS=
+PEER_OPTS=()
 monitor_start
 check "packet limits: soft 5, hard 10" setup xfrm limit packet-soft 5 limit packet-hard 10
 check "SA is listed with its limits" bash -c "ip netns exec h1 '$IPSEC6CTL' -j sa list | grep -q '\"hard_packets\":10'"
@@ -99,7 +99,7 @@ monitor_stop
 # ---- bytes ----------------------------------------------------------------
 monitor_start
 check "byte limits: soft 1000, hard 3000" setup xfrm limit byte-soft 1000 limit byte-hard 3000
-ip netns exec h1 ping -c 30 -i 0.05 -W 1 -q -s 200 $B >/dev/null 2>&1
+ip netns exec h1 ping -c 30 -i 0.05 -W 1 -q -s 200 "$B" >/dev/null 2>&1
 check "byte soft expiry announced" wait_for 5 grep -q '"expire":"soft"' "$W/events"
 check "byte hard expiry announced" wait_for 5 grep -q '"expire":"hard"' "$W/events"
 check "the SA is removed" wait_for 10 bash -c "! ip netns exec h1 '$IPSEC6CTL' sa list | grep -q 'spi 0x00002001'"
@@ -123,7 +123,7 @@ check "the SA is removed" wait_for 10 bash -c "! ip netns exec h1 '$IPSEC6CTL' s
 monitor_stop
 
 # ---- sequence numbers -------------------------------------------------------
-PEER_OPTS="replay-window 32"
+PEER_OPTS=(replay-window 32)
 monitor_start
 check "32-bit sequence starting at 2^32-3" setup xfrm replay-oseq 0xfffffffd replay-window 32
 is "$(pings 3)" "2 received" "sequence numbers 2^32-2 and 2^32-1 are used, then it stops"
@@ -133,7 +133,7 @@ check "the SA is removed" wait_for 10 bash -c "! ip netns exec h1 '$IPSEC6CTL' s
 monitor_stop
 
 # ESN: the sender crosses 2^32, the receiver (ipsec6) infers the high half.
-PEER_OPTS="flag esn replay-window 64 replay-seq 0xfffffff0"
+PEER_OPTS=(flag esn replay-window 64 replay-seq 0xfffffff0)
 check "ESN sender at 2^32-2, receiver window near it" \
 	setup module flag esn replay-window 64 replay-oseq 0xfffffffe
 is "$(pings 4)" "4 received" "pings across 2^32 with ESN"
