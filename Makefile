@@ -3,6 +3,7 @@
 # make                 module/ipsec6.ko and tools/ipsec6ctl/ipsec6ctl
 # make KDIR=DIR        build the module against the kernel build dir DIR
 # make check           build for and run the suite on both Debian kernels
+# make check-debug     the suite on a KASAN/kmemleak/lockdep/UBSAN 6.1 kernel
 # make demo            boot a VM and show two hosts talking through ipsec6
 # make lint            checkpatch --strict and sparse
 # make bench           side-by-side benchmark against Linux XFRM
@@ -14,7 +15,7 @@ KDIR ?= $(if $(wildcard $(RUNNING_KDIR)),$(RUNNING_KDIR),$(NEWEST_KDIR))
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all module tools check demo lint bench install clean help
+.PHONY: all module tools check check-debug demo lint bench install clean help
 
 all: module tools
 
@@ -28,6 +29,9 @@ tools:
 
 check:
 	scripts/check.sh
+
+check-debug:
+	scripts/check-debug.sh
 
 demo:
 	scripts/demo.sh

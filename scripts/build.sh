@@ -13,6 +13,10 @@
 #   --sparse                      module only, with sparse (C=2, every file
 #                                 checked) in build/KVER-sparse/; sparse
 #                                 warnings fail it too (scripts/lint.sh)
+# The kernel build dir of KVER is /lib/modules/KVER/build, or for a kernel
+# the host has not installed, $IPSEC6_CACHE/kernels/KVER/build (registered
+# by scripts/debug-kernel.sh; IPSEC6_CACHE defaults to /var/cache/ipsec6).
+# KDIRS="KVER=DIR ..." names build dirs explicitly.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -74,8 +78,23 @@ show_warnings() {
 	grep -E -A 3 "$WARN_RE" "$1" | head -n 200
 }
 
+# kdir_of KVER: the kernel build dir to build against.
+kdir_of() {
+	local kv
+	for kv in ${KDIRS:-}; do
+		[[ ${kv%%=*} == "$1" ]] && { echo "${kv#*=}"; return; }
+	done
+	local reg=${IPSEC6_CACHE:-/var/cache/ipsec6}/kernels/$1/build
+	if [[ ! -d /lib/modules/$1/build && -d $reg ]]; then
+		echo "$reg"
+		return
+	fi
+	echo "/lib/modules/$1/build"
+}
+
 build_module() {
-	local k=$1 kdir=/lib/modules/$1/build out=$BUILD_DIR/$1
+	local k=$1 kdir out=$BUILD_DIR/$1
+	kdir=$(kdir_of "$1")
 	local log=$BUILD_DIR/$1.log
 	local -a extra=()
 	if ((sparse)); then

@@ -139,6 +139,7 @@ fi
 # ---- VMs -------------------------------------------------------------------
 vm_env=()
 [[ -n ${TEST_TIMEOUT:-} ]] && vm_env+=(-e "TEST_TIMEOUT=$TEST_TIMEOUT")
+[[ -n ${TEST_TIMEOUT_SCALE:-} ]] && vm_env+=(-e "TEST_TIMEOUT_SCALE=$TEST_TIMEOUT_SCALE")
 run_vm() {
 	local k=$1 d=$OUT/$1 limit=120 l rc
 	for l in "${limits[@]}"; do

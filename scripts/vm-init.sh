@@ -31,8 +31,18 @@ o=trans=virtio,version=9p2000.L,msize=262144
 mount -t 9p -o "$o,ro,cache=loose" root $R || die "cannot mount the host's /"
 mkdir -p /out
 mount -t 9p -o "$o" out /out || die "cannot mount the results share"
-{ read -r OUTDIR; read -r REPO; } </out/.vm/paths || die "no .vm/paths in the results share"
+{ read -r OUTDIR; read -r REPO; read -r MODDIR; read -r KVER; } </out/.vm/paths ||
+	die "no .vm/paths in the results share"
 mount -o move /out "$R$OUTDIR" || die "cannot move the results share to $OUTDIR"
+# A kernel the host has not installed (scripts/debug-kernel.sh): its module
+# dir from the cache becomes /lib/modules/KVER (a tmpfs hides the host's).
+if [ -n "$MODDIR" ]; then
+	mount -t tmpfs -o mode=755 tmpfs $R/lib/modules ||
+		die "cannot mount a tmpfs on /lib/modules"
+	mkdir -p "$R/lib/modules/$KVER"
+	mount -o bind "$R$MODDIR" "$R/lib/modules/$KVER" ||
+		die "cannot mount $MODDIR at /lib/modules/$KVER"
+fi
 
 for d in proc sys dev; do
 	mount -o move "/$d" "$R/$d" || die "cannot move /$d"

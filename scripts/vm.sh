@@ -28,6 +28,10 @@
 # bzImage instead of the extracted vmlinux (slower; for kernels without
 # CONFIG_PVH); IPSEC6_CACHE moves the initramfs/vmlinux cache (default
 # /var/cache/ipsec6, falling back to build/ if not writable).
+# A KVER not installed in /boot is looked up in $IPSEC6_CACHE/kernels/KVER/
+# (scripts/debug-kernel.sh registers its kernel there): vmlinux is booted
+# as it is, and root/lib/modules/KVER is bind-mounted over /lib/modules/KVER
+# in the guest.
 set -euo pipefail
 
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -56,8 +60,16 @@ done
 shift $((OPTIND - 1))
 [[ -n $KVER && -n $OUTDIR && $# -gt 0 ]] || usage
 KERNEL=/boot/vmlinuz-$KVER
+# MODROOT: where lib/modules/KVER is ("" = the host's /lib/modules).
+MODROOT=''
+KREG=${IPSEC6_CACHE:-/var/cache/ipsec6}/kernels/$KVER
+if [[ ! -e $KERNEL && -r $KREG/vmlinux && -d $KREG/root ]]; then
+	KERNEL=$(readlink -f "$KREG/vmlinux")
+	MODROOT=$(readlink -f "$KREG/root")
+fi
+MODDIR=$MODROOT/lib/modules/$KVER
 [[ -r $KERNEL ]] || { echo "vm: no $KERNEL" >&2; exit 2; }
-[[ -d /lib/modules/$KVER ]] || { echo "vm: no /lib/modules/$KVER" >&2; exit 2; }
+[[ -d $MODDIR ]] || { echo "vm: no $MODDIR" >&2; exit 2; }
 for need in qemu-system-x86_64 modprobe cpio xz readelf; do
 	command -v "$need" >/dev/null ||
 		{ echo "vm: $need not found (run scripts/deps.sh)" >&2; exit 2; }
@@ -73,7 +85,7 @@ mkdir -p "$CACHE/initramfs"
 key=$( {
 	cat "$SCRIPTS/vm.sh" "$SCRIPTS/vm-init.sh"
 	echo "$KVER"
-	stat -c '%s %Y' /lib/modules/"$KVER"/modules.dep /bin/busybox
+	stat -c '%s %Y' "$MODDIR/modules.dep" /bin/busybox
 } | sha256sum | cut -c1-16)
 INITRD=$CACHE/initramfs/$KVER-$key.cpio
 
@@ -105,7 +117,7 @@ build_initramfs() {
 			*) cp "$f" "$d/lib/modules/$m" ;;
 			esac
 			echo "$m" >>"$d/lib/modules/order"
-		done < <(modprobe -S "$KVER" --show-depends "$m")
+		done < <(modprobe ${MODROOT:+-d "$MODROOT"} -S "$KVER" --show-depends "$m")
 	done
 	(cd "$d" && find . -print0 | LC_ALL=C sort -z |
 		cpio --null -o -H newc --quiet) >"$d.cpio"
@@ -145,6 +157,8 @@ extract_vmlinux() {
 }
 if [[ -n ${VM_BZIMAGE:-} ]]; then
 	VMLINUX=$KERNEL		# a kernel without CONFIG_PVH
+elif [[ -n $MODROOT ]] && readelf -h "$KERNEL" >/dev/null 2>&1; then
+	VMLINUX=$KERNEL		# a registered kernel is an ELF vmlinux already
 elif [[ ! -s $VMLINUX ]] && ! extract_vmlinux; then
 	echo "vm: cannot extract vmlinux from $KERNEL, booting it compressed" >&2
 	VMLINUX=$KERNEL
@@ -156,7 +170,8 @@ OUTDIR=$(cd "$OUTDIR" && pwd -P)
 rm -rf "$OUTDIR/.vm" "$OUTDIR/rc" "$OUTDIR/console.log" \
 	"$OUTDIR/dmesg.txt" "$OUTDIR/serial.log"
 mkdir "$OUTDIR/.vm"
-printf '%s\n' "$OUTDIR" "$REPO" >"$OUTDIR/.vm/paths"
+# The 3rd and 4th lines: the module dir to mount over /lib/modules/KVER.
+printf '%s\n' "$OUTDIR" "$REPO" "${MODROOT:+$MODDIR}" "$KVER" >"$OUTDIR/.vm/paths"
 install -m 755 "$SCRIPTS/vm-stage2.sh" "$OUTDIR/.vm/stage2"
 {
 	printf 'REPO=%q\n' "$REPO"
