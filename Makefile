@@ -6,6 +6,7 @@
 # make check-debug     the suite on a KASAN/kmemleak/lockdep/UBSAN 6.1 kernel
 # make demo            boot a VM and show two hosts talking through ipsec6
 # make lint            checkpatch --strict and sparse
+# make fuzz            long fuzzing: libFuzzer, 1M netlink messages, 100k packets
 # make bench           side-by-side benchmark against Linux XFRM
 # make install         module to extra/, tool to $(PREFIX)/sbin, man page
 
@@ -15,7 +16,7 @@ KDIR ?= $(if $(wildcard $(RUNNING_KDIR)),$(RUNNING_KDIR),$(NEWEST_KDIR))
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all module tools check check-debug demo lint bench install clean help
+.PHONY: all module tools check check-debug demo lint bench install clean fuzz help
 
 all: module tools
 
@@ -41,6 +42,9 @@ lint:
 
 bench:
 	scripts/bench.sh
+
+fuzz:
+	tests/fuzz/long.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
