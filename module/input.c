@@ -18,6 +18,7 @@
 #include <net/inet_ecn.h>
 #include <net/ipv6.h>
 #include "db.h"
+#include "icmp.h"
 #include "netns.h"
 #include "pkt.h"
 #include "sad.h"
@@ -112,6 +113,8 @@ static int ipsec6_input_decap(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 		IP6_ECN_set_ce(skb, inner);
 	}
 	skb_set_transport_header(skb, sizeof(*inner));
+	/* A reassembled outer packet says nothing of the inner one's size. */
+	skb->ignore_df = 0;
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	IP6CB(skb)->iif = pkt->state.in->ifindex;
 	IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
@@ -321,6 +324,8 @@ unsigned int ipsec6_input_hook(void *priv, struct sk_buff *skb,
 	}
 	if (state->in->flags & IFF_LOOPBACK)
 		return NF_ACCEPT;
+	if (db->nsa)
+		ipsec6_icmp_input(state->net, skb, db);
 
 	pkt.state = *state;
 	pkt.in = in;

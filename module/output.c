@@ -60,12 +60,31 @@ static int ipsec6_output_mtu(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	return 0;
 }
 
+/*
+ * Selectors of the outer packet a tunnel SA makes, for the bundle steps
+ * that follow it: the tunnel's endpoints, its protocol, no ports.  Our end
+ * is known only if the SA or the template fixes it.
+ */
+static void ipsec6_output_tunnel_flow(struct ipsec6_flow *fl,
+				      const struct ipsec6_sa *sa,
+				      const struct ipsec6_tmpl *t)
+{
+	fl->remote = sa->dst;
+	if (sa->has_src)
+		fl->local = sa->src;
+	else if (t->has_tlocal)
+		fl->local = t->tlocal;
+	fl->proto = sa->proto;
+	fl->flags &= ~(IPSEC6_FLOW_PORTS | IPSEC6_FLOW_ICMP);
+}
+
 /* Put an outer IPv6 header in front, routed to the SA's peer. */
 static int ipsec6_output_encap(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 			       struct ipsec6_sa *sa)
 {
 	struct net *net = pkt->state.net;
 	struct ipv6hdr *inner = ipv6_hdr(skb), *outer;
+	unsigned int overhead, mtu;
 	struct flowi6 fl6 = {};
 	struct dst_entry *dst;
 	u8 dsfield;
@@ -82,8 +101,13 @@ static int ipsec6_output_encap(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		return err;
 	}
 	/* This outer header and every transform still to come. */
-	err = ipsec6_output_mtu(skb, pkt, dst_mtu(dst),
-				ipsec6_output_overhead(pkt, pkt->pos));
+	overhead = ipsec6_output_overhead(pkt, pkt->pos);
+	mtu = dst_mtu(dst);
+	/* The TCP header is still in sight in front of the first step. */
+	if (!pkt->pos && mtu > overhead + sizeof(*inner) + sizeof(struct tcphdr))
+		ipsec6_mss_clamp(skb, mtu - overhead - sizeof(*inner) -
+				 sizeof(struct tcphdr));
+	err = ipsec6_output_mtu(skb, pkt, mtu, overhead);
 	if (err)
 		goto err;
 	err = ipsec6_pkt_make_room(skb, sizeof(*outer) + LL_RESERVED_SPACE(dst->dev),
@@ -94,10 +118,12 @@ static int ipsec6_output_encap(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	}
 	inner = ipv6_hdr(skb);
 	/* RFC 6040 normal mode: the outer ECN field is a copy of the inner
-	 * one; DSCP is copied only if asked for (RFC 4301 5.1.2.1).
+	 * one; DSCP is copied only if the SA or the policy asks for it
+	 * (RFC 4301 5.1.2.1).
 	 */
 	dsfield = ipv6_get_dsfield(inner);
-	if (!(sa->flags & IPSEC6_SA_F_DSCP_COPY))
+	if (!(sa->flags & IPSEC6_SA_F_DSCP_COPY) &&
+	    !(pkt->dscp_copy & BIT(pkt->pos)))
 		dsfield &= INET_ECN_MASK;
 	outer = skb_push(skb, sizeof(*outer));
 	skb_reset_network_header(skb);
@@ -109,6 +135,8 @@ static int ipsec6_output_encap(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	outer->daddr = sa->dst;
 	ipsec6_pkt_set_payload_len(skb);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	/* A new packet of this host: not the inner flow's connection. */
+	nf_reset_ct(skb);
 	skb_dst_drop(skb);
 	skb_dst_set(skb, dst);
 	skb->dev = dst->dev;
@@ -261,13 +289,12 @@ void ipsec6_output_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
 		if (err == -EINPROGRESS)
 			goto out;
 	}
-	if (err) {
+	if (err)
 		ipsec6_pkt_drop(pkt, skb, pkt->drop);
-	} else if (pkt->tunnel) {
+	else if (pkt->tunnel)
 		ipsec6_output_tunnel_xmit(skb, pkt);
-	} else {
+	else
 		ipsec6_hooks_resume(skb, &pkt->state);
-	}
 	ipsec6_pkt_release(pkt);
 out:
 	rcu_read_unlock();
@@ -321,6 +348,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr))
 		return NF_ACCEPT;
 
+	pkt.dscp_copy = 0;
 	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = e->next) {
 		struct ipsec6_sa *sa = ipsec6_sad_select(e, &fl);
 
@@ -329,7 +357,12 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 					  IPSEC6_STATS_A_NO_SA);
 			return NF_DROP;
 		}
+		if (e->pol->flags & IPSEC6_POLICY_F_DSCP_COPY)
+			pkt.dscp_copy |= BIT(pkt.nsa);
 		pkt.sa[pkt.nsa++] = sa;
+		/* The steps after a tunnel protect the outer packet. */
+		if (sa->mode == IPSEC6_MODE_TUNNEL)
+			ipsec6_output_tunnel_flow(&fl, sa, &e->pol->tmpl);
 	}
 	pkt.state = *state;
 	pkt.pos = 0;

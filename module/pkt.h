@@ -32,6 +32,7 @@ struct ipsec6_pkt {
 	bool held;		/* references on @sa and @in->inflight */
 	bool tunnel;		/* output: an outer header was added */
 	bool spi_miss;		/* input: AH/ESP no SA of ours covers */
+	u8 dscp_copy;		/* output: BIT(i): sa[i]'s policy copies DSCP */
 	unsigned int off;	/* input: offset of the header in work */
 	unsigned int nh_off;	/* input: its next-header byte */
 	enum ipsec6_stats_attr drop;	/* reason when a step fails */

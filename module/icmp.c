@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ICMPv6 errors about our own AH and ESP packets (RFC 4301 6.1.2).
+ *
+ * The kernel hands an ICMPv6 error to the handler of the protocol the
+ * offending packet carried; for AH and ESP those belong to XFRM, which
+ * knows nothing of our SAs.  So the inbound hook looks at Packet Too Big
+ * messages first: one that quotes an AH or ESP packet of one of our
+ * outbound SAs lowers the path MTU towards that SA's destination, the
+ * route the protected packets take.  The next inner packet that no longer
+ * fits once protected then makes output.c send the inner flow's source a
+ * Packet Too Big of its own (or fragment the protected packet when that
+ * MTU would be below the IPv6 minimum), so the original sender learns the
+ * path MTU of the tunnel.
+ *
+ * The message goes on to the kernel's ICMPv6 code afterwards as usual.
+ * Runs in the inbound hook under RCU.
+ */
+#include <linux/icmpv6.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+#include "db.h"
+#include "icmp.h"
+#include "sad.h"
+
+/* Offset of the ICMPv6 header of a Packet Too Big, or a negative error. */
+static int ipsec6_icmp_toobig(const struct sk_buff *skb, __be32 *mtu)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	struct icmp6hdr _ih;
+	const struct icmp6hdr *ih;
+	__be16 frag_off;
+	int off;
+
+	off = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+			       &frag_off);
+	if (off < 0 || nexthdr != IPPROTO_ICMPV6 || frag_off)
+		return -ENOENT;
+	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+	if (!ih || ih->icmp6_type != ICMPV6_PKT_TOOBIG)
+		return -ENOENT;
+	*mtu = ih->icmp6_mtu;
+	return off;
+}
+
+/*
+ * The outbound SA that sent the quoted packet at @eoff, if it is AH or
+ * ESP of ours.
+ */
+static struct ipsec6_sa *ipsec6_icmp_sa(const struct sk_buff *skb,
+					unsigned int eoff,
+					const struct ipsec6_db *db)
+{
+	const struct ipv6hdr *eh;
+	struct ipv6hdr _eh;
+	u8 nexthdr;
+	__be16 frag_off;
+	__be32 _spi;
+	const __be32 *spi;
+	struct ipsec6_sa *sa;
+	int off;
+
+	eh = skb_header_pointer(skb, eoff, sizeof(_eh), &_eh);
+	if (!eh || eh->version != 6)
+		return NULL;
+	nexthdr = eh->nexthdr;
+	off = ipv6_skip_exthdr(skb, eoff + sizeof(*eh), &nexthdr, &frag_off);
+	if (off < 0 || frag_off ||
+	    (nexthdr != IPPROTO_ESP && nexthdr != IPPROTO_AH))
+		return NULL;
+	/* The SPI: first in ESP, behind next header, length, reserved in AH. */
+	spi = skb_header_pointer(skb, off + (nexthdr == IPPROTO_AH ? 4 : 0),
+				 sizeof(_spi), &_spi);
+	if (!spi)
+		return NULL;
+	sa = ipsec6_sad_lookup(db, *spi, &eh->daddr, nexthdr);
+	if (!sa || sa->dir == IPSEC6_DIR_IN)
+		return NULL;
+	return sa;
+}
+
+/**
+ * ipsec6_icmp_input - look at an arriving packet for a Packet Too Big
+ *	about one of our AH or ESP packets
+ * @net: the namespace
+ * @skb: the packet, network header at skb->data
+ * @db: the current tables
+ *
+ * Lowers the path MTU of the route to the quoted packet's destination.
+ * May pull the quoted header into the linear area; leaves skb->data where
+ * it was.
+ */
+void ipsec6_icmp_input(struct net *net, struct sk_buff *skb,
+		       const struct ipsec6_db *db)
+{
+	unsigned int eoff;
+	__be32 mtu;
+	int off;
+
+	off = ipsec6_icmp_toobig(skb, &mtu);
+	if (off < 0)
+		return;
+	eoff = off + sizeof(struct icmp6hdr);
+	if (!ipsec6_icmp_sa(skb, eoff, db))
+		return;
+	/* ip6_update_pmtu() reads the quoted header at skb->data. */
+	if (!pskb_may_pull(skb, eoff + sizeof(struct ipv6hdr)))
+		return;
+	__skb_pull(skb, eoff);
+	ip6_update_pmtu(skb, net, mtu, 0, 0, sock_net_uid(net, NULL));
+	__skb_push(skb, eoff);
+}
