@@ -6,16 +6,7 @@
 #include <linux/slab.h>
 #include "db.h"
 #include "spd.h"
-
-/* Per-version lookup structure: the policies of each direction in search
- * order.  Built off the fast path by ipsec6_spd_build().
- */
-struct ipsec6_spd_lk {
-	u32 n_in;
-	u32 n_out;
-	const struct ipsec6_spd_entry **in;
-	const struct ipsec6_spd_entry **out;
-};
+#include "spd_lookup.h"
 
 struct ipsec6_policy *ipsec6_spd_policy_alloc(void)
 {
@@ -76,16 +67,13 @@ bool ipsec6_spd_policy_equal(const struct ipsec6_policy *a,
 bool ipsec6_spd_policy_before(const struct ipsec6_policy *a,
 			      const struct ipsec6_policy *b)
 {
-	if ((a->index == 1) != (b->index == 1))
-		return b->index == 1;
+	bool a_last = a->index == 1, b_last = b->index == 1;
+
+	if (a_last != b_last)
+		return b_last;
 	if (a->priority != b->priority)
 		return a->priority < b->priority;
 	return a->index > b->index;
-}
-
-static bool ipsec6_spd_dir_inbound(u8 dir)
-{
-	return dir & (IPSEC6_DIR_IN | IPSEC6_DIR_FWD);
 }
 
 /* @e if it lets every packet through, else NULL. */
@@ -98,43 +86,27 @@ ipsec6_spd_bypass_all(const struct ipsec6_spd_entry *e)
 	return e;
 }
 
+/*
+ * Build the lookup structure of a version that is not published yet
+ * (spd_lookup.c); runs under the namespace's writer lock.
+ */
 int ipsec6_spd_build(struct ipsec6_db *db)
 {
-	struct ipsec6_spd_lk *lk;
-	u32 i;
+	const struct ipsec6_spd_entry *e;
 
-	lk = kzalloc(sizeof(*lk), GFP_KERNEL_ACCOUNT);
-	if (!lk)
+	db->lk = ipsec6_spd_lookup_build(db->pol, db->npol);
+	if (!db->lk)
 		return -ENOMEM;
-	db->lk = lk;
-	lk->in = kvcalloc(db->npol, sizeof(*lk->in), GFP_KERNEL_ACCOUNT);
-	lk->out = kvcalloc(db->npol, sizeof(*lk->out), GFP_KERNEL_ACCOUNT);
-	if (!lk->in || !lk->out)
-		return -ENOMEM;
-	for (i = 0; i < db->npol; i++) {
-		const struct ipsec6_spd_entry *e = &db->pol[i];
-
-		if (e->pol->flags & IPSEC6_POLICY_F_BUNDLE_ONLY)
-			continue;
-		if (ipsec6_spd_dir_inbound(e->pol->dir))
-			lk->in[lk->n_in++] = e;
-		if (e->pol->dir & IPSEC6_DIR_OUT)
-			lk->out[lk->n_out++] = e;
-	}
-	db->in_all = lk->n_in ? ipsec6_spd_bypass_all(lk->in[0]) : NULL;
-	db->out_all = lk->n_out ? ipsec6_spd_bypass_all(lk->out[0]) : NULL;
+	e = ipsec6_spd_lookup_first(db->lk, IPSEC6_DIR_IN);
+	db->in_all = e ? ipsec6_spd_bypass_all(e) : NULL;
+	e = ipsec6_spd_lookup_first(db->lk, IPSEC6_DIR_OUT);
+	db->out_all = e ? ipsec6_spd_bypass_all(e) : NULL;
 	return 0;
 }
 
 void ipsec6_spd_destroy(struct ipsec6_db *db)
 {
-	struct ipsec6_spd_lk *lk = db->lk;
-
-	if (!lk)
-		return;
-	kvfree(lk->in);
-	kvfree(lk->out);
-	kfree(lk);
+	ipsec6_spd_lookup_free(db->lk);
 	db->lk = NULL;
 }
 
@@ -150,21 +122,7 @@ const struct ipsec6_spd_entry *ipsec6_spd_lookup(const struct ipsec6_db *db,
 						 u8 dir,
 						 const struct ipsec6_flow *fl)
 {
-	const struct ipsec6_spd_lk *lk = db->lk;
-	const struct ipsec6_spd_entry **v;
-	u32 i, n;
-
-	if (dir == IPSEC6_DIR_OUT) {
-		v = lk->out;
-		n = lk->n_out;
-	} else {
-		v = lk->in;
-		n = lk->n_in;
-	}
-	for (i = 0; i < n; i++)
-		if (ipsec6_selector_match(&v[i]->pol->sel, fl))
-			return v[i];
-	return NULL;
+	return ipsec6_spd_lookup_find(db->lk, dir, fl);
 }
 
 /* The entry of policy @index, or NULL. */
