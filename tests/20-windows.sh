@@ -15,6 +15,7 @@
 # file with an error on its last line changes nothing.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/win_lib.sh"
 
 plan_no
 require_cmd tshark
@@ -23,40 +24,6 @@ check "two hosts with the example's link-local addresses" two_hosts
 
 W=$(mktemp -d)
 at_exit rm -rf "$W"
-
-# write_files DIR PEER_LL OUT_SPI IN_SPI MY_LL
-write_files() {
-	local d=$1 peer=$2 out=$3 in=$4 me=$5 border
-	border=$(printf '_%.0s' $(seq 1 60))
-	mkdir -p "$d"
-	printf 'This is a test' >"$d/Test.key"
-	cat >"$d/test.spd" <<-EOF
-
-	Security Policy List
-
-	Policy RemoteIPAddr LocalIPAddr Protocol RemotePort LocalPort IPSecProtocol IPSecMode RemoteGWIPAddr SABundleIndex Direction Action InterfaceIndex
-	$border
-	2 - ${peer^^} - * - * - * - * AH TRANSPORT * NONE BIDIRECT APPLY 0 ;
-	1 - * - * - * - * - * NONE * * NONE BIDIRECT BYPASS 0 ;
-	$border
-
-	- = Take selector from policy.
-	+ = Take selector from packet.
-	EOF
-	cat >"$d/test.sad" <<-EOF
-
-	Security Association List
-
-	SAEntry SPI SADestIPAddr DestIPAddr SrcIPAddr Protocol DestPort SrcPort AuthAlg KeyFile Direction SecPolicyIndex
-	$border
-	2 $out ${peer^^} POLICY POLICY POLICY POLICY POLICY HMAC-MD5 Test.key OUTBOUND 2 ;
-	1 $in ${me^^} POLICY POLICY POLICY POLICY POLICY HMAC-MD5 Test.key INBOUND 2 ;
-	$border
-
-	- = Take selector from policy.
-	+ = Take selector from packet.
-	EOF
-}
 
 # In each host's own folder: blank files first.
 for h in h1 h2; do
@@ -70,8 +37,8 @@ for h in h1 h2; do
 		"$h: the blank SA file lists no SA"
 done
 
-write_files "$W/h1" "$H2_LL" 3001 3000 "$H1_LL"
-write_files "$W/h2" "$H1_LL" 3000 3001 "$H2_LL"
+win_example_files "$W/h1" "$H2_LL" 3001 3000 "$H1_LL"
+win_example_files "$W/h2" "$H1_LL" 3000 3001 "$H2_LL"
 
 # A file whose last line is wrong must change nothing.
 cp -r "$W/h1" "$W/bad"
@@ -100,34 +67,15 @@ unlike "$(cat "$W/h1/again/"*)" 'This is a test' "no key bytes in the saved file
 check "reloading the same files is accepted (nothing changes)" \
 	bash -c "cd '$W/h1' && ip netns exec h1 '$IPSEC6CTL' l test"
 
-# capture NS IF FILE -> background tshark, waits until it captures
-capture() {
-	ip netns exec "$1" tshark -q -i "$2" -w "$3" -f ip6 >/dev/null 2>&1 &
-	_cap_pid=$!
-	# tshark writes the file header once it captures
-	wait_for 30 test -s "$3"
-}
-
-stop_capture() {
-	kill "$_cap_pid" 2>/dev/null
-	wait "$_cap_pid" 2>/dev/null
-}
-
-# decode FILE -> "protocols spi length destination" per packet
-decode() {
-	tshark -r "$1" -T fields -e frame.protocols -e ah.spi -e frame.len \
-		-e ipv6.dst 2>/dev/null
-}
-
 run_ping_and_check() {
 	local label=$1
 	local cap=$W/$label.pcap
-	capture h2 veth0 "$cap"
+	win_capture h2 veth0 "$cap"
 	check "$label: h1 pings h2 over link-local" \
 		ip netns exec h1 ping -c 3 -i 0.2 -W 2 -I veth0 "$H2_LL"
-	stop_capture
+	win_stop_capture
 	local d
-	d=$(decode "$cap")
+	d=$(win_decode "$cap")
 	like "$d" $'eth:ethertype:ipv6:ah:icmpv6(:data)?\t0x00000bb9' \
 		"$label: echo requests carry AH (SPI 3001) between IPv6 and ICMPv6"
 	like "$d" $'eth:ethertype:ipv6:ah:icmpv6(:data)?\t0x00000bb8' \
