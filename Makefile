@@ -9,14 +9,16 @@
 # make fuzz            long fuzzing: libFuzzer, 1M netlink messages, 100k packets
 # make bench           side-by-side benchmark against Linux XFRM
 # make install         module to extra/, tool to $(PREFIX)/sbin, man page
+# make dkms-install    source to /usr/src/ipsec6-VERSION, dkms add + install
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 NEWEST_KDIR := $(lastword $(sort $(wildcard /lib/modules/*-amd64/build)))
 KDIR ?= $(if $(wildcard $(RUNNING_KDIR)),$(RUNNING_KDIR),$(NEWEST_KDIR))
 PREFIX ?= /usr/local
+VERSION := $(shell cat VERSION)
 DESTDIR ?=
 
-.PHONY: all module tools check check-debug demo lint bench install clean fuzz help
+.PHONY: all module tools check check-debug demo lint bench install dkms-install clean fuzz help
 
 all: module tools
 
@@ -46,9 +48,25 @@ bench:
 fuzz:
 	tests/fuzz/long.sh
 
+# DESTDIR stages an install (packaging, tests); the module goes to
+# $(DESTDIR)/lib/modules/KVER/extra/ and depmod runs on that tree.
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
+		$(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) \
+		$$(modinfo -F vermagic module/ipsec6.ko | cut -d' ' -f1)
 	$(MAKE) -C tools/ipsec6ctl PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) install
+
+# DKMS: the source in /usr/src/ipsec6-VERSION, rebuilt for every kernel
+# (dkms.conf); needs the dkms package.
+dkms-install:
+	rm -rf $(DESTDIR)/usr/src/ipsec6-$(VERSION)
+	mkdir -p $(DESTDIR)/usr/src/ipsec6-$(VERSION)/module/uapi
+	install -m 0644 Kbuild dkms.conf VERSION $(DESTDIR)/usr/src/ipsec6-$(VERSION)/
+	install -m 0644 module/Kbuild module/*.c module/*.h \
+		$(DESTDIR)/usr/src/ipsec6-$(VERSION)/module/
+	install -m 0644 module/uapi/*.h $(DESTDIR)/usr/src/ipsec6-$(VERSION)/module/uapi/
+	$(if $(DESTDIR),,dkms add ipsec6/$(VERSION) && dkms install ipsec6/$(VERSION))
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
