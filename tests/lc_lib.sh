@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# tests/lc_lib.sh - shared by the lifecycle-under-load tests
+# (tests/60-lifecycle.sh, tests/61-replace.sh).  Source after lib.sh.
+#
+#   LC_SCALE                 iteration counts are multiplied by this
+#                            (environment LIFECYCLE_SCALE, default 1)
+#   lc_hosts                 h1/h2 with global addresses and static
+#                            neighbours (no Neighbour Discovery in the way)
+#   lc_config NS CFG PROTO   write $LC/NS-CFG.batch: both SAs and both
+#                            policies between h1 and h2, as seen from NS;
+#                            CFG is "a" (ESP AES-GCM, SPIs 0x1001/0x1002)
+#                            or "b" (AH HMAC-SHA256, SPIs 0x2001/0x2002)
+#   traffic_start NS DST     continuous traffic from NS: a ping every 10 ms
+#                            whose replies are counted (lines appended to
+#                            $LC/NS.replies) and a flood ping keeping 8
+#                            echo requests in flight
+#   traffic_stop             ends every generator started
+#   traffic_alive            every generator is still running
+#   flowing NS [TIMEOUT_S]   a reply arrives at NS after now (forgets the
+#                            replies so far): protected traffic flows
+#   crypto / crypto_is       /proc/crypto "name driver refcnt" lines
+#   slab_total               bytes in kmalloc and ipsec6 slab objects
+#   in_flight NS SPI         outbound SA SPI: sequence numbers handed out
+#                            minus packets whose crypto completed
+
+# shellcheck disable=SC2034 # used by the tests
+LC_SCALE=${LIFECYCLE_SCALE:-1}
+LC=$(mktemp -d)
+at_exit rm -rf "$LC"
+
+# Crypto the lifecycle tests use beyond lib.sh's list.
+LC_CRYPTO_MODULES=(gcm ghash_generic seqiv ctr aes_generic hmac
+	sha256_generic authenc crypto_null)
+
+KEY_A=0x0102030405060708090a0b0c0d0e0f1011121314
+KEY_B=0x2122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f40
+
+lc_modules() {
+	modprobe -a "${TEST_MODULES[@]}" || return 1
+	modprobe -a -q "${CRYPTO_MODULES[@]}" "${LC_CRYPTO_MODULES[@]}" \
+		2>/dev/null
+	return 0
+}
+
+lc_hosts() {
+	two_hosts --global || return 1
+	ip -n "$H2" neigh replace "$H1_IP" lladdr "$H1_MAC" dev "$H2_IF" \
+		nud permanent || return 1
+	ip -n "$H1" neigh replace "$H2_IP" lladdr "$H2_MAC" dev "$H1_IF" \
+		nud permanent
+}
+
+# lc_sa_lines CFG: the two SAs (h1 -> h2 first), ip-xfrm grammar
+lc_sa_lines() {
+	local a=$H1_IP b=$H2_IP
+	case $1 in
+	a)
+		echo "sa add src $a dst $b proto esp spi 0x1001 mode transport aead 'rfc4106(gcm(aes))' $KEY_A 128"
+		echo "sa add src $b dst $a proto esp spi 0x1002 mode transport aead 'rfc4106(gcm(aes))' $KEY_A 128"
+		;;
+	b)
+		echo "sa add src $a dst $b proto ah spi 0x2001 mode transport auth-trunc 'hmac(sha256)' $KEY_B 128"
+		echo "sa add src $b dst $a proto ah spi 0x2002 mode transport auth-trunc 'hmac(sha256)' $KEY_B 128"
+		;;
+	esac
+}
+
+# lc_policy_lines NS CFG: out and in policies of NS
+lc_policy_lines() {
+	local me=$H1_IP peer=$H2_IP proto=esp
+	[[ $1 == "$H2" ]] && me=$H2_IP peer=$H1_IP
+	[[ $2 == b ]] && proto=ah
+	echo "policy add src $me dst $peer dir out tmpl proto $proto mode transport"
+	echo "policy add src $peer dst $me dir in tmpl proto $proto mode transport"
+}
+
+# lc_config NS CFG: $LC/NS-CFG.batch (SAs and policies),
+# $LC/NS-CFG.sa (SAs only), $LC/NS-CFG.pol (policies only), and
+# $LC/NS-CFG.replace (flush everything, then all of it: one transaction)
+lc_config() {
+	local ns=$1 cfg=$2 f=$LC/$1-$2
+	lc_sa_lines "$cfg" >"$f.sa"
+	lc_policy_lines "$ns" "$cfg" >"$f.pol"
+	cat "$f.sa" "$f.pol" >"$f.batch"
+	{ echo "sa flush"; echo "policy flush"; cat "$f.batch"; } >"$f.replace"
+}
+
+# ---- traffic -------------------------------------------------------------
+
+_tr_pids=()
+
+traffic_start() {
+	local ns=$1 dst=$2
+	: >"$LC/$ns.replies"
+	# Appended (O_APPEND), so "flowing" can empty the file under it.
+	ip netns exec "$ns" stdbuf -oL ping -n -i 0.01 "$dst" \
+		>>"$LC/$ns.replies" 2>>"$LC/$ns.ping-err" &
+	_tr_pids+=($!)
+	ip netns exec "$ns" ping -n -q -f -l 8 "$dst" \
+		>>"$LC/$ns.flood" 2>&1 &
+	_tr_pids+=($!)
+}
+
+traffic_alive() {
+	local p
+	for p in "${_tr_pids[@]}"; do
+		kill -0 "$p" 2>/dev/null || {
+			echo "traffic generator $p is gone"
+			return 1
+		}
+	done
+}
+
+traffic_stop() {
+	local p
+	for p in "${_tr_pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${_tr_pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	_tr_pids=()
+	return 0
+}
+at_exit traffic_stop
+
+_replied() {
+	[[ -s $LC/$1.replies ]]
+}
+
+# flowing NS [TIMEOUT_S]: a reply to NS's ping arrives from now on.
+flowing() {
+	: >"$LC/$1.replies"
+	wait_for "${2:-10}" _replied "$1"
+}
+
+# ---- leaks ---------------------------------------------------------------
+
+# /proc/crypto as sorted "name driver refcnt" lines: every transform an SA
+# holds is a reference on its algorithm there (as in tests/11-netns.sh).
+crypto() {
+	awk -F' *: ' '$1 == "name" { n = $2 } $1 == "driver" { d = $2 }
+		$1 == "refcnt" { print n, d, $2 }' /proc/crypto | sort
+}
+
+crypto_is() {
+	[[ $(crypto) == "$1" ]]
+}
+
+# Bytes in active kmalloc and ipsec6 slab objects, after flushing the
+# per-CPU slabs.
+slab_total() {
+	local f
+	for f in /sys/kernel/slab/kmalloc-*/shrink; do
+		echo 1 >"$f" 2>/dev/null
+	done
+	awk 'NR > 2 && $1 ~ /^(kmalloc-|ipsec6)/ { n += $2 * $4 }
+		END { print n + 0 }' /proc/slabinfo 2>/dev/null || echo 0
+}
+
+# in_flight NS SPI: for NS's outbound SA SPI (decimal), the sequence
+# numbers handed out minus the packets whose transform completed.
+in_flight() {
+	local json chunk seq pk
+	json=$(ip netns exec "$1" "$IPSEC6CTL" -j sa list) || return 1
+	json=${json//\{\"index\":/$'\n'}
+	while IFS= read -r chunk; do
+		[[ $chunk == *\"spi\":$2,* ]] || continue
+		[[ $chunk =~ \"seq\":([0-9]+) ]] && seq=${BASH_REMATCH[1]}
+		[[ $chunk =~ \"packets\":([0-9]+) ]] && pk=${BASH_REMATCH[1]}
+		echo $((seq - pk))
+		return 0
+	done <<<"$json"
+	return 1
+}
