@@ -50,6 +50,20 @@ esac
 log() { echo "debug-kernel: $*" >&2; }
 die() { log "$*"; exit 1; }
 
+# --- what a kernel build needs beyond scripts/deps.sh -----------------------
+need=(flex bison bc libelf-dev libssl-dev)
+missing=()
+for p in "${need[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	[[ $st == ii* ]] || missing+=("$p")
+done
+if ((${#missing[@]})) && ((print_only == 0)); then
+	((EUID == 0)) || die "missing packages: ${missing[*]}; install them (as root)"
+	log "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		"${missing[@]}" </dev/null >&2 || die "apt-get install ${missing[*]} failed"
+fi
+
 # --- the source ------------------------------------------------------------
 if [[ ! -f $SRC/Makefile ]]; then
 	((print_only)) && exit 1

@@ -93,6 +93,7 @@ start=$(_usecs)
 check "nlfuzz: $N requests (seed $SEED), concurrent dumps and events, no key byte in a reply" \
 	in_ns nf "$NLFUZZ" -n "$N" -s "$SEED"
 secs=$((($(_usecs) - start) / 1000000))
+# shellcheck disable=SC2154 # _tap_out: the output check kept (lib.sh)
 diag "$(grep '^nlfuzz:' <<<"$_tap_out")"
 diag "$N requests in $secs s"
 

@@ -48,7 +48,7 @@ for t in "${targets[@]}"; do
 		echo "ok $n - $res"
 	else
 		echo "not ok $n - $t crashed"
-		sed 's/^/# /' <<<"$res"
+		printf '# %s\n' "${res//$'\n'/$'\n'# }"
 		rc=1
 	fi
 done
