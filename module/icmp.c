@@ -7,11 +7,13 @@
  * knows nothing of our SAs.  So the inbound hook looks at Packet Too Big
  * messages first: one that quotes an AH or ESP packet of one of our
  * outbound SAs lowers the path MTU towards that SA's destination, the
- * route the protected packets take.  The next inner packet that no longer
- * fits once protected then makes output.c send the inner flow's source a
- * Packet Too Big of its own (or fragment the protected packet when that
- * MTU would be below the IPv6 minimum), so the original sender learns the
- * path MTU of the tunnel.
+ * route the protected packets take.  In tunnel mode, the next inner packet
+ * that no longer fits once protected then makes output.c send the inner
+ * flow's source a Packet Too Big of its own (or fragment the protected
+ * packet when that MTU would be below the IPv6 minimum), so the original
+ * sender learns the path MTU of the tunnel.  In transport mode the route
+ * is the inner flow's own: its senders size their packets to it and
+ * output.c fragments what no longer fits once protected.
  *
  * The message goes on to the kernel's ICMPv6 code afterwards as usual.
  * Runs in the inbound hook under RCU.

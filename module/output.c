@@ -42,9 +42,9 @@ static unsigned int ipsec6_output_overhead(const struct ipsec6_pkt *pkt,
 }
 
 /*
- * Too big once protected: tell the sender the MTU it can use (RFC 4301
- * 8.2) if that is a valid IPv6 MTU; otherwise, or if the sender allows
- * fragmentation, fragment the protected packet (RFC 2473 7.1).
+ * Tunnel mode, too big once protected: tell the sender the MTU it can use
+ * (RFC 4301 8.2) if that is a valid IPv6 MTU; otherwise, or if the sender
+ * allows fragmentation, fragment the protected packet (RFC 2473 7.1).
  */
 static int ipsec6_output_mtu(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 			     unsigned int mtu, unsigned int overhead)
@@ -202,7 +202,6 @@ static int ipsec6_output_prepare(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 	unsigned int overhead = ipsec6_output_overhead(pkt, 0);
 	struct dst_entry *dst = skb_dst(skb);
 	unsigned int mtu;
-	int err;
 
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
 		pkt->drop = IPSEC6_STATS_A_NOMEM;
@@ -217,8 +216,19 @@ static int ipsec6_output_prepare(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 	/* Tunnel mode checks against the outer route when it has one. */
 	if (pkt->sa[0]->mode == IPSEC6_MODE_TUNNEL)
 		return 0;
-	err = ipsec6_output_mtu(skb, pkt, mtu, overhead);
-	return err;
+	/*
+	 * Transport mode: the protected packet keeps the inner flow's route,
+	 * and ip6_finish_output() holds it against that route's MTU.  A
+	 * Packet Too Big to the sender would lower exactly that MTU, by the
+	 * overhead on every round, and the protected packets would still not
+	 * fit.  So the sender is not told: TCP fits from its first segment
+	 * (the MSS of its SYNs is clamped above and in input.c), anything
+	 * else too big is fragmented once protected (RFC 8200 4.5: by its
+	 * source).
+	 */
+	if (skb->len + overhead > mtu)
+		skb->ignore_df = 1;
+	return 0;
 }
 
 /*

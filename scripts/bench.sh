@@ -20,7 +20,7 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$REPO"
 
-KVER=${BENCH_KVER:-$(scripts/kernels.sh | head -n 1)}
+KVER=${BENCH_KVER:-$(scripts/kernels.sh | sed -n 1p)}
 OUT=${BENCH_OUT:-${RESULTS_DIR:-$REPO/results}/bench}
 mkdir -p "$OUT"
 

@@ -11,7 +11,7 @@
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd -P)
 plan_no
-KVER=$("$REPO/scripts/kernels.sh" | head -n 1)
+KVER=$("$REPO/scripts/kernels.sh" | sed -n 1p)
 KDIR=/lib/modules/$KVER/build
 [[ -d $KDIR ]] || skip_all "no kernel headers for $KVER"
 
