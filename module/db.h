@@ -18,7 +18,7 @@ struct ipsec6_db {
 
 	u32 npol;
 	struct ipsec6_spd_entry *pol;		/* search order */
-	struct ipsec6_spd_entry **pol_by_index;	/* ascending index */
+	u32 *pol_by_index;			/* ranks in pol[], by index */
 	struct ipsec6_spd_lk *lk;		/* lookup structure (spd.c) */
 	/* Set if this entry matches every packet of the direction (the
 	 * default policy alone): the hooks then skip the lookup.

@@ -245,7 +245,7 @@ ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 			return IPSEC6_STATS_A_POLICY_MISMATCH;
 		if (sa->mode == IPSEC6_MODE_TUNNEL) {
 			if (!ipv6_addr_equal(&pkt->tun_src[i],
-					     &s->pol->tmpl.tremote))
+					     &s->pol->tmpl->tremote))
 				return IPSEC6_STATS_A_POLICY_MISMATCH;
 			tunnel = true;
 		}

@@ -379,7 +379,7 @@ static int ipsec6_nl_parse_tmpl(struct nlattr **tb, const struct nlattr *nest,
 				struct ipsec6_policy *pol,
 				struct netlink_ext_ack *extack)
 {
-	struct ipsec6_tmpl *t = &pol->tmpl;
+	struct ipsec6_tmpl *t;
 	unsigned int i;
 
 	if (pol->action != IPSEC6_ACTION_APPLY) {
@@ -396,6 +396,9 @@ static int ipsec6_nl_parse_tmpl(struct nlattr **tb, const struct nlattr *nest,
 		}
 		return 0;
 	}
+	if (ipsec6_spd_policy_tmpl_alloc(pol))
+		return -ENOMEM;
+	t = pol->tmpl;
 	if (!ipsec6_nl_need(tb, IPSEC6_POLICY_A_IPSEC_PROTO, nest,
 			    "IPSEC_PROTO", extack) ||
 	    !ipsec6_nl_need(tb, IPSEC6_POLICY_A_MODE, nest, "MODE", extack))
@@ -640,7 +643,7 @@ static int ipsec6_nl_sa_proto_mode(struct nlattr **tb,
 				    extack))
 			return -EINVAL;
 	} else if (pol && pol->action == IPSEC6_ACTION_APPLY) {
-		sa->proto = pol->tmpl.proto;
+		sa->proto = pol->tmpl->proto;
 	} else {
 		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_POLICY],
 				   "POLICY: SA %u: %u is no APPLY policy to take PROTO from",
@@ -657,7 +660,7 @@ static int ipsec6_nl_sa_proto_mode(struct nlattr **tb,
 			return -EINVAL;
 		}
 	} else if (pol && pol->action == IPSEC6_ACTION_APPLY) {
-		sa->mode = pol->tmpl.mode;
+		sa->mode = pol->tmpl->mode;
 	} else {
 		sa->mode = IPSEC6_MODE_TRANSPORT;
 	}
@@ -837,7 +840,7 @@ static int ipsec6_nl_put_sel(struct sk_buff *skb, const struct ipsec6_sel *s)
 static int ipsec6_nl_put_policy(struct sk_buff *skb,
 				const struct ipsec6_policy *pol)
 {
-	const struct ipsec6_tmpl *t = &pol->tmpl;
+	const struct ipsec6_tmpl *t = pol->tmpl;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, IPSEC6_A_POLICY);

@@ -372,7 +372,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 		pkt.sa[pkt.nsa++] = sa;
 		/* The steps after a tunnel protect the outer packet. */
 		if (sa->mode == IPSEC6_MODE_TUNNEL)
-			ipsec6_output_tunnel_flow(&fl, sa, &e->pol->tmpl);
+			ipsec6_output_tunnel_flow(&fl, sa, e->pol->tmpl);
 	}
 	pkt.state = *state;
 	pkt.pos = 0;

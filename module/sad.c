@@ -6,6 +6,7 @@
 #include <linux/jhash.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
+#include "array.h"
 #include "db.h"
 #include "ipsec6.h"
 #include "netlink.h"
@@ -123,7 +124,8 @@ int ipsec6_sad_build(struct ipsec6_db *db, struct netlink_ext_ack *extack)
 	u32 i, size = roundup_pow_of_two(max_t(u32, 16, db->nsa * 2));
 
 	get_random_once(&ipsec6_sad_seed, sizeof(ipsec6_sad_seed));
-	h->slot = kvcalloc(size, sizeof(*h->slot), GFP_KERNEL_ACCOUNT);
+	h->slot = ipsec6_array_alloc(size, sizeof(*h->slot),
+				     GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!h->slot)
 		return -ENOMEM;
 	h->mask = size - 1;
@@ -212,7 +214,7 @@ bool ipsec6_sad_serves(const struct ipsec6_sa *sa,
 		       const struct ipsec6_spd_entry *e, u8 dir)
 {
 	const struct ipsec6_policy *pol = e->pol;
-	const struct ipsec6_tmpl *t = &pol->tmpl;
+	const struct ipsec6_tmpl *t = pol->tmpl;
 	u8 pdir = pol->dir & IPSEC6_DIR_OUT ? IPSEC6_DIR_OUT : 0;
 
 	if (pol->dir & (IPSEC6_DIR_IN | IPSEC6_DIR_FWD))
@@ -281,15 +283,15 @@ bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
 struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_spd_entry *e,
 				    const struct ipsec6_flow *fl)
 {
-	u32 i;
+	struct ipsec6_sa *const *s;
 
-	for (i = 0; i < e->nsas; i++) {
-		struct ipsec6_sa *sa = e->sas[i];
+	for (s = e->sas; s && *s; s++) {
+		struct ipsec6_sa *sa = *s;
 
 		if (sa->dir == IPSEC6_DIR_IN)
 			continue;
-		if (e->pol->tmpl.mode == IPSEC6_MODE_TUNNEL &&
-		    !ipsec6_sad_tunnel_ok(sa, &e->pol->tmpl, IPSEC6_DIR_OUT))
+		if (e->pol->tmpl->mode == IPSEC6_MODE_TUNNEL &&
+		    !ipsec6_sad_tunnel_ok(sa, e->pol->tmpl, IPSEC6_DIR_OUT))
 			continue;
 		if (ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_OUT))
 			return sa;

@@ -25,19 +25,24 @@ struct ipsec6_policy *ipsec6_spd_policy_alloc(void)
 	return pol;
 }
 
-static void ipsec6_spd_policy_free_rcu(struct rcu_head *rcu)
-{
-	struct ipsec6_policy *pol = container_of(rcu, struct ipsec6_policy,
-						 rcu);
+/* 100k policies: each one's size counts (Documentation/performance.md). */
+static_assert(sizeof(struct ipsec6_policy) <= 128);
 
+/* No reader can reach @pol any more (see struct ipsec6_policy). */
+void ipsec6_spd_policy_put(struct ipsec6_policy *pol)
+{
+	if (!pol || !refcount_dec_and_test(&pol->ref))
+		return;
 	ipsec6_counters_free(pol->counts);
+	kfree(pol->tmpl);
 	kfree(pol);
 }
 
-void ipsec6_spd_policy_put(struct ipsec6_policy *pol)
+/* Give an APPLY policy its (zeroed) template. */
+int ipsec6_spd_policy_tmpl_alloc(struct ipsec6_policy *pol)
 {
-	if (pol && refcount_dec_and_test(&pol->ref))
-		call_rcu(&pol->rcu, ipsec6_spd_policy_free_rcu);
+	pol->tmpl = kzalloc(sizeof(*pol->tmpl), GFP_KERNEL_ACCOUNT);
+	return pol->tmpl ? 0 : -ENOMEM;
 }
 
 /* The policy a namespace starts with: index 1, all wildcards, BYPASS. */
@@ -60,7 +65,8 @@ bool ipsec6_spd_policy_equal(const struct ipsec6_policy *a,
 	       a->dir == b->dir && a->action == b->action &&
 	       a->flags == b->flags && a->bundle_next == b->bundle_next &&
 	       !memcmp(&a->sel, &b->sel, sizeof(a->sel)) &&
-	       !memcmp(&a->tmpl, &b->tmpl, sizeof(a->tmpl));
+	       !a->tmpl == !b->tmpl &&
+	       (!a->tmpl || !memcmp(a->tmpl, b->tmpl, sizeof(*a->tmpl)));
 }
 
 /* Search order: index 1 last; then priority ascending, index descending. */
@@ -133,10 +139,11 @@ const struct ipsec6_spd_entry *ipsec6_spd_find(const struct ipsec6_db *db,
 
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
-		u32 cur = db->pol_by_index[mid]->pol->index;
+		const struct ipsec6_spd_entry *e = &db->pol[db->pol_by_index[mid]];
+		u32 cur = e->pol->index;
 
 		if (cur == index)
-			return db->pol_by_index[mid];
+			return e;
 		if (cur < index)
 			lo = mid + 1;
 		else

@@ -3,7 +3,6 @@
 #define _IPSEC6_SPD_H
 
 #include <linux/refcount.h>
-#include <linux/rcupdate.h>
 #include "selector.h"
 #include "stats.h"
 
@@ -24,6 +23,12 @@ struct ipsec6_tmpl {
  * A policy.  Its configuration never changes once it is in a published
  * table; a change replaces the object.  Objects are shared by every table
  * version they appear in and freed when the last reference goes.
+ *
+ * Readers reach a policy only through a table version, whose reference is
+ * dropped after a grace period (db.c): so the last reference is dropped
+ * where no reader can see the object, and it is freed at once, without an
+ * rcu_head of its own.  Kept to 128 bytes (a 100k-policy SPD): the
+ * template, which only APPLY policies have, is a separate object.
  */
 struct ipsec6_policy {
 	refcount_t ref;
@@ -34,9 +39,8 @@ struct ipsec6_policy {
 	u32 flags;		/* enum ipsec6_policy_flags */
 	u32 bundle_next;	/* index, 0 = none */
 	struct ipsec6_sel sel;
-	struct ipsec6_tmpl tmpl;
+	struct ipsec6_tmpl *tmpl;	/* APPLY only, else NULL */
 	struct ipsec6_counters __percpu *counts;
-	struct rcu_head rcu;
 };
 
 /* Maximum number of policies chained with BUNDLE_NEXT. */
@@ -48,8 +52,7 @@ struct ipsec6_policy {
  */
 struct ipsec6_spd_entry {
 	struct ipsec6_policy *pol;
-	struct ipsec6_sa **sas;		/* SAs serving this policy */
-	u32 nsas;
+	struct ipsec6_sa **sas;		/* APPLY: SAs serving it, NULL-terminated */
 	const struct ipsec6_spd_entry *next;	/* bundle successor */
 };
 
@@ -62,6 +65,7 @@ ipsec6_spd_policy_get(struct ipsec6_policy *pol)
 	return pol;
 }
 
+int ipsec6_spd_policy_tmpl_alloc(struct ipsec6_policy *pol);
 bool ipsec6_spd_policy_equal(const struct ipsec6_policy *a,
 			     const struct ipsec6_policy *b);
 struct ipsec6_policy *ipsec6_spd_policy_default(void);

@@ -30,6 +30,7 @@
 #include <linux/errno.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include "array.h"
 #include "selector.h"
 #include "spd.h"
 #include "spd_lookup.h"
@@ -286,9 +287,9 @@ static int ipsec6_spd_lookup_tree_build(struct ipsec6_spd_lk *lk,
 		if (ipsec6_spd_lookup_cmp(&keys[i], &keys[m - 1]))
 			keys[m++] = keys[i];
 
-	t->bound = kvmalloc_array(m, sizeof(*t->bound), GFP_KERNEL_ACCOUNT);
-	t->off = kvcalloc(2 * (size_t)m + 1, sizeof(*t->off),
-			  GFP_KERNEL_ACCOUNT);
+	t->bound = ipsec6_array_alloc(m, sizeof(*t->bound), GFP_KERNEL_ACCOUNT);
+	t->off = ipsec6_array_alloc(2 * (size_t)m + 1, sizeof(*t->off),
+				    GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!t->bound || !t->off) {
 		kvfree(keys);
 		return -ENOMEM;
@@ -303,8 +304,8 @@ static int ipsec6_spd_lookup_tree_build(struct ipsec6_spd_lk *lk,
 						 which, members[i]);
 	for (i = 1; i <= 2 * m; i++)
 		t->off[i] += t->off[i - 1];
-	t->rank = kvmalloc_array(total ?: 1, sizeof(*t->rank),
-				 GFP_KERNEL_ACCOUNT);
+	t->rank = ipsec6_array_alloc(total ?: 1, sizeof(*t->rank),
+				     GFP_KERNEL_ACCOUNT);
 	if (!t->rank)
 		return -ENOMEM;
 	/* Fill in rank order; off[i] advances to the start of node i + 1. */
@@ -348,8 +349,8 @@ static int ipsec6_spd_lookup_dir_build(struct ipsec6_spd_lk *lk, int d,
 	}
 	if (!n[IPSEC6_SPD_ANY])
 		return 0;
-	dl->any = kvmalloc_array(n[IPSEC6_SPD_ANY], sizeof(*dl->any),
-				 GFP_KERNEL_ACCOUNT);
+	dl->any = ipsec6_array_alloc(n[IPSEC6_SPD_ANY], sizeof(*dl->any),
+				     GFP_KERNEL_ACCOUNT);
 	if (!dl->any)
 		return -ENOMEM;
 	dl->nany = n[IPSEC6_SPD_ANY];

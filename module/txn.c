@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <net/netlink.h>
+#include "array.h"
 #include "db.h"
 #include "lifetime.h"
 #include "netlink.h"
@@ -56,7 +57,7 @@ static struct ipsec6_txn *ipsec6_txn_create(struct ipsec6_net *in, u32 portid,
 	 * reference, so ipsec6_txn_free() undoes a partial copy.
 	 */
 	for (i = 0; i < db->npol; i++) {
-		struct ipsec6_policy *pol = db->pol_by_index[i]->pol;
+		struct ipsec6_policy *pol = db->pol[db->pol_by_index[i]].pol;
 
 		if (xa_err(xa_store(&txn->pol, pol->index, pol, GFP_KERNEL)))
 			goto err;
@@ -312,10 +313,12 @@ static int ipsec6_txn_cmp_search(const void *a, const void *b)
 	return ipsec6_spd_policy_before(y->pol, x->pol) ? 1 : 0;
 }
 
-static int ipsec6_txn_cmp_index(const void *a, const void *b)
+/* Ranks in @priv's pol[] by the index of their policies. */
+static int ipsec6_txn_cmp_index(const void *a, const void *b, const void *priv)
 {
-	const struct ipsec6_spd_entry *const *x = a, *const *y = b;
-	u32 i = (*x)->pol->index, j = (*y)->pol->index;
+	const struct ipsec6_db *db = priv;
+	u32 i = db->pol[*(const u32 *)a].pol->index;
+	u32 j = db->pol[*(const u32 *)b].pol->index;
 
 	return i < j ? -1 : i > j;
 }
@@ -330,9 +333,10 @@ static int ipsec6_txn_fill(struct ipsec6_txn *txn, struct ipsec6_db *db)
 
 	xa_for_each(&txn->pol, i, pol)
 		n++;
-	db->pol = kvcalloc(n, sizeof(*db->pol), GFP_KERNEL_ACCOUNT);
-	db->pol_by_index = kvcalloc(n, sizeof(*db->pol_by_index),
-				    GFP_KERNEL_ACCOUNT);
+	db->pol = ipsec6_array_alloc(n, sizeof(*db->pol),
+				     GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	db->pol_by_index = ipsec6_array_alloc(n, sizeof(*db->pol_by_index),
+					      GFP_KERNEL_ACCOUNT);
 	if (n && (!db->pol || !db->pol_by_index))
 		return -ENOMEM;
 	xa_for_each(&txn->pol, i, pol) {
@@ -344,7 +348,7 @@ static int ipsec6_txn_fill(struct ipsec6_txn *txn, struct ipsec6_db *db)
 	n = 0;
 	xa_for_each(&txn->sa, i, sa)
 		n++;
-	db->sa = kvcalloc(n, sizeof(*db->sa), GFP_KERNEL_ACCOUNT);
+	db->sa = ipsec6_array_alloc(n, sizeof(*db->sa), GFP_KERNEL_ACCOUNT);
 	if (n && !db->sa)
 		return -ENOMEM;
 	xa_for_each(&txn->sa, i, sa) {
@@ -355,9 +359,9 @@ static int ipsec6_txn_fill(struct ipsec6_txn *txn, struct ipsec6_db *db)
 
 	sort(db->pol, db->npol, sizeof(*db->pol), ipsec6_txn_cmp_search, NULL);
 	for (n = 0; n < db->npol; n++)
-		db->pol_by_index[n] = &db->pol[n];
-	sort(db->pol_by_index, db->npol, sizeof(*db->pol_by_index),
-	     ipsec6_txn_cmp_index, NULL);
+		db->pol_by_index[n] = n;
+	sort_r(db->pol_by_index, db->npol, sizeof(*db->pol_by_index),
+	       ipsec6_txn_cmp_index, NULL, db);
 	return 0;
 }
 
@@ -424,13 +428,13 @@ static int ipsec6_txn_check_sa_refs(struct ipsec6_db *db,
 					   sa->index, sa->policy);
 			return -EINVAL;
 		}
-		if (e->pol->tmpl.proto != sa->proto) {
+		if (e->pol->tmpl->proto != sa->proto) {
 			ipsec6_netlink_err(extack, NULL,
 					   "PROTO: SA %u: policy %u uses the other IPsec protocol",
 					   sa->index, sa->policy);
 			return -EINVAL;
 		}
-		if (e->pol->tmpl.mode != sa->mode) {
+		if (e->pol->tmpl->mode != sa->mode) {
 			ipsec6_netlink_err(extack, NULL,
 					   "MODE: SA %u: policy %u uses the other mode",
 					   sa->index, sa->policy);
@@ -440,37 +444,40 @@ static int ipsec6_txn_check_sa_refs(struct ipsec6_db *db,
 	return 0;
 }
 
-/* Give every APPLY policy the list of SAs that may serve it. */
+/*
+ * Give every APPLY policy the list of SAs that may serve it, ended by
+ * NULL: count, then fill.
+ */
 static int ipsec6_txn_link_sas(struct ipsec6_db *db)
 {
 	u32 i, j, total = 0, used = 0;
 
 	for (i = 0; i < db->npol; i++) {
-		struct ipsec6_spd_entry *e = &db->pol[i];
+		const struct ipsec6_spd_entry *e = &db->pol[i];
 
 		if (e->pol->action != IPSEC6_ACTION_APPLY)
 			continue;
 		for (j = 0; j < db->nsa; j++)
 			if (ipsec6_sad_serves(db->sa[j], e, 0))
-				e->nsas++;
-		total += e->nsas;
+				total++;
+		total++;
 	}
 	if (!total)
 		return 0;
-	db->links = kvcalloc(total, sizeof(*db->links), GFP_KERNEL_ACCOUNT);
+	db->links = ipsec6_array_alloc(total, sizeof(*db->links),
+				       GFP_KERNEL_ACCOUNT);
 	if (!db->links)
 		return -ENOMEM;
 	for (i = 0; i < db->npol; i++) {
 		struct ipsec6_spd_entry *e = &db->pol[i];
-		u32 n = 0;
 
-		if (!e->nsas)
+		if (e->pol->action != IPSEC6_ACTION_APPLY)
 			continue;
 		e->sas = &db->links[used];
-		for (j = 0; j < db->nsa && n < e->nsas; j++)
+		for (j = 0; j < db->nsa; j++)
 			if (ipsec6_sad_serves(db->sa[j], e, 0))
-				e->sas[n++] = db->sa[j];
-		used += e->nsas;
+				db->links[used++] = db->sa[j];
+		db->links[used++] = NULL;
 	}
 	return 0;
 }
@@ -531,7 +538,7 @@ static bool ipsec6_txn_unchanged(struct ipsec6_net *in,
 	if (!db)
 		return false;
 	xa_for_each(&txn->pol, i, pol) {
-		if (n == db->npol || db->pol_by_index[n]->pol != pol)
+		if (n == db->npol || db->pol[db->pol_by_index[n]].pol != pol)
 			return false;
 		n++;
 	}

@@ -6,7 +6,8 @@
 # of "make check".
 #
 #   BENCH_KVER     kernel (default: the first of scripts/kernels.sh, 6.1)
-#   BENCH_OUT      results folder (default: $RESULTS_DIR/bench or results/bench)
+#   BENCH_OUT      results folder (default: build/bench; "make check" empties
+#                  results/)
 #   BENCH_ROUNDS, BENCH_SECS, BENCH_SCALE, BENCH_XFRM_SCALE, BENCH_SAS
 #                  passed to the guest (see scripts/bench-guest.sh)
 #   BUILD_DIR      as for scripts/build.sh
@@ -21,7 +22,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$REPO"
 
 KVER=${BENCH_KVER:-$(scripts/kernels.sh | sed -n 1p)}
-OUT=${BENCH_OUT:-${RESULTS_DIR:-$REPO/results}/bench}
+OUT=${BENCH_OUT:-$REPO/build/bench}
 mkdir -p "$OUT"
 
 if [[ ${BENCH_SUMMARY_ONLY:-0} != 1 ]]; then
@@ -55,6 +56,7 @@ fi
 import json, os, statistics, sys, time
 
 out = sys.argv[1]
+PER_N = ("load_s", "bytes_per_policy", "sa_load_s", "bytes_per_sa")
 raw = {}
 for line in open(os.path.join(out, "raw.tsv")):
     metric, stack, rnd, val = line.rstrip("\n").split("\t")
@@ -62,6 +64,9 @@ for line in open(os.path.join(out, "raw.tsv")):
         v = float(val)
     except ValueError:
         continue
+    # These are measured once per size N (the "round" field holds N).
+    if metric in PER_N:
+        stack = "%s@%s" % (stack, rnd)
     raw.setdefault(metric, {}).setdefault(stack, []).append(v)
 
 def summ(vals):
@@ -91,6 +96,11 @@ ratios = {
     "clear_tput loaded/unloaded": ratio("clear_tput_mbps", "loaded",
                                          "unloaded"),
 }
+for m in ("load_s", "bytes_per_policy"):
+    for s in sorted(res.get(m, {})):
+        if s.startswith("module@"):
+            n = s.split("@")[1]
+            ratios["%s module/xfrm at %s" % (m, n)] = ratio(m, s, "xfrm@" + n)
 ns = sorted(int(s) for s in res.get("scale_esp_tput_mbps", {}))
 if ns:
     top = str(ns[-1])
@@ -105,19 +115,30 @@ units = {"esp_tput_mbps": "Mbit/s", "ah_tput_mbps": "Mbit/s",
          "lookup_us": "us"}
 print("\nipsec6 bench, kernel %s (%s), %s" %
       (kver, guest, time.strftime("%Y-%m-%d")))
-print("%-22s %-10s %12s %8s  %s" % ("metric", "stack/N", "median",
+print("%-22s %-13s %12s %8s  %s" % ("metric", "stack/N", "median",
                                       "spread", "runs"))
 def key(s):
-    return (0, int(s)) if s.isdigit() else (1, s)
+    if s.isdigit():
+        return (0, "", int(s))
+    st, _, n = s.partition("@")
+    return (1, st, int(n) if n.isdigit() else 0)
 for m in raw:
     for s in sorted(res[m], key=key):
         r = res[m][s]
-        print("%-22s %-10s %12.4g %7.1f%%  %s %s" %
+        print("%-22s %-13s %12.4g %7.1f%%  %s %s" %
               (m, s, r["median"], r["spread_pct"],
                " ".join("%.4g" % v for v in r["runs"]), units.get(m, "")))
 print()
 for k, v in ratios.items():
-    print("%-34s %s" % (k, "%.3f" % v if v else "n/a"))
+    print("%-40s %s" % (k, "%.3f" % v if v else "n/a"))
+top_n = max((int(s.split("@")[1]) for s in res.get("load_s", {})
+             if s.startswith("module@")), default=None)
+if top_n:
+    print("\ngoals (issue: performance):")
+    print("  %d policies load in %.2f s (goal <= 5 s)" %
+          (top_n, med("load_s", "module@%d" % top_n)))
+    print("  %.0f bytes per policy at %d (goal <= 256)" %
+          (med("bytes_per_policy", "module@%d" % top_n), top_n))
 
 json.dump({"kernel": kver, "guest": guest,
            "date": time.strftime("%Y-%m-%d"), "results": res,

@@ -13,10 +13,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <linux/slab.h>
+#include "array.h"
 #include "spd.h"
 #include "spd_lookup.h"
 
 unsigned long spd_shim_fail_after;
+
+/* module/array.c's allocator, on the shim's (which can fail on demand). */
+void *ipsec6_array_alloc(size_t n, size_t size, gfp_t gfp)
+{
+	size_t bytes;
+
+	if (__builtin_mul_overflow(n, size, &bytes))
+		return NULL;
+	return spd_shim_alloc(bytes, !!(gfp & __GFP_ZERO));
+}
 
 static int t_n, t_failed;
 

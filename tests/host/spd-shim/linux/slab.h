@@ -4,8 +4,9 @@
 #define _SPD_SHIM_SLAB_H
 #include <stdlib.h>
 #include <linux/types.h>
-#define GFP_KERNEL 0
-#define GFP_KERNEL_ACCOUNT 0
+#define GFP_KERNEL 0u
+#define GFP_KERNEL_ACCOUNT 0u
+#define __GFP_ZERO 1u
 extern unsigned long spd_shim_fail_after;	/* fail the Nth allocation */
 static inline void *spd_shim_alloc(size_t n, int zero)
 {

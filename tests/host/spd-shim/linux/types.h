@@ -13,4 +13,5 @@ typedef __u32 u32;
 typedef __u64 u64;
 typedef __s32 s32;
 typedef __s64 s64;
+typedef unsigned int gfp_t;
 #endif
