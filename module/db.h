@@ -34,6 +34,15 @@ struct ipsec6_db {
 	struct rcu_work free_work;
 };
 
+/*
+ * A version with nothing to do: every packet of both directions bypasses
+ * and no SA exists (the default policy alone).  The hooks are off then.
+ */
+static inline bool ipsec6_db_idle(const struct ipsec6_db *db)
+{
+	return db->in_all && db->out_all && !db->nsa;
+}
+
 struct ipsec6_db *ipsec6_db_alloc(void);
 void ipsec6_db_free(struct ipsec6_db *db);
 void ipsec6_db_free_rcu(struct ipsec6_db *db);

@@ -8,11 +8,17 @@
  * tunnel.  Outbound runs last in POST_ROUTING: after filtering, NAT and
  * conntrack confirmation, before fragmentation.
  *
+ * The hooks, and nf_defrag_ipv6 that inbound verification needs, are on in
+ * a namespace only while its tables hold something beyond the default
+ * policy: with nothing to protect, a namespace pays nothing per packet.
+ *
  * A packet we held back (GSO segments, asynchronous crypto) continues at
  * the hook after ours, like a packet reinjected by nf_queue.
  */
+#include <linux/module.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "compat.h"
 #include "hooks.h"
 #include "netns.h"
@@ -36,16 +42,68 @@ static const struct nf_hook_ops ipsec6_hook_ops[] = {
 	},
 };
 
-int ipsec6_hooks_register(struct ipsec6_net *in)
+/*
+ * nf_defrag_ipv6 is taken at run time (symbol_request) rather than linked,
+ * so that a plain insmod of ipsec6.ko loads it on demand.
+ */
+static int (*ipsec6_defrag_enable)(struct net *net);
+static void (*ipsec6_defrag_disable)(struct net *net);
+
+int ipsec6_hooks_init(void)
 {
-	return nf_register_net_hooks(in->net, ipsec6_hook_ops,
-				     ARRAY_SIZE(ipsec6_hook_ops));
+	ipsec6_defrag_enable = symbol_request(nf_defrag_ipv6_enable);
+	if (!ipsec6_defrag_enable)
+		return -ENOENT;
+	ipsec6_defrag_disable = symbol_request(nf_defrag_ipv6_disable);
+	if (!ipsec6_defrag_disable) {
+		symbol_put(nf_defrag_ipv6_enable);
+		return -ENOENT;
+	}
+	return 0;
 }
 
-void ipsec6_hooks_unregister(struct ipsec6_net *in)
+void ipsec6_hooks_exit(void)
 {
-	nf_unregister_net_hooks(in->net, ipsec6_hook_ops,
-				ARRAY_SIZE(ipsec6_hook_ops));
+	symbol_put(nf_defrag_ipv6_disable);
+	symbol_put(nf_defrag_ipv6_enable);
+}
+
+/**
+ * ipsec6_hooks_arm - switch a namespace's hooks and defragmentation
+ * @in: the namespace
+ * @on: wanted state
+ *
+ * Called with the writer lock held: on before a version that needs the
+ * hooks is published, off after one that does not (and at namespace
+ * exit; unregistering waits for the hooks' readers).  Packets still in
+ * asynchronous crypto when the hooks go are dropped when they come back
+ * (ipsec6_hooks_resume()).  A dying namespace is never armed again.
+ */
+int ipsec6_hooks_arm(struct ipsec6_net *in, bool on)
+{
+	int err;
+
+	lockdep_assert_held(&in->lock);
+	if (on == in->armed || (on && in->dying))
+		return 0;
+	if (!on) {
+		nf_unregister_net_hooks(in->net, ipsec6_hook_ops,
+					ARRAY_SIZE(ipsec6_hook_ops));
+		ipsec6_defrag_disable(in->net);
+		in->armed = false;
+		return 0;
+	}
+	err = ipsec6_defrag_enable(in->net);
+	if (err)
+		return err;
+	err = nf_register_net_hooks(in->net, ipsec6_hook_ops,
+				    ARRAY_SIZE(ipsec6_hook_ops));
+	if (err) {
+		ipsec6_defrag_disable(in->net);
+		return err;
+	}
+	in->armed = true;
+	return 0;
 }
 
 /**

@@ -4,7 +4,10 @@
 
 struct ipsec6_net;
 
-int ipsec6_hooks_register(struct ipsec6_net *in);
-void ipsec6_hooks_unregister(struct ipsec6_net *in);
+#include <linux/types.h>
+
+int ipsec6_hooks_init(void);
+void ipsec6_hooks_exit(void);
+int ipsec6_hooks_arm(struct ipsec6_net *in, bool on);
 
 #endif /* _IPSEC6_HOOKS_H */

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per network namespace state: the published tables, the writer lock, the
- * drop counters and the netfilter hooks.  Every namespace starts with the
+ * drop counters and whether the netfilter hooks are on (hooks.c).  Every namespace starts with the
  * default policy (index 1, wildcards, BIDIRECT, BYPASS).
  */
-#include <linux/module.h>
-#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include "db.h"
 #include "hooks.h"
 #include "lifetime.h"
@@ -13,13 +11,6 @@
 #include "txn.h"
 
 unsigned int ipsec6_net_id __read_mostly;
-
-/*
- * nf_defrag_ipv6 is taken at run time (symbol_request) rather than linked,
- * so that a plain insmod of ipsec6.ko loads it on demand.
- */
-static int (*ipsec6_defrag_enable)(struct net *net);
-static void (*ipsec6_defrag_disable)(struct net *net);
 
 static int ipsec6_netns_default_tables(struct ipsec6_net *in)
 {
@@ -66,23 +57,12 @@ static int __net_init ipsec6_netns_init(struct net *net)
 	in->stats = ipsec6_stats_alloc();
 	if (!in->stats)
 		return -ENOMEM;
+	/* Only the default policy: the hooks stay off (hooks.c). */
 	err = ipsec6_netns_default_tables(in);
 	if (err)
 		goto err_stats;
-	err = ipsec6_defrag_enable(net);
-	if (err)
-		goto err_tables;
-	in->defrag = true;
-	err = ipsec6_hooks_register(in);
-	if (err)
-		goto err_defrag;
 	return 0;
 
-err_defrag:
-	ipsec6_defrag_disable(net);
-err_tables:
-	ipsec6_lifetime_stop(in);
-	ipsec6_netns_free_tables(in);
 err_stats:
 	ipsec6_stats_free(in->stats);
 	return err;
@@ -92,8 +72,11 @@ static void __net_exit ipsec6_netns_exit(struct net *net)
 {
 	struct ipsec6_net *in = ipsec6_net(net);
 
-	ipsec6_hooks_unregister(in);
-	ipsec6_defrag_disable(net);
+	/* The SA expiry work may still commit: it must not arm again. */
+	mutex_lock(&in->lock);
+	in->dying = true;
+	ipsec6_hooks_arm(in, false);
+	mutex_unlock(&in->lock);
 	/* Packets still inside asynchronous crypto count into @in. */
 	wait_var_event(&in->inflight, !atomic_read(&in->inflight));
 	ipsec6_lifetime_stop(in);
@@ -112,29 +95,17 @@ int ipsec6_netns_register(void)
 {
 	int err;
 
-	ipsec6_defrag_enable = symbol_request(nf_defrag_ipv6_enable);
-	if (!ipsec6_defrag_enable)
-		return -ENOENT;
-	ipsec6_defrag_disable = symbol_request(nf_defrag_ipv6_disable);
-	if (!ipsec6_defrag_disable) {
-		err = -ENOENT;
-		goto err_enable;
-	}
+	err = ipsec6_hooks_init();
+	if (err)
+		return err;
 	err = register_pernet_subsys(&ipsec6_netns_ops);
 	if (err)
-		goto err_disable;
-	return 0;
-
-err_disable:
-	symbol_put(nf_defrag_ipv6_disable);
-err_enable:
-	symbol_put(nf_defrag_ipv6_enable);
+		ipsec6_hooks_exit();
 	return err;
 }
 
 void ipsec6_netns_unregister(void)
 {
 	unregister_pernet_subsys(&ipsec6_netns_ops);
-	symbol_put(nf_defrag_ipv6_disable);
-	symbol_put(nf_defrag_ipv6_enable);
+	ipsec6_hooks_exit();
 }

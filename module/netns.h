@@ -28,7 +28,8 @@ struct ipsec6_net {
 	struct ipsec6_pcpu_stats __percpu *stats;
 	atomic_t inflight;		/* packets in asynchronous crypto */
 	struct delayed_work expire_work;	/* SA lifetimes (lifetime.c) */
-	bool defrag;			/* nf_defrag_ipv6 enabled */
+	bool armed;			/* hooks and nf_defrag_ipv6 on, under @lock */
+	bool dying;			/* namespace exit began, under @lock */
 };
 
 extern unsigned int ipsec6_net_id;

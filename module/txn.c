@@ -15,6 +15,7 @@
 #include <net/netlink.h>
 #include "array.h"
 #include "db.h"
+#include "hooks.h"
 #include "lifetime.h"
 #include "netlink.h"
 #include "netns.h"
@@ -600,8 +601,16 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	if (err)
 		goto err;
 
+	/* Hooks on before a version that needs them is seen, off after. */
+	if (!ipsec6_db_idle(db)) {
+		err = ipsec6_hooks_arm(in, true);
+		if (err)
+			goto err;
+	}
 	db->generation = ++in->generation;
 	old = rcu_replace_pointer(in->db, db, lockdep_is_held(&in->lock));
+	if (ipsec6_db_idle(db))
+		ipsec6_hooks_arm(in, false);
 	if (old)
 		ipsec6_db_free_rcu(old);
 	ipsec6_netlink_notify_changed(in);
