@@ -205,15 +205,35 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 
-# ---- 3: cost of being loaded (default policy only) ---------------------
+# ---- 3: cost of being loaded ------------------------------------------
+# unloaded; loaded (the default policy alone: the hooks are off); armed
+# (one DISCARD policy for other addresses in both hosts: the hooks are on
+# and look up every packet, of which only the default policy matches it)
+
+arm() {
+	local ns
+	for ns in h1 h2; do
+		ctl $ns policy add src 2001:db8:ee::/64 dst 2001:db8:ef::/64 \
+			dir out priority 10 action block >/dev/null || return 1
+	done
+}
 
 for ((r = 1; r <= ROUNDS + 2; r++)); do
-	if ((r % 2)); then order=(loaded unloaded); else order=(unloaded loaded); fi
+	case $((r % 3)) in
+	0) order=(loaded armed unloaded) ;;
+	1) order=(unloaded loaded armed) ;;
+	2) order=(armed unloaded loaded) ;;
+	esac
 	for st in "${order[@]}"; do
-		if [[ $st == loaded ]]; then mod_on; else mod_off; fi
+		case $st in
+		unloaded) mod_off ;;
+		loaded) mod_off && mod_on ;;
+		armed) { mod_off && mod_on && arm; } || { log "arm failed"; exit 1; } ;;
+		esac
 		rec clear_tput_mbps "$st" "$r" "$(tput)"
 	done
 done
+mod_off
 
 # ---- 4, 5: policy scale, memory ----------------------------------------
 

@@ -95,6 +95,8 @@ ratios = {
     "esp_pps module/xfrm": ratio("esp_pps", "module", "xfrm"),
     "clear_tput loaded/unloaded": ratio("clear_tput_mbps", "loaded",
                                          "unloaded"),
+    "clear_tput armed/unloaded": ratio("clear_tput_mbps", "armed",
+                                        "unloaded"),
 }
 for m in ("load_s", "bytes_per_policy"):
     for s in sorted(res.get(m, {})):
