@@ -28,7 +28,6 @@ W=$(mktemp -d)
 at_exit rm -rf "$W"
 require_cmd socat
 head -c 2097152 /dev/urandom >"$W/blob"
-BLOB_SUM=$(sha256sum <"$W/blob")
 
 hexkey() { python3 -c "import sys; print('0x' + bytes((i * 7 + $2) & 255 for i in range($1)).hex())"; }
 K16=$(hexkey 16 1) K20=$(hexkey 20 2) K32=$(hexkey 32 3) K36=$(hexkey 36 4)
@@ -64,19 +63,8 @@ cap_pid=$!
 at_exit kill "$cap_pid"
 check "capture started" wait_for 60 test -s "$CAP"
 
-xfer() { # FROM_NS TO_NS TO_ADDR PORT: 2 MiB over TCP, same SHA-256
-	local from=$1 to=$2 addr=$3 port=$4 got
-	rm -f "$W/srv"
-	ip netns exec "$to" timeout 90 socat -u "TCP6-LISTEN:$port,reuseaddr" - |
-		sha256sum >"$W/srv" &
-	local pid=$!
-	wait_for 30 bash -c "ip netns exec $to ss -ltn | grep -q ':$port '" || return 1
-	ip netns exec "$from" timeout 90 socat -u "FILE:$W/blob" "TCP6:[$addr]:$port" ||
-		return 1
-	wait "$pid"
-	got=$(<"$W/srv")
-	[[ $got == "$BLOB_SUM" ]] || { echo "sent $BLOB_SUM, received $got"; return 1; }
-}
+# xfer FROM_NS TO_NS TO_ADDR PORT: 2 MiB over TCP, same SHA-256
+xfer() { tcp_xfer "$@" "$W/blob" 90; }
 
 i=0
 declare -A SPI_OF PROTO_OF

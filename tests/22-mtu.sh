@@ -100,19 +100,7 @@ max_of() {
 }
 
 # xfer FROM TO ADDR PORT: 4 MiB over TCP, same SHA-256
-xfer() {
-	local from=$1 to=$2 addr=$3 port=$4 got pid
-	rm -f "$W/srv"
-	ip netns exec "$to" timeout 120 socat -u "TCP6-LISTEN:$port,reuseaddr" - |
-		sha256sum >"$W/srv" &
-	pid=$!
-	wait_for 30 bash -c "ip netns exec $to ss -ltn | grep -q ':$port '" || return 1
-	ip netns exec "$from" timeout 120 socat -u "FILE:$W/blob" "TCP6:[$addr]:$port" ||
-		return 1
-	wait "$pid"
-	got=$(<"$W/srv")
-	[[ $got == "$BLOB_SUM" ]] || { echo "sent $BLOB_SUM, received $got"; return 1; }
-}
+xfer() { tcp_xfer "$@" "$W/blob" 120; }
 
 # ---- 1. GSO/TSO at MTU 1500 ---------------------------------------------------
 

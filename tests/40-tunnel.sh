@@ -188,23 +188,10 @@ at_exit rm -rf "$TUN_W"
 
 tun_blob() {
 	head -c "${1:-1048576}" /dev/urandom >"$TUN_W/blob"
-	BLOB_SUM=$(sha256sum <"$TUN_W/blob")
 }
 
 # xfer FROM_NS TO_NS TO_ADDR PORT: the blob over TCP, same SHA-256.
-xfer() {
-	local from=$1 to=$2 addr=$3 port=$4 got pid
-	rm -f "$TUN_W/srv"
-	ip netns exec "$to" timeout 60 socat -u "TCP6-LISTEN:$port,reuseaddr" - |
-		sha256sum >"$TUN_W/srv" &
-	pid=$!
-	wait_for 30 bash -c "ip netns exec $to ss -ltn | grep -q ':$port '" || return 1
-	ip netns exec "$from" timeout 60 socat -u "FILE:$TUN_W/blob" "TCP6:[$addr]:$port" ||
-		return 1
-	wait "$pid"
-	got=$(<"$TUN_W/srv")
-	[[ $got == "$BLOB_SUM" ]] || { echo "sent $BLOB_SUM, received $got"; return 1; }
-}
+xfer() { tcp_xfer "$@" "$TUN_W/blob" 60; }
 
 # sa_seq NS DST SPI: the last sequence number an SA of the module sent.
 sa_seq() {

@@ -31,6 +31,8 @@
 #
 # Other helpers:
 #   wait_for TIMEOUT_S CMD...   poll CMD every 0.1 s until it succeeds
+#   tcp_xfer FROM TO ADDR PORT FILE [TIMEOUT_S]
+#                               FILE over TCP between namespaces, same SHA-256
 #   load_module / unload_module / module_loaded
 #   ns_create NAME...           network namespaces, deleted at exit
 #   veth_pair NS1 IF1 MAC1 NS2 IF2 MAC2
@@ -321,6 +323,29 @@ wait_for() {
 	done
 	note "wait_for: '$*' still failing after ${limit}s"
 	return 1
+}
+
+# tcp_xfer FROM_NS TO_NS TO_ADDR PORT FILE [TIMEOUT_S]: send FILE over TCP
+# (socat) from FROM_NS to a listener in TO_NS on PORT; succeeds when what
+# arrived has FILE's SHA-256, else prints both sums.
+tcp_xfer() {
+	local from=$1 to=$2 addr=$3 port=$4 file=$5 t=${6:-90} want got pid sums
+	want=$(sha256sum <"$file")
+	sums=$(mktemp)
+	ip netns exec "$to" timeout "$t" socat -u "TCP6-LISTEN:$port,reuseaddr" - |
+		sha256sum >"$sums" &
+	pid=$!
+	if ! wait_for 30 bash -c "ip netns exec $to ss -ltn | grep -q ':$port '" ||
+		! ip netns exec "$from" timeout "$t" socat -u "FILE:$file" "TCP6:[$addr]:$port"; then
+		kill "$pid" 2>/dev/null
+		wait "$pid"
+		rm -f "$sums"
+		return 1
+	fi
+	wait "$pid"
+	got=$(<"$sums")
+	rm -f "$sums"
+	[[ $got == "$want" ]] || { echo "sent $want, received $got"; return 1; }
 }
 
 # ---- the module ----------------------------------------------------------
