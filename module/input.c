@@ -24,9 +24,72 @@
 #include "sad.h"
 
 /*
+ * RFC 8200 4.2: a Destination Options header in front of AH or ESP is
+ * processed before them, and the stack (ip6_parse_tlv()) discards the
+ * packet for padding that is too long or not zero, too many options, or
+ * an option it does not know whose type says "discard".  Such a packet
+ * must not be verified first: that would move the anti-replay window for
+ * a packet that is then dropped, where XFRM, behind the stack, never sees
+ * it.  The same rules, on the header of @len bytes at @pos; no destination
+ * option is known to us (the stack knows Home Address, with MIPv6).
+ */
+static bool ipsec6_input_destopts_ok(const struct sk_buff *skb,
+				     unsigned int pos, unsigned int len)
+{
+	const struct net *net = dev_net(skb->dev);
+	int max = READ_ONCE(net->ipv6.sysctl.max_dst_opts_cnt);
+	unsigned int off = pos + 2, end = pos + len, n = 0, padlen = 0;
+	bool strict = max < 0;
+
+	if (len > READ_ONCE(net->ipv6.sysctl.max_dst_opts_len))
+		return false;
+	if (strict)
+		max = -max;
+	while (off < end) {
+		u8 _o[8];
+		const u8 *o;
+		unsigned int optlen, i;
+
+		o = skb_header_pointer(skb, off, min(end - off, 2U), _o);
+		if (!o)
+			return false;
+		if (o[0] == IPV6_TLV_PAD1) {
+			if (++padlen > 7)
+				return false;
+			off++;
+			continue;
+		}
+		if (end - off < 2)
+			return false;
+		optlen = o[1] + 2;
+		if (optlen > end - off)
+			return false;
+		if (o[0] == IPV6_TLV_PADN) {
+			padlen += optlen;
+			if (padlen > 7)
+				return false;
+			o = skb_header_pointer(skb, off, optlen, _o);
+			if (!o)
+				return false;
+			for (i = 2; i < optlen; i++)
+				if (o[i])
+					return false;
+		} else {
+			/* Unknown: only "skip" (00) types go on. */
+			if (++n > max || strict || (o[0] & 0xc0))
+				return false;
+			padlen = 0;
+		}
+		off += optlen;
+	}
+	return true;
+}
+
+/*
  * Find the first AH or ESP header.  Returns 1 (with its offset, the offset
  * of the next-header byte naming it, and the protocol), 0 if there is none
- * for this node, or -EINVAL for a truncated chain.
+ * for this node, or -EINVAL for a truncated chain or when a Destination
+ * Options header in front of it makes the packet one to discard.
  */
 static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 			     unsigned int *nh_off, u8 *proto)
@@ -34,6 +97,7 @@ static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 	unsigned int pos = sizeof(struct ipv6hdr);
 	unsigned int nho = offsetof(struct ipv6hdr, nexthdr);
 	u8 next = ipv6_hdr(skb)->nexthdr;
+	bool discard = false;
 	int i;
 
 	for (i = 0; i < 16; i++) {
@@ -48,6 +112,8 @@ static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 		switch (next) {
 		case IPPROTO_AH:
 		case IPPROTO_ESP:
+			if (discard)
+				return -EINVAL;
 			*off = pos;
 			*nh_off = nho;
 			*proto = next;
@@ -75,6 +141,9 @@ static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 		     htons(IP6_OFFSET | IP6_MF)))
 			return -EINVAL;
 		BUILD_BUG_ON(sizeof(_h) != 8);
+		if (next == NEXTHDR_DEST &&
+		    !ipsec6_input_destopts_ok(skb, pos, ipv6_optlen(h)))
+			discard = true;
 		nho = pos;
 		pos += next == NEXTHDR_FRAGMENT ? sizeof(struct frag_hdr) :
 						  ipv6_optlen(h);

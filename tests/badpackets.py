@@ -538,7 +538,7 @@ def dummy(e):
              [e.null(nxt('null'), b'', nh=59)], drops=D)
 
 
-@case(24)
+@case(30)
 def ext_headers(e):
     hbh = (0, [(0x3e, b'hbh!'), (0x1e, b'fixd')])
     dst = (60, [(0x3e, b'chng'), (0x1e, b'stay')])
@@ -604,6 +604,22 @@ def ext_headers(e):
     e.expect('AH behind two destination options headers',
              [e.ah(nxt('ah'), e.udp(P_AH, pl), ext=[hbh, dst, dst])],
              deliver=[(P_AH, pl)])
+    # RFC 8200 4.2: options in front of AH/ESP are processed first.  A
+    # packet the stack discards for them (ip6_parse_tlv()) is not
+    # verified: its sequence number must stay unused, as it does in XFRM.
+    seq = nxt('gcm')
+    e.expect('ESP behind a destination option of unknown type 0x5e '
+             '("discard")',
+             [e.gcm(seq, e.udp(P_GCM, e.payload('x')),
+                    ext=[(60, [(0x5e, b'drop')])])],
+             drops={'MALFORMED': 1})
+    pl = e.payload('same seq')
+    e.expect('... that sequence number is still unused',
+             [e.gcm(seq, e.udp(P_GCM, pl))], deliver=[(P_GCM, pl)])
+    e.expect('AH behind PadN with non-zero content',
+             [e.ah(nxt('ah'), e.udp(P_AH, e.payload('x')),
+                   ext=[(60, [(1, b'\x01\x00')])])],
+             drops={'MALFORMED': 1})
 
 
 FRAG_ID = [0x5a5a0000]
