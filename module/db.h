@@ -43,6 +43,20 @@ static inline bool ipsec6_db_idle(const struct ipsec6_db *db)
 	return db->in_all && db->out_all && !db->nsa;
 }
 
+/* The SAs that may serve APPLY entry @e, NULL-terminated. */
+static inline struct ipsec6_sa *const *
+ipsec6_db_sas(const struct ipsec6_db *db, const struct ipsec6_spd_entry *e)
+{
+	return &db->links[e->sas];
+}
+
+/* The next step of @e's bundle, or NULL. */
+static inline const struct ipsec6_spd_entry *
+ipsec6_db_next(const struct ipsec6_db *db, const struct ipsec6_spd_entry *e)
+{
+	return e->next ? &db->pol[e->next - 1] : NULL;
+}
+
 struct ipsec6_db *ipsec6_db_alloc(void);
 void ipsec6_db_free(struct ipsec6_db *db);
 void ipsec6_db_free_rcu(struct ipsec6_db *db);

@@ -304,7 +304,7 @@ ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	/* Step k of the bundle (0 innermost) was the (nsa - 1 - k)th SA
 	 * removed.
 	 */
-	for (k = 0, s = e; k < pkt->nsa; k++, s = s->next) {
+	for (k = 0, s = e; k < pkt->nsa; k++, s = ipsec6_db_next(db, s)) {
 		unsigned int i = pkt->nsa - 1 - k;
 		struct ipsec6_sa *sa = pkt->sa[i];
 

@@ -359,8 +359,8 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	pkt.dscp_copy = 0;
-	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = e->next) {
-		struct ipsec6_sa *sa = ipsec6_sad_select(e, &fl);
+	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = ipsec6_db_next(db, e)) {
+		struct ipsec6_sa *sa = ipsec6_sad_select(db, e, &fl);
 
 		if (!sa || READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
 			ipsec6_stats_drop(in, sa ? IPSEC6_STATS_A_EXPIRED :

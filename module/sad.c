@@ -279,13 +279,14 @@ bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
 	return true;
 }
 
-/* The SA that protects an outbound packet under policy entry @e. */
-struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_spd_entry *e,
+/* The SA that protects an outbound packet under APPLY entry @e of @db. */
+struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
+				    const struct ipsec6_spd_entry *e,
 				    const struct ipsec6_flow *fl)
 {
 	struct ipsec6_sa *const *s;
 
-	for (s = e->sas; s && *s; s++) {
+	for (s = ipsec6_db_sas(db, e); *s; s++) {
 		struct ipsec6_sa *sa = *s;
 
 		if (sa->dir == IPSEC6_DIR_IN)

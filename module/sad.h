@@ -114,7 +114,8 @@ void ipsec6_sad_destroy(struct ipsec6_db *db);
 struct ipsec6_sa *ipsec6_sad_lookup(const struct ipsec6_db *db, __be32 spi,
 				    const struct in6_addr *dst, u8 proto);
 struct ipsec6_sa *ipsec6_sad_find(const struct ipsec6_db *db, u32 index);
-struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_spd_entry *e,
+struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
+				    const struct ipsec6_spd_entry *e,
 				    const struct ipsec6_flow *fl);
 bool ipsec6_sad_serves(const struct ipsec6_sa *sa,
 		       const struct ipsec6_spd_entry *e, u8 dir);

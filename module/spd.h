@@ -48,12 +48,13 @@ struct ipsec6_policy {
 
 /*
  * A policy as seen by one table version: the policy plus what the version
- * resolved for it (its outbound SAs and its bundle successor).
+ * resolved for it, as positions in the version's arrays (16 bytes an
+ * entry; see ipsec6_db_sas() and ipsec6_db_next()).
  */
 struct ipsec6_spd_entry {
 	struct ipsec6_policy *pol;
-	struct ipsec6_sa **sas;		/* APPLY: SAs serving it, NULL-terminated */
-	const struct ipsec6_spd_entry *next;	/* bundle successor */
+	u32 sas;	/* APPLY: its SAs, NULL-terminated, from db->links[sas] */
+	u32 next;	/* bundle successor: its rank + 1, 0 = none */
 };
 
 struct ipsec6_policy *ipsec6_spd_policy_alloc(void);

@@ -385,13 +385,13 @@ static int ipsec6_txn_link_bundles(struct ipsec6_db *db,
 					   e->pol->index, e->pol->bundle_next);
 			return -EINVAL;
 		}
-		e->next = next;
+		e->next = next - db->pol + 1;
 	}
 	for (i = 0; i < db->npol; i++) {
 		const struct ipsec6_spd_entry *e = &db->pol[i];
 		unsigned int depth = 0;
 
-		for (; e; e = e->next) {
+		for (; e; e = ipsec6_db_next(db, e)) {
 			if (++depth > IPSEC6_BUNDLE_MAX) {
 				ipsec6_netlink_err(extack, NULL,
 						   "BUNDLE_NEXT: policy %u: bundle loops or exceeds %u",
@@ -474,7 +474,7 @@ static int ipsec6_txn_link_sas(struct ipsec6_db *db)
 
 		if (e->pol->action != IPSEC6_ACTION_APPLY)
 			continue;
-		e->sas = &db->links[used];
+		e->sas = used;
 		for (j = 0; j < db->nsa; j++)
 			if (ipsec6_sad_serves(db->sa[j], e, 0))
 				db->links[used++] = db->sa[j];
