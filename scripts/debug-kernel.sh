@@ -13,7 +13,10 @@
 # recipe below, so changing any of them rebuilds) and registers the result
 # as $CACHE/kernels/KVER/, where scripts/vm.sh and scripts/build.sh look for
 # kernels that are not installed on the host:
-#   vmlinux  the ELF kernel QEMU boots (PVH entry)
+#   bzImage  the kernel QEMU boots (this KASAN kernel triple-faults when
+#            started from the PVH entry of its ELF vmlinux, before any
+#            console output, so it is booted compressed: ~3 s more a boot)
+#   vmlinux  the ELF kernel, for symbols
 #   build    the kbuild output dir, usable as KDIR for external modules
 #   root     an INSTALL_MOD_PATH tree: root/lib/modules/KVER has
 #            modules.builtin, modules.dep, ... (the guest bind-mounts it
@@ -96,6 +99,7 @@ register() {
 	local kver=$1 reg=$CACHE/kernels/$1
 	mkdir -p "$reg"
 	ln -sfn "$O/vmlinux" "$reg/vmlinux"
+	ln -sfn "$O/arch/x86/boot/bzImage" "$reg/bzImage"
 	ln -sfn "$O" "$reg/build"
 	ln -sfn "$MODROOT" "$reg/root"
 	echo "$key" >"$reg/key"
@@ -103,7 +107,8 @@ register() {
 
 if [[ -f $TOP/done ]]; then
 	kver=$(<"$TOP/done")
-	[[ -L $CACHE/kernels/$kver/build && $(readlink "$CACHE/kernels/$kver/build") == "$O" ]] ||
+	[[ -L $CACHE/kernels/$kver/build && $(readlink "$CACHE/kernels/$kver/build") == "$O" &&
+		-L $CACHE/kernels/$kver/bzImage ]] ||
 		register "$kver"
 	((print_only)) || log "cached: $kver in $TOP ($(cat "$TOP/build-time" 2>/dev/null || echo '?'))"
 	echo "$kver"

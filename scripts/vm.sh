@@ -65,6 +65,8 @@ MODROOT=''
 KREG=${IPSEC6_CACHE:-/var/cache/ipsec6}/kernels/$KVER
 if [[ ! -e $KERNEL && -r $KREG/vmlinux && -d $KREG/root ]]; then
 	KERNEL=$(readlink -f "$KREG/vmlinux")
+	# The debug kernel registers its bzImage: its PVH entry does not boot.
+	[[ -r $KREG/bzImage ]] && KERNEL=$(readlink -f "$KREG/bzImage")
 	MODROOT=$(readlink -f "$KREG/root")
 fi
 MODDIR=$MODROOT/lib/modules/$KVER
@@ -157,8 +159,8 @@ extract_vmlinux() {
 }
 if [[ -n ${VM_BZIMAGE:-} ]]; then
 	VMLINUX=$KERNEL		# a kernel without CONFIG_PVH
-elif [[ -n $MODROOT ]] && readelf -h "$KERNEL" >/dev/null 2>&1; then
-	VMLINUX=$KERNEL		# a registered kernel is an ELF vmlinux already
+elif [[ -n $MODROOT ]]; then
+	VMLINUX=$KERNEL		# a registered kernel boots as registered
 elif [[ ! -s $VMLINUX ]] && ! extract_vmlinux; then
 	echo "vm: cannot extract vmlinux from $KERNEL, booting it compressed" >&2
 	VMLINUX=$KERNEL

@@ -31,6 +31,7 @@
 #
 # Other helpers:
 #   wait_for TIMEOUT_S CMD...   poll CMD every 0.1 s until it succeeds
+#                               (TIMEOUT_S x TEST_TIMEOUT_SCALE, if set)
 #   tcp_xfer FROM TO ADDR PORT FILE [TIMEOUT_S]
 #                               FILE over TCP between namespaces, same SHA-256
 #   load_module / unload_module / module_loaded
@@ -310,18 +311,19 @@ _usecs() {
 }
 
 wait_for() {
-	local limit=$1 deadline int frac=0
+	local limit=$1 deadline int frac=0 scale=${TEST_TIMEOUT_SCALE:-1}
 	shift
-	# TIMEOUT_S may have a fraction: 0.5, 2.25
+	# TIMEOUT_S may have a fraction: 0.5, 2.25.  The debug kernel lane
+	# (TEST_TIMEOUT_SCALE) stretches it like every test's timeout.
 	int=${limit%%.*}
 	[[ $limit == *.* ]] && frac=${limit#*.}000000
-	deadline=$(($(_usecs) + ${int:-0} * 1000000 + 10#${frac:0:6}))
+	deadline=$(($(_usecs) + (${int:-0} * 1000000 + 10#${frac:0:6}) * scale))
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
 		(($(_usecs) < deadline)) || break
 		_nap 0.1
 	done
-	note "wait_for: '$*' still failing after ${limit}s"
+	note "wait_for: '$*' still failing after ${limit}s (x$scale)"
 	return 1
 }
 
