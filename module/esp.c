@@ -217,8 +217,13 @@ static int ipsec6_esp_input_finish(struct ipsec6_esp_tmp *t,
 	}
 	padlen = p[t->elen - 2];
 	nexthdr = p[t->elen - 1];
-	if (padlen + 2 > t->elen) {
-		pkt->drop = IPSEC6_STATS_A_BAD_PADDING;
+	/*
+	 * No payload data left: as esp6 does, refuse the packet before it
+	 * moves the anti-replay window (a dummy packet is counted as such).
+	 */
+	if (padlen + 2 >= t->elen) {
+		pkt->drop = padlen + 2 == t->elen && nexthdr == NEXTHDR_NONE ?
+			    IPSEC6_STATS_A_DUMMY : IPSEC6_STATS_A_BAD_PADDING;
 		return -EINVAL;
 	}
 	for (i = 0; i < padlen; i++) {

@@ -503,7 +503,7 @@ def malformed(e):
              'then ESP', [bad], drops=M)
 
 
-@case(16)
+@case(20)
 def bad_padding(e):
     B = {'BAD_PADDING': 1}
     inner = e.udp(P_GCM, b'pad!')        # 8 + 4 = 12 bytes
@@ -526,6 +526,14 @@ def bad_padding(e):
     e.expect('ESP AES-CBC+HMAC, pad length 255 (valid ICV)',
              [e.cbc(nxt('cbc'), inner, pad=bytes(range(1, 3)), padlen=255)],
              drops=B)
+    # Padding and trailer only, no payload data: refused before the
+    # anti-replay window moves, as esp6 does ("garbage padlen").
+    seq = nxt('gcm')
+    e.expect('ESP GCM, no payload data besides the padding (valid ICV)',
+             [e.gcm(seq, b'')], drops=B)
+    pl = e.payload('after empty')
+    e.expect('... that sequence number is still unused',
+             [e.gcm(seq, e.udp(P_GCM, pl))], deliver=[(P_GCM, pl)])
 
 
 @case(5)
