@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per network namespace state: the published tables, the writer lock, the
- * drop counters and whether the netfilter hooks are on (hooks.c).  Every namespace starts with the
- * default policy (index 1, wildcards, BIDIRECT, BYPASS).
+ * drop counters and whether the netfilter hooks are on (hooks.c).  Every
+ * namespace starts with the default policy (index 1, wildcards, BIDIRECT,
+ * BYPASS).
  */
 #include "db.h"
 #include "hooks.h"

@@ -35,6 +35,51 @@ static bool elsewhere(char **w, int n, int i, const char *s)
 	return false;
 }
 
+/* Parse a copy of @w (the parser wipes keys in place) into @err. */
+static void parse(int fam, int n, char **w, char *err, size_t len)
+{
+	char **c = calloc((size_t)n, sizeof(*c));
+	int i;
+
+	for (i = 0; i < n; i++)
+		c[i] = strdup(w[i]);
+	err[0] = '\0';
+	if (fam) {
+		struct xg_sa r;
+
+		memset(&r, 0, sizeof(r));
+		xg_sa_parse(n, c, &r, err, len);
+		xg_sa_free(&r);
+	} else {
+		struct xg_policy r;
+
+		memset(&r, 0, sizeof(r));
+		xg_policy_parse(n, c, &r, err, len);
+	}
+	for (i = 0; i < n; i++)
+		free(c[i]);
+	free(c);
+}
+
+/*
+ * Is key word @i of @orig in the message only because the parser's own
+ * text holds it (a key "transport", and "mode: ... one of transport,
+ * tunnel")?  Then the message is the same with another key there.
+ */
+static bool own_text(int fam, int n, char **orig, int i)
+{
+	char err[ERRBUF_LEN], *save = orig[i], *other = strdup(save);
+	bool own;
+
+	memset(other, 'Q', strlen(other));
+	orig[i] = other;
+	parse(fam, n, orig, err, sizeof(err));
+	orig[i] = save;
+	own = strstr(err, save);
+	free(other);
+	return own;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -78,7 +123,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++) {
 		if (!strcmp(w[i], orig[i]) || strlen(orig[i]) < 8)
 			continue;
-		if (strstr(err, orig[i]) && !elsewhere(orig, n, i, orig[i])) {
+		if (strstr(err, orig[i]) && !elsewhere(orig, n, i, orig[i]) &&
+		    !own_text(fam, n, orig, i)) {
 			fprintf(stderr, "key in the error message: %s\n", err);
 			abort();
 		}
