@@ -202,6 +202,10 @@ static const struct nla_policy ipsec6_nl_req_txn_begin[IPSEC6_A_TXN_FLAGS + 1] =
 	[IPSEC6_A_TXN_FLAGS] = NLA_POLICY_MASK(NLA_U32, IPSEC6_TXN_F_REPLACE),
 };
 
+static const struct nla_policy ipsec6_nl_req_txn_commit[IPSEC6_A_TXN_REQUESTS + 1] = {
+	[IPSEC6_A_TXN_REQUESTS] = { .type = NLA_U32 },
+};
+
 /* A required attribute: report it missing, naming it. */
 static bool ipsec6_nl_need(struct nlattr **tb, int type,
 			   const struct nlattr *nest, const char *name,
@@ -1229,6 +1233,25 @@ static struct ipsec6_txn *ipsec6_nl_own_txn(struct ipsec6_net *in,
 	return in->txn;
 }
 
+/*
+ * A request genetlink refuses (reserved header flags, an unknown attribute)
+ * never reaches ipsec6 and so cannot mark the set failed.  A client that
+ * says in TXN_REQUESTS how many change requests it sent learns it at
+ * commit: the set is then failed, as if ipsec6 had refused the request.
+ */
+static int ipsec6_nl_txn_count(struct ipsec6_txn *txn, struct genl_info *info)
+{
+	const struct nlattr *attr = info->attrs[IPSEC6_A_TXN_REQUESTS];
+
+	if (!attr || nla_get_u32(attr) == txn->requests)
+		return 0;
+	txn->failed = true;
+	ipsec6_netlink_err(info->extack, attr,
+			   "TXN_REQUESTS: %u sent, %u reached ipsec6; abort it",
+			   nla_get_u32(attr), txn->requests);
+	return -EINVAL;
+}
+
 static int ipsec6_nl_txn_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipsec6_net *in = ipsec6_net(genl_info_net(info));
@@ -1238,7 +1261,8 @@ static int ipsec6_nl_txn_commit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&in->lock);
 	txn = ipsec6_nl_own_txn(in, info);
 	if (txn) {
-		err = ipsec6_txn_commit(in, txn, info->extack);
+		err = ipsec6_nl_txn_count(txn, info) ?:
+		      ipsec6_txn_commit(in, txn, info->extack);
 		if (!err)
 			ipsec6_txn_abort(in, txn);
 	}
@@ -1525,8 +1549,9 @@ static const struct genl_ops ipsec6_ops[] = {
 	IPSEC6_NL_OP(IPSEC6_CMD_TXN_BEGIN, ipsec6_nl_txn_begin, NULL,
 		     ipsec6_nl_req_txn_begin,
 		     ARRAY_SIZE(ipsec6_nl_req_txn_begin) - 1, GENL_UNS_ADMIN_PERM),
-	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_TXN_COMMIT, ipsec6_nl_txn_commit,
-			    GENL_UNS_ADMIN_PERM),
+	IPSEC6_NL_OP(IPSEC6_CMD_TXN_COMMIT, ipsec6_nl_txn_commit, NULL,
+		     ipsec6_nl_req_txn_commit,
+		     ARRAY_SIZE(ipsec6_nl_req_txn_commit) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_TXN_ABORT, ipsec6_nl_txn_abort,
 			    GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_STATS_GET, ipsec6_nl_stats_get, 0),

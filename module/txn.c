@@ -144,6 +144,7 @@ int ipsec6_txn_finish(struct ipsec6_net *in, struct ipsec6_txn *txn, int err,
 	lockdep_assert_held(&in->lock);
 
 	if (txn == in->txn) {
+		txn->requests++;
 		if (err)
 			txn->failed = true;
 		return err;

@@ -20,6 +20,7 @@ struct ipsec6_txn {
 	u32 portid;		/* owning socket, 0 = one request */
 	struct xarray pol;	/* index -> struct ipsec6_policy * */
 	struct xarray sa;	/* index -> struct ipsec6_sa * */
+	u32 requests;		/* change requests that reached the set */
 	bool failed;		/* a request was rejected */
 };
 

@@ -74,6 +74,7 @@ enum ipsec6_attr {
 	IPSEC6_A_EXPIRE,	/* u8: enum ipsec6_expire */
 	IPSEC6_A_REPLACE,	/* flag: NEW replaces an entry of that index */
 	IPSEC6_A_PAD,
+	IPSEC6_A_TXN_REQUESTS,	/* u32: change requests sent in the set */
 
 	__IPSEC6_A_MAX,
 	IPSEC6_A_MAX = __IPSEC6_A_MAX - 1

@@ -63,7 +63,7 @@ expect_eq "only the bad last line is reported, nothing is sent" \
 timed "dry run of $N SAs with indexes, one transaction" "$RUN_LIMIT" 0 \
 	--dry-run -batch explicit.batch
 expect_eq "$N requests between TXN_BEGIN and TXN_COMMIT" \
-	"$((N + 2)):TXN_BEGIN:TXN_COMMIT" \
+	"$((N + 2)):TXN_BEGIN:TXN_COMMIT TXN_REQUESTS=$N" \
 	"$(wc -l <out):$(head -1 out):$(tail -1 out)"
 
 timed "dry run of $N SAs with automatic indexes" "$RUN_LIMIT" 0 \

@@ -748,6 +748,8 @@ int nl_run(struct nl *nl, struct nlbatch *b, bool txn, uint32_t txn_flags)
 		/* Errors of earlier requests arrive before the commit's ack. */
 		memset(buf, 0, sizeof(buf));
 		nlh = nl_hdr(nl, buf, IPSEC6_CMD_TXN_COMMIT, NLM_F_ACK);
+		/* The kernel checks that every request reached it. */
+		mnl_attr_put_u32(nlh, IPSEC6_A_TXN_REQUESTS, (uint32_t)b->n);
 		if (nl_send(nl, nlh, nlh->nlmsg_len, true) < 0) {
 			err_msg("sending to the kernel: %s", strerror(errno));
 			nl_abort(nl);

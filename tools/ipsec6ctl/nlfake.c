@@ -35,6 +35,7 @@ struct nlfake {
 	struct db cur;
 	struct db *txn;
 	uint32_t txn_portid;
+	uint32_t txn_requests;
 	bool txn_failed;
 	uint32_t generation;
 	char *state;
@@ -259,6 +260,7 @@ static int fake_commit(struct nlfake *f, struct db *db)
 static int fake_finish(struct nlfake *f, struct db *db, int err)
 {
 	if (db == f->txn) {
+		f->txn_requests++;
 		if (err)
 			f->txn_failed = true;
 		return err;
@@ -690,6 +692,7 @@ static int fake_txn_begin(struct nlfake *f, const struct nlmsghdr *nlh,
 		db_copy(f->txn, &f->cur);
 	f->txn_portid = nlh->nlmsg_pid;
 	f->txn_failed = false;
+	f->txn_requests = 0;
 	return 0;
 }
 
@@ -703,7 +706,7 @@ static void fake_txn_drop(struct nlfake *f)
 }
 
 static int fake_txn_end(struct nlfake *f, const struct nlmsghdr *nlh,
-			bool commit)
+			const struct nlattr **tb, bool commit)
 {
 	int err;
 
@@ -714,6 +717,14 @@ static int fake_txn_end(struct nlfake *f, const struct nlmsghdr *nlh,
 	if (!commit) {
 		fake_txn_drop(f);
 		return 0;
+	}
+	if (tb[IPSEC6_A_TXN_REQUESTS] &&
+	    mnl_attr_get_u32(tb[IPSEC6_A_TXN_REQUESTS]) != f->txn_requests) {
+		f->txn_failed = true;
+		fake_err(f, "TXN_REQUESTS: %u sent, %u reached ipsec6; abort it",
+			 mnl_attr_get_u32(tb[IPSEC6_A_TXN_REQUESTS]),
+			 f->txn_requests);
+		return -EINVAL;
 	}
 	if (f->txn_failed) {
 		fake_err(f, "transaction had a rejected request; abort it");
@@ -843,10 +854,10 @@ static void fake_handle(struct nlfake *f, const struct nlmsghdr *nlh)
 		err = fake_txn_begin(f, nlh, tb);
 		break;
 	case IPSEC6_CMD_TXN_COMMIT:
-		err = fake_txn_end(f, nlh, true);
+		err = fake_txn_end(f, nlh, tb, true);
 		break;
 	case IPSEC6_CMD_TXN_ABORT:
-		err = fake_txn_end(f, nlh, false);
+		err = fake_txn_end(f, nlh, tb, false);
 		break;
 	case IPSEC6_CMD_POLICY_GET:
 	case IPSEC6_CMD_SA_GET:

@@ -223,6 +223,7 @@ static const struct adesc a_top[IPSEC6_A_MAX + 1] = {
 	[IPSEC6_A_EXPIRE] = { "EXPIRE", P_U8, e_expire },
 	[IPSEC6_A_REPLACE] = { "REPLACE", P_FLAG },
 	[IPSEC6_A_PAD] = { "PAD", P_BIN },
+	[IPSEC6_A_TXN_REQUESTS] = { "TXN_REQUESTS", P_U32 },
 };
 
 static const char *const cmd_names[IPSEC6_CMD_MAX + 1] = {
