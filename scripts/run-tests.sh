@@ -18,6 +18,7 @@
 #   QUIET=1          don't stream the VM consoles (they are in results/)
 #   VM_MEM, VM_CPUS  per VM (default 1024 MiB, 1 vCPU)
 #   TEST_TIMEOUT     default per-test timeout in seconds (300)
+#   NLFUZZ_*, PKTFUZZ_*  passed to the guest (tests/50-nlfuzz.sh, 51-pktfuzz.sh)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -140,6 +141,11 @@ fi
 vm_env=()
 [[ -n ${TEST_TIMEOUT:-} ]] && vm_env+=(-e "TEST_TIMEOUT=$TEST_TIMEOUT")
 [[ -n ${TEST_TIMEOUT_SCALE:-} ]] && vm_env+=(-e "TEST_TIMEOUT_SCALE=$TEST_TIMEOUT_SCALE")
+# the fuzzers' knobs, so that a failing seed can be replayed with make check
+for v in NLFUZZ_SEED NLFUZZ_MESSAGES NLFUZZ_UNPRIV_MESSAGES PKTFUZZ_SEED \
+	PKTFUZZ_PACKETS; do
+	[[ -n ${!v:-} ]] && vm_env+=(-e "$v=${!v}")
+done
 run_vm() {
 	local k=$1 d=$OUT/$1 limit=120 l rc
 	for l in "${limits[@]}"; do
