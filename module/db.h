@@ -9,6 +9,16 @@
 struct ipsec6_spd_lk;
 
 /*
+ * db->links holds, for each policy that sends through SAs, a list: one
+ * slot with the length n, then n SAs sorted by (destination, index)
+ * (links.c).  Lists are shared; links[0] is the empty one.
+ */
+union ipsec6_link {
+	struct ipsec6_sa *sa;
+	unsigned long n;
+};
+
+/*
  * One published version of a namespace's SPD and SAD.  Immutable once
  * published: a change set builds a new version and swaps the pointer.
  * Each version holds a reference on every policy and SA it lists.
@@ -25,7 +35,7 @@ struct ipsec6_db {
 	 */
 	const struct ipsec6_spd_entry *in_all;
 	const struct ipsec6_spd_entry *out_all;
-	struct ipsec6_sa **links;		/* storage of pol[].sas */
+	union ipsec6_link *links;		/* storage of pol[].sas */
 
 	u32 nsa;
 	struct ipsec6_sa **sa;			/* ascending index */
@@ -43,8 +53,8 @@ static inline bool ipsec6_db_idle(const struct ipsec6_db *db)
 	return db->in_all && db->out_all && !db->nsa;
 }
 
-/* The SAs that may serve APPLY entry @e, NULL-terminated. */
-static inline struct ipsec6_sa *const *
+/* The SAs that may serve APPLY entry @e when sending: length slot first. */
+static inline const union ipsec6_link *
 ipsec6_db_sas(const struct ipsec6_db *db, const struct ipsec6_spd_entry *e)
 {
 	return &db->links[e->sas];

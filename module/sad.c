@@ -279,23 +279,32 @@ bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
 	return true;
 }
 
-/* The SA that protects an outbound packet under APPLY entry @e of @db. */
+/*
+ * The SA that protects an outbound packet under APPLY entry @e of @db: the
+ * first by index that covers the flow.  Every SA of @e's list is bound to
+ * one destination, the tunnel peer or (transport mode) the packet's, and
+ * the list is sorted by destination: only one run of it is tried.
+ */
 struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 				    const struct ipsec6_spd_entry *e,
 				    const struct ipsec6_flow *fl)
 {
-	struct ipsec6_sa *const *s;
+	const union ipsec6_link *l = ipsec6_db_sas(db, e);
+	const struct ipsec6_tmpl *t = e->pol->tmpl;
+	const struct in6_addr *dst = t->mode == IPSEC6_MODE_TUNNEL ?
+				     &t->tremote : &fl->remote;
+	unsigned long lo = 1, hi = l[0].n + 1;
 
-	for (s = ipsec6_db_sas(db, e); *s; s++) {
-		struct ipsec6_sa *sa = *s;
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (sa->dir == IPSEC6_DIR_IN)
-			continue;
-		if (e->pol->tmpl->mode == IPSEC6_MODE_TUNNEL &&
-		    !ipsec6_sad_tunnel_ok(sa, e->pol->tmpl, IPSEC6_DIR_OUT))
-			continue;
-		if (ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_OUT))
-			return sa;
+		if (ipv6_addr_cmp(&l[mid].sa->dst, dst) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	for (; lo <= l[0].n && ipv6_addr_equal(&l[lo].sa->dst, dst); lo++)
+		if (ipsec6_sad_match_flow(l[lo].sa, fl, IPSEC6_DIR_OUT))
+			return l[lo].sa;
 	return NULL;
 }

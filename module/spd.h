@@ -53,7 +53,7 @@ struct ipsec6_policy {
  */
 struct ipsec6_spd_entry {
 	struct ipsec6_policy *pol;
-	u32 sas;	/* APPLY: its SAs, NULL-terminated, from db->links[sas] */
+	u32 sas;	/* sending APPLY: its SA list at db->links[sas] */
 	u32 next;	/* bundle successor: its rank + 1, 0 = none */
 };
 

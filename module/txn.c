@@ -17,6 +17,7 @@
 #include "db.h"
 #include "hooks.h"
 #include "lifetime.h"
+#include "links.h"
 #include "netlink.h"
 #include "netns.h"
 #include "txn.h"
@@ -447,44 +448,6 @@ static int ipsec6_txn_check_sa_refs(struct ipsec6_db *db,
 }
 
 /*
- * Give every APPLY policy the list of SAs that may serve it, ended by
- * NULL: count, then fill.
- */
-static int ipsec6_txn_link_sas(struct ipsec6_db *db)
-{
-	u32 i, j, total = 0, used = 0;
-
-	for (i = 0; i < db->npol; i++) {
-		const struct ipsec6_spd_entry *e = &db->pol[i];
-
-		if (e->pol->action != IPSEC6_ACTION_APPLY)
-			continue;
-		for (j = 0; j < db->nsa; j++)
-			if (ipsec6_sad_serves(db->sa[j], e, 0))
-				total++;
-		total++;
-	}
-	if (!total)
-		return 0;
-	db->links = ipsec6_array_alloc(total, sizeof(*db->links),
-				       GFP_KERNEL_ACCOUNT);
-	if (!db->links)
-		return -ENOMEM;
-	for (i = 0; i < db->npol; i++) {
-		struct ipsec6_spd_entry *e = &db->pol[i];
-
-		if (e->pol->action != IPSEC6_ACTION_APPLY)
-			continue;
-		e->sas = used;
-		for (j = 0; j < db->nsa; j++)
-			if (ipsec6_sad_serves(db->sa[j], e, 0))
-				db->links[used++] = db->sa[j];
-		db->links[used++] = NULL;
-	}
-	return 0;
-}
-
-/*
  * An entry staged with the same content as the published entry of its
  * index (a TXN_F_REPLACE set loading the same configuration again, or a
  * delete and re-add) keeps the published object: an SA keeps its sequence
@@ -595,7 +558,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	err = ipsec6_sad_build(db, extack);
 	if (err)
 		goto err;
-	err = ipsec6_txn_link_sas(db);
+	err = ipsec6_links_build(db);
 	if (err)
 		goto err;
 	err = ipsec6_spd_build(db);

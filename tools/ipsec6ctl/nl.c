@@ -35,6 +35,7 @@ struct nl {
 	struct nlfake *fake;
 	uint16_t family;
 	uint32_t mcgrp;
+	uint32_t maxattr;	/* highest top-level attribute the module knows */
 	uint32_t portid;
 	uint32_t seq;
 	char *rbuf;
@@ -428,6 +429,7 @@ static int nl_request(struct nl *nl, struct nlmsghdr *nlh, bool change,
 struct family_info {
 	uint16_t id;
 	uint32_t mcgrp;
+	uint32_t maxattr;
 	bool found;
 };
 
@@ -461,6 +463,10 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 				fi->id = mnl_attr_get_u16(a);
 				fi->found = true;
 			}
+			break;
+		case CTRL_ATTR_MAXATTR:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				fi->maxattr = mnl_attr_get_u32(a);
 			break;
 		case CTRL_ATTR_MCAST_GROUPS:
 			mnl_attr_parse_nested(a, family_grp_cb, fi);
@@ -496,6 +502,7 @@ static void nl_resolve(struct nl *nl)
 		    nl_err_text(&e, NULL, buf, sizeof(buf)));
 	nl->family = fi.id;
 	nl->mcgrp = fi.mcgrp;
+	nl->maxattr = fi.maxattr;
 }
 
 struct nl *nl_open(void)
@@ -511,6 +518,7 @@ struct nl *nl_open(void)
 			exit(1);
 		nl->family = NLFAKE_FAMILY;
 		nl->mcgrp = 1;
+		nl->maxattr = IPSEC6_A_MAX;
 		nl->portid = (uint32_t)getpid();
 		return nl;
 	}
@@ -748,8 +756,13 @@ int nl_run(struct nl *nl, struct nlbatch *b, bool txn, uint32_t txn_flags)
 		/* Errors of earlier requests arrive before the commit's ack. */
 		memset(buf, 0, sizeof(buf));
 		nlh = nl_hdr(nl, buf, IPSEC6_CMD_TXN_COMMIT, NLM_F_ACK);
-		/* The kernel checks that every request reached it. */
-		mnl_attr_put_u32(nlh, IPSEC6_A_TXN_REQUESTS, (uint32_t)b->n);
+		/*
+		 * The kernel checks that every request reached it.  A module
+		 * older than the attribute would refuse it as unknown.
+		 */
+		if (nl->maxattr >= IPSEC6_A_TXN_REQUESTS)
+			mnl_attr_put_u32(nlh, IPSEC6_A_TXN_REQUESTS,
+					 (uint32_t)b->n);
 		if (nl_send(nl, nlh, nlh->nlmsg_len, true) < 0) {
 			err_msg("sending to the kernel: %s", strerror(errno));
 			nl_abort(nl);

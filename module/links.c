@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SAs an outbound APPLY policy may use, built with each table version
+ * (db->links, see db.h) so that the datapath finds a packet's SA by binary
+ * search instead of scanning every SA.
+ *
+ * Every SA that can serve a sending policy is bound to one destination: a
+ * transport-mode SA to the packet's (ipsec6_sad_match_flow()), a tunnel
+ * SA to the template's peer (kept out of the list here otherwise).  A list
+ * sorted by (destination, index) therefore holds a packet's candidates in
+ * one run, in the order a scan by index would have tried them.
+ *
+ * Policies whose SAs do not name them share one list per template
+ * ("ip xfrm" style: 10k peers under one "proto esp mode transport"
+ * template must not cost 10k copies of a 10k-SA list).  A policy that
+ * SAs name (the .sad style) gets a list of its own: the SAs naming it
+ * plus those its template takes.
+ */
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <net/ipv6.h>
+#include "array.h"
+#include "db.h"
+#include "links.h"
+
+struct ipsec6_links_ctx {
+	struct ipsec6_db *db;
+	/* SAs naming no policy that may send, by (destination, index) */
+	struct ipsec6_sa **gen;
+	u32 ngen;
+	/* SAs naming a sending policy, grouped by the policy's rank */
+	struct ipsec6_sa **named;
+	u32 *named_at;		/* rank -> first in named[], npol + 1 */
+	/* template -> rank + 1 of the first policy with that list */
+	u32 *hash;
+	u32 hmask;
+	u32 used;		/* slots of db->links filled (or counted) */
+};
+
+static int ipsec6_links_cmp(const void *a, const void *b)
+{
+	const struct ipsec6_sa *x = *(struct ipsec6_sa *const *)a;
+	const struct ipsec6_sa *y = *(struct ipsec6_sa *const *)b;
+	int d = ipv6_addr_cmp(&x->dst, &y->dst);
+
+	if (d)
+		return d;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Does @e send at all through SAs?  Only then it has a list. */
+static bool ipsec6_links_sends(const struct ipsec6_spd_entry *e)
+{
+	return e->pol->action == IPSEC6_ACTION_APPLY &&
+	       (e->pol->dir & IPSEC6_DIR_OUT);
+}
+
+/* Same template, as far as ipsec6_sad_serves() looks at one. */
+static bool ipsec6_links_same(const struct ipsec6_tmpl *a,
+			      const struct ipsec6_tmpl *b)
+{
+	if (a->proto != b->proto || a->mode != b->mode || a->reqid != b->reqid)
+		return false;
+	if (a->mode != IPSEC6_MODE_TUNNEL)
+		return true;
+	return ipv6_addr_equal(&a->tremote, &b->tremote) &&
+	       a->has_tlocal == b->has_tlocal &&
+	       (!a->has_tlocal || ipv6_addr_equal(&a->tlocal, &b->tlocal));
+}
+
+static u32 ipsec6_links_hash(const struct ipsec6_tmpl *t)
+{
+	u32 peer = 0;
+
+	if (t->mode == IPSEC6_MODE_TUNNEL)
+		peer = ipv6_addr_hash(&t->tremote);
+	return jhash_3words(t->proto | t->mode << 8, t->reqid, peer, 0);
+}
+
+/*
+ * The SAs naming no policy that serve @e: for a tunnel template the run of
+ * gen[] with its peer as destination, else all of gen[].  *@first and
+ * *@end bound the part of gen[] to filter with ipsec6_sad_serves().
+ */
+static void ipsec6_links_gen_range(const struct ipsec6_links_ctx *c,
+				   const struct ipsec6_spd_entry *e,
+				   u32 *first, u32 *end)
+{
+	const struct ipsec6_tmpl *t = e->pol->tmpl;
+	u32 lo = 0, hi = c->ngen;
+
+	if (t->mode != IPSEC6_MODE_TUNNEL) {
+		*first = 0;
+		*end = c->ngen;
+		return;
+	}
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (ipv6_addr_cmp(&c->gen[mid]->dst, &t->tremote) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	for (hi = lo; hi < c->ngen &&
+	     ipv6_addr_equal(&c->gen[hi]->dst, &t->tremote); hi++)
+		;
+	*end = hi;
+}
+
+/*
+ * Count (@out NULL) or write @e's list at c->used: a length slot, then
+ * its SAs by (destination, index).
+ */
+static void ipsec6_links_one(struct ipsec6_links_ctx *c, u32 rank,
+			     union ipsec6_link *out)
+{
+	const struct ipsec6_spd_entry *e = &c->db->pol[rank];
+	const struct ipsec6_tmpl *t = e->pol->tmpl;
+	u32 i, first, end, n = 0, at = c->used + 1;
+
+	for (i = c->named_at[rank]; i < c->named_at[rank + 1]; i++) {
+		struct ipsec6_sa *sa = c->named[i];
+
+		/* A named SA skips the template check of ipsec6_sad_serves() */
+		if (t->mode == IPSEC6_MODE_TUNNEL &&
+		    !ipv6_addr_equal(&sa->dst, &t->tremote))
+			continue;
+		if (t->mode == IPSEC6_MODE_TUNNEL && t->has_tlocal &&
+		    sa->has_src && !ipv6_addr_equal(&sa->src, &t->tlocal))
+			continue;
+		if (out)
+			out[at + n].sa = sa;
+		n++;
+	}
+	ipsec6_links_gen_range(c, e, &first, &end);
+	for (i = first; i < end; i++) {
+		if (!ipsec6_sad_serves(c->gen[i], e, IPSEC6_DIR_OUT))
+			continue;
+		if (out)
+			out[at + n].sa = c->gen[i];
+		n++;
+	}
+	if (out) {
+		out[c->used].n = n;
+		/* Named and template SAs merged; gen[] alone is in order. */
+		if (c->named_at[rank] != c->named_at[rank + 1])
+			sort(&out[at], n, sizeof(*out), ipsec6_links_cmp, NULL);
+	}
+	c->used = at + n;
+}
+
+/* One pass over the sending policies: count (@out NULL) or fill. */
+static void ipsec6_links_pass(struct ipsec6_links_ctx *c,
+			      union ipsec6_link *out)
+{
+	struct ipsec6_db *db = c->db;
+	u32 r, slot;
+
+	memset(c->hash, 0, (c->hmask + 1) * sizeof(*c->hash));
+	c->used = 1;			/* links[0]: the empty list */
+	if (out)
+		out[0].n = 0;
+	for (r = 0; r < db->npol; r++) {
+		struct ipsec6_spd_entry *e = &db->pol[r];
+		const struct ipsec6_tmpl *t;
+
+		if (!ipsec6_links_sends(e)) {
+			e->sas = 0;
+			continue;
+		}
+		if (c->named_at[r] != c->named_at[r + 1]) {
+			e->sas = c->used;
+			ipsec6_links_one(c, r, out);
+			continue;
+		}
+		t = e->pol->tmpl;
+		for (slot = ipsec6_links_hash(t) & c->hmask; c->hash[slot];
+		     slot = (slot + 1) & c->hmask) {
+			const struct ipsec6_spd_entry *o =
+				&db->pol[c->hash[slot] - 1];
+
+			if (ipsec6_links_same(o->pol->tmpl, t))
+				break;
+		}
+		if (c->hash[slot]) {
+			e->sas = db->pol[c->hash[slot] - 1].sas;
+			continue;
+		}
+		c->hash[slot] = r + 1;
+		e->sas = c->used;
+		ipsec6_links_one(c, r, out);
+	}
+}
+
+/* Sort the SAs that may send into gen[] and named[] (by policy rank). */
+static int ipsec6_links_split(struct ipsec6_links_ctx *c)
+{
+	struct ipsec6_db *db = c->db;
+	u32 i, nnamed = 0, *fill;
+
+	c->gen = kvmalloc_array(db->nsa, sizeof(*c->gen), GFP_KERNEL);
+	c->named = kvmalloc_array(db->nsa, sizeof(*c->named), GFP_KERNEL);
+	c->named_at = kvcalloc(db->npol + 1, sizeof(*c->named_at), GFP_KERNEL);
+	fill = kvcalloc(db->npol + 1, sizeof(*fill), GFP_KERNEL);
+	if ((db->nsa && (!c->gen || !c->named)) || !c->named_at || !fill) {
+		kvfree(fill);
+		return -ENOMEM;
+	}
+	for (i = 0; i < db->nsa; i++) {
+		struct ipsec6_sa *sa = db->sa[i];
+		const struct ipsec6_spd_entry *e;
+
+		if (sa->dir == IPSEC6_DIR_IN)
+			continue;
+		if (!sa->policy) {
+			c->gen[c->ngen++] = sa;
+			continue;
+		}
+		/* txn.c checked that it exists and is APPLY */
+		e = ipsec6_spd_find(db, sa->policy);
+		if (e && (e->pol->dir & IPSEC6_DIR_OUT)) {
+			c->named_at[e - db->pol + 1]++;
+			nnamed++;
+		}
+	}
+	for (i = 0; i < db->npol; i++)
+		c->named_at[i + 1] += c->named_at[i];
+	memcpy(fill, c->named_at, (db->npol + 1) * sizeof(*fill));
+	for (i = 0; i < db->nsa && nnamed; i++) {
+		struct ipsec6_sa *sa = db->sa[i];
+		const struct ipsec6_spd_entry *e;
+
+		if (sa->dir == IPSEC6_DIR_IN || !sa->policy)
+			continue;
+		e = ipsec6_spd_find(db, sa->policy);
+		if (e && (e->pol->dir & IPSEC6_DIR_OUT))
+			c->named[fill[e - db->pol]++] = sa;
+	}
+	kvfree(fill);
+	sort(c->gen, c->ngen, sizeof(*c->gen), ipsec6_links_cmp, NULL);
+	return 0;
+}
+
+/**
+ * ipsec6_links_build - the SA lists of a table version's sending policies
+ * @db: the version being built: policies in search order, SAs by index
+ *
+ * Sets every entry's ->sas and db->links.  Entries that do not send
+ * through SAs get the empty list at links[0].
+ */
+int ipsec6_links_build(struct ipsec6_db *db)
+{
+	struct ipsec6_links_ctx c = { .db = db };
+	u32 r, nsend = 0, size = 1;
+	int err = -ENOMEM;
+
+	for (r = 0; r < db->npol; r++)
+		nsend += ipsec6_links_sends(&db->pol[r]);
+	if (!nsend)
+		return 0;
+	while (size < 2 * nsend)
+		size <<= 1;
+	c.hmask = size - 1;
+	c.hash = kvmalloc_array(size, sizeof(*c.hash), GFP_KERNEL);
+	if (!c.hash)
+		goto out;
+	err = ipsec6_links_split(&c);
+	if (err)
+		goto out;
+	ipsec6_links_pass(&c, NULL);
+	db->links = ipsec6_array_alloc(c.used, sizeof(*db->links),
+				       GFP_KERNEL_ACCOUNT);
+	err = -ENOMEM;
+	if (!db->links)
+		goto out;
+	ipsec6_links_pass(&c, db->links);
+	err = 0;
+out:
+	kvfree(c.hash);
+	kvfree(c.gen);
+	kvfree(c.named);
+	kvfree(c.named_at);
+	return err;
+}
