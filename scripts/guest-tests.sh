@@ -186,7 +186,9 @@ kernel_log_check() {
 	fi
 	# Each hit with the test that was running, from our /dev/kmsg markers.
 	# A hit brings the 15 lines after it (the trace) along.
-	lines=$(dmesg 2>&1 | awk -v re="$SPLAT_RE" -v benign="$BENIGN_RE" '
+	# Known false positives of the kernel's own: scripts/dmesg-known.awk.
+	lines=$(dmesg 2>&1 | awk -f "$REPO/scripts/dmesg-known.awk" |
+		awk -v re="$SPLAT_RE" -v benign="$BENIGN_RE" '
 		/ipsec6-test: begin / { sub(/.*ipsec6-test: begin /, ""); cur = $0; next }
 		/ipsec6-test: end / { cur = ""; next }
 		ctx == 0 && $0 ~ benign { next }

@@ -499,7 +499,8 @@ dmesg_since_mark() {
 # dmesg_mark has no splat; the offending lines become diagnostics.
 dmesg_clean() {
 	local hits
-	hits=$(dmesg_since_mark | grep -E -A 15 "$KERNEL_SPLAT_RE" | head -n 60)
+	hits=$(dmesg_since_mark | awk -f "$REPO/scripts/dmesg-known.awk" |
+		grep -E -A 15 "$KERNEL_SPLAT_RE" | head -n 60)
 	if [[ -z $hits ]]; then
 		ok 0 "$*"
 		return 0
