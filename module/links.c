@@ -126,10 +126,7 @@ static void ipsec6_links_one(struct ipsec6_links_ctx *c, u32 rank,
 
 		/* A named SA skips the template check of ipsec6_sad_serves() */
 		if (t->mode == IPSEC6_MODE_TUNNEL &&
-		    !ipv6_addr_equal(&sa->dst, &t->tremote))
-			continue;
-		if (t->mode == IPSEC6_MODE_TUNNEL && t->has_tlocal &&
-		    sa->has_src && !ipv6_addr_equal(&sa->src, &t->tlocal))
+		    !ipsec6_sad_tunnel_ok(sa, t, IPSEC6_DIR_OUT))
 			continue;
 		if (out)
 			out[at + n].sa = sa;

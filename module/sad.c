@@ -189,8 +189,8 @@ struct ipsec6_sa *ipsec6_sad_find(const struct ipsec6_db *db, u32 index)
 }
 
 /* Tunnel endpoints of a template against an SA, seen in direction @dir. */
-static bool ipsec6_sad_tunnel_ok(const struct ipsec6_sa *sa,
-				 const struct ipsec6_tmpl *t, u8 dir)
+bool ipsec6_sad_tunnel_ok(const struct ipsec6_sa *sa,
+			  const struct ipsec6_tmpl *t, u8 dir)
 {
 	if (dir == IPSEC6_DIR_OUT)
 		return ipv6_addr_equal(&sa->dst, &t->tremote) &&

@@ -13,6 +13,7 @@ struct ipsec6_flow;
 struct ipsec6_replay;
 struct ipsec6_net;
 struct ipsec6_spd_entry;
+struct ipsec6_tmpl;
 
 /* .sad selector overrides: which packets of its policy an SA serves. */
 enum {
@@ -119,6 +120,8 @@ struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 				    const struct ipsec6_flow *fl);
 bool ipsec6_sad_serves(const struct ipsec6_sa *sa,
 		       const struct ipsec6_spd_entry *e, u8 dir);
+bool ipsec6_sad_tunnel_ok(const struct ipsec6_sa *sa,
+			  const struct ipsec6_tmpl *t, u8 dir);
 bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
 			   const struct ipsec6_flow *fl, u8 dir);
 

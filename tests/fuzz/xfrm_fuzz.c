@@ -35,7 +35,25 @@ static bool elsewhere(char **w, int n, int i, const char *s)
 	return false;
 }
 
-/* Parse a copy of @w (the parser wipes keys in place) into @err. */
+/* Parse @w as an SA (@fam 1) or policy line; the parser wipes keys in @w. */
+static void parse_words(int fam, int n, char **w, char *err, size_t len)
+{
+	err[0] = '\0';
+	if (fam) {
+		struct xg_sa r;
+
+		memset(&r, 0, sizeof(r));
+		xg_sa_parse(n, w, &r, err, len);
+		xg_sa_free(&r);
+	} else {
+		struct xg_policy r;
+
+		memset(&r, 0, sizeof(r));
+		xg_policy_parse(n, w, &r, err, len);
+	}
+}
+
+/* Parse a copy of @w into @err, leaving @w as it is. */
 static void parse(int fam, int n, char **w, char *err, size_t len)
 {
 	char **c = calloc((size_t)n, sizeof(*c));
@@ -43,19 +61,7 @@ static void parse(int fam, int n, char **w, char *err, size_t len)
 
 	for (i = 0; i < n; i++)
 		c[i] = strdup(w[i]);
-	err[0] = '\0';
-	if (fam) {
-		struct xg_sa r;
-
-		memset(&r, 0, sizeof(r));
-		xg_sa_parse(n, c, &r, err, len);
-		xg_sa_free(&r);
-	} else {
-		struct xg_policy r;
-
-		memset(&r, 0, sizeof(r));
-		xg_policy_parse(n, c, &r, err, len);
-	}
+	parse_words(fam, n, c, err, len);
 	for (i = 0; i < n; i++)
 		free(c[i]);
 	free(c);
@@ -100,19 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	orig = calloc((size_t)n, sizeof(*orig));
 	for (i = 0; i < n; i++)
 		orig[i] = strdup(w[i]);
-	err[0] = '\0';
-	if (fam) {
-		struct xg_sa r;
-
-		memset(&r, 0, sizeof(r));
-		xg_sa_parse(n, w, &r, err, sizeof(err));
-		xg_sa_free(&r);
-	} else {
-		struct xg_policy r;
-
-		memset(&r, 0, sizeof(r));
-		xg_policy_parse(n, w, &r, err, sizeof(err));
-	}
+	parse_words(fam, n, w, err, sizeof(err));
 	if (strnlen(err, sizeof(err)) == sizeof(err))
 		abort();	/* not terminated */
 	/*
