@@ -160,7 +160,7 @@ else
 fi
 missing=""
 for w in sp sa s l d policy stats monitor help --json --batch --netns \
-	 --dry-run --replace IPSEC6CTL_FAKE_STATE IPSEC6CTL_DUMP_MSGS \
+	 --dry-run --replace IPSEC6CTL_TEST_DUMP_INTR IPSEC6CTL_DUMP_MSGS \
 	 PRIORITY= REQID= FLAGS= TUNNEL_LOCAL= ICMP_TYPE= AEAD= ENC= \
 	 ENCKEYFILE= ICV= REPLAY= ESN=1 SRC= PROTO= MODE= SOFT_BYTES= \
 	 HARD_USE_SECONDS=; do

@@ -4,14 +4,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "batch.h"
 #include "ipsec6ctl.h"
 #include "output.h"
-#include "xfrmgrammar.h"
+#include "plan.h"
 
-void help_policy(FILE *f)
-{
-	fputs(
+const char help_policy[] =
 "Usage: ipsec6ctl policy {add|update} [SELECTOR] dir {in|out|fwd}\n"
 "               [index INDEX] [priority N] [action ACTION] [tmpl TMPL]\n"
 "               [bundle INDEX] [flag FLAG...] [ptype main]\n"
@@ -40,17 +37,7 @@ void help_policy(FILE *f)
 "tmpl gives the gateways (src is ours for dir out).\n"
 "\n"
 "Without 'index', add takes the highest index in use plus one (at least\n"
-"2); update, del and get find the policy by selector and dir.\n", f);
-}
-
-static void free_policies(struct vec *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->n; i++)
-		policy_free(v->v[i]);
-	vec_free(v);
-}
+"2); update, del and get find the policy by selector and dir.\n";
 
 static bool list_match(const struct xg_policy *r, const struct policy *p)
 {
@@ -63,118 +50,71 @@ static bool list_match(const struct xg_policy *r, const struct policy *p)
 	return true;
 }
 
-/* "policy get index N": one POLICY_GET request. */
-static int policy_get_index(uint32_t index)
+/* Does @p answer the query @r ("get" by selector, "list", "count")? */
+static bool query_match(const struct xg_policy *r, const struct policy *p)
 {
-	struct policy pol;
-	struct json j;
-	int got = nl_get_policy(ctl_nl(), index, &pol);
+	struct policy tmp = r->pol;
 
-	if (got <= 0) {
-		if (!got)
-			err_msg("policy get: no policy %u", index);
-		return 1;
-	}
-	if (ctl.json) {
-		json_init(&j, stdout);
-		json_policy(&j, NULL, &pol);
-	} else {
-		print_policy(stdout, &pol);
-	}
-	return 0;
+	if (r->op == XG_COUNT)
+		return true;
+	if (r->op == XG_LIST || r->has_index)
+		return list_match(r, p);
+	if (!r->has_priority)
+		tmp.priority = p->priority;
+	return policy_same_selector(p, &tmp);
 }
 
 static int policy_query(struct xg_policy *r)
 {
 	struct vec pols = { 0 }, found = { 0 };
-	unsigned int n = 0;
+	struct policy pol;
 	size_t i;
-	int ret = 0;
+	int ret = 1, got;
 
-	if (r->op == XG_GET && r->has_index)
-		return policy_get_index(r->pol.index);
+	if (r->op == XG_GET && r->has_index) {
+		/* One POLICY_GET request. */
+		got = nl_get_policy(ctl_nl(), r->pol.index, &pol);
+		if (!got)
+			err_msg("policy get: no policy %u", r->pol.index);
+		if (got > 0)
+			show_policy(stdout, &pol, ctl.json);
+		return got > 0 ? 0 : 1;
+	}
 	if (nl_dump_policies(ctl_nl(), &pols) < 0)
 		return 1;
-	for (i = 0; i < pols.n; i++) {
-		struct policy *p = pols.v[i];
-		struct policy tmp = r->pol;
-
-		if (r->op == XG_LIST || r->op == XG_COUNT) {
-			if (r->op == XG_COUNT || list_match(r, p))
-				vec_push(&found, p);
-			continue;
-		}
-		/* get */
-		if (r->has_index) {
-			if (p->index == r->pol.index)
-				vec_push(&found, p);
-			continue;
-		}
-		if (!r->has_priority)
-			tmp.priority = p->priority;
-		if (policy_same_selector(p, &tmp))
-			vec_push(&found, p);
-	}
-	n = (unsigned int)found.n;
-	if (r->op == XG_COUNT) {
-		if (ctl.json)
-			printf("{\"count\":%u}\n", n);
-		else
-			printf("SPD count %u\n", n);
-		goto out;
-	}
-	if (r->op == XG_GET && n != 1) {
-		if (!n)
-			err_msg("policy get: no such policy");
-		else
-			err_msg("policy get: %u policies match (add 'priority N' or use 'index N')",
-				n);
-		ret = 1;
-		goto out;
-	}
-	if (ctl.json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		if (r->op == XG_GET) {
-			json_policy(&j, NULL, found.v[0]);
-		} else {
-			json_arr_start(&j, NULL);
-			for (i = 0; i < found.n; i++)
-				json_policy(&j, NULL, found.v[i]);
-			json_arr_end(&j);
-		}
-	} else {
-		for (i = 0; i < found.n; i++)
-			print_policy(stdout, found.v[i]);
-	}
-out:
+	for (i = 0; i < pols.n; i++)
+		if (query_match(r, pols.v[i]))
+			vec_push(&found, pols.v[i]);
+	if (r->op == XG_COUNT)
+		printf(ctl.json ? "{\"count\":%zu}\n" : "SPD count %zu\n",
+		       found.n);
+	else if (r->op == XG_GET && found.n > 1)
+		err_msg("policy get: %zu policies match (add 'priority N' or use 'index N')",
+			found.n);
+	else if (r->op == XG_GET && !found.n)
+		err_msg("policy get: no such policy");
+	else if (r->op == XG_GET)
+		show_policy(stdout, found.v[0], ctl.json);
+	else
+		list_policies(stdout, &found, ctl.json);
+	if (r->op != XG_GET || found.n == 1)
+		ret = 0;
 	vec_free(&found);
-	free_policies(&pols);
+	policies_free(&pols);
 	return ret;
 }
 
 int cmd_policy(int argc, char **argv)
 {
-	struct origin o = { 0 };
 	struct xg_policy r;
-	struct batch *b;
 	char err[ERRBUF_LEN], what[32];
-	int ret;
 
 	if (argc < 2)
 		return usage_error("policy", "missing subcommand");
-	if (xg_policy_parse(argc - 1, argv + 1, &r, err, sizeof(err)) < 0) {
-		snprintf(what, sizeof(what), "policy %s", argv[1]);
+	snprintf(what, sizeof(what), "policy %s", argv[1]);
+	if (xg_policy_parse(argc - 1, argv + 1, &r, err, sizeof(err)) < 0)
 		return usage_error(what, "%s", err);
-	}
 	if (r.op == XG_LIST || r.op == XG_GET || r.op == XG_COUNT)
 		return policy_query(&r);
-	snprintf(what, sizeof(what), "policy %s", argv[1]);
-	o.what = what;
-	b = batch_new();
-	batch_add_policy(b, &r, &o);
-	ret = batch_run(b, false);
-	batch_free(b);
-	return ret;
+	return plan_one(&r, NULL, what);
 }

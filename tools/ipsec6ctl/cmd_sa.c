@@ -5,14 +5,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "batch.h"
 #include "ipsec6ctl.h"
 #include "output.h"
-#include "xfrmgrammar.h"
+#include "plan.h"
 
-void help_sa(FILE *f)
-{
-	fputs(
+const char help_sa[] =
 "Usage: ipsec6ctl sa\n"
 "       ipsec6ctl sa {add|update} dst ADDR spi SPI\n"
 "               {proto {esp|ah} | policy INDEX} [src ADDR]\n"
@@ -35,16 +32,11 @@ void help_sa(FILE *f)
 "\n"
 "Without arguments, print the SAs in the layout of a .sad file.\n"
 "\n"
-"SPI is decimal or 0x hexadecimal, 256 or more.  A KEY that does not\n"
-"start with 0x is taken as the bytes of the string, as \"ip xfrm\" does;\n"
+"SPI is decimal or 0x hexadecimal.  A KEY that does not start with 0x\n"
+"is taken as the bytes of the string, as \"ip xfrm\" does;\n"
 "@FILE and keyfile FILE read the raw bytes of FILE and record its name\n"
-"for 's'.  auth uses the algorithm's standard ICV length, auth-trunc and\n"
-"aead give it in bits.  NAME is a crypto API name or one of the aliases:\n"
-"  auth: md5 sha1 sha256 sha384 sha512 (hmac(...))\n"
-"  enc:  aes aes-cbc (cbc(aes)), null cipher_null (ecb(cipher_null))\n"
-"  aead: aes-gcm gcm (rfc4106(gcm(aes))), gmac null-gmac\n"
-"        (rfc4543(gcm(aes))), chacha20-poly1305\n"
-"        (rfc7539esp(chacha20,poly1305))\n"
+"for 's'.  auth sends the ICV length \"ip xfrm\" gives the algorithm,\n"
+"auth-trunc and aead give it in bits.\n"
 "\n"
 "replay-seq and replay-oseq (and their -hi high halves, with flag esn)\n"
 "set the sequence number an SA starts from: the top of the replay\n"
@@ -54,115 +46,71 @@ void help_sa(FILE *f)
 "proto and mode then default to the policy's); without it the SA serves\n"
 "the APPLY policies whose template it matches.  Without 'index', add\n"
 "takes the highest index in use plus one, update finds the SA by dst,\n"
-"proto and spi.  Keys are never shown, only their length in bits.\n", f);
-}
-
-static void free_sas(struct vec *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->n; i++)
-		sa_free(v->v[i]);
-	vec_free(v);
-}
+"proto and spi.  Keys are never shown, only their length in bits.\n"
+"\n"
+"NAME is a crypto API name or one of these aliases:\n";
 
 static bool list_match(const struct xg_sa *r, const struct sa *sa)
 {
 	const struct sa *f = &r->sa;
 
-	if (r->has_index && sa->index != f->index)
-		return false;
-	if (r->has_src && (!sa->has_src || cmp_in6(&sa->src, &f->src)))
-		return false;
-	if (r->has_dst && cmp_in6(&sa->dst, &f->dst))
-		return false;
-	if (r->has_proto && sa->proto != f->proto)
-		return false;
-	if (r->has_spi && sa->spi != f->spi)
-		return false;
-	if (r->has_policy && sa->policy != f->policy)
-		return false;
-	if (r->has_dir && sa->dir != f->dir)
-		return false;
-	return true;
+	return (!r->has_index || sa->index == f->index) &&
+	       (!f->has_src || (sa->has_src && !cmp_in6(&sa->src, &f->src))) &&
+	       (!r->has_dst || !cmp_in6(&sa->dst, &f->dst)) &&
+	       (!r->has_proto || sa->proto == f->proto) &&
+	       (!r->has_spi || sa->spi == f->spi) &&
+	       (!r->has_policy || sa->policy == f->policy) &&
+	       (!r->has_dir || sa->dir == f->dir);
 }
 
-static int sa_show(struct xg_sa *r)
+static int sa_query(struct xg_sa *r)
 {
 	struct vec sas = { 0 }, found = { 0 };
-	struct json j;
+	struct sa sa;
 	size_t i;
-	int ret = 0;
+	int got;
 
 	if (r->op == XG_GET) {
-		struct sa sa;
-		int got = nl_get_sa(ctl_nl(), &r->sa, &sa);
-
-		if (got <= 0) {
-			if (!got)
-				err_msg("sa get: no such SA");
-			sa_clear(&sa);
-			return 1;
-		}
-		if (ctl.json) {
-			json_init(&j, stdout);
-			json_sa(&j, NULL, &sa);
-		} else {
-			print_sa(stdout, &sa);
-		}
+		got = nl_get_sa(ctl_nl(), &r->sa, &sa);
+		if (!got)
+			err_msg("sa get: no such SA");
+		if (got > 0)
+			show_sa(stdout, &sa, ctl.json);
 		sa_clear(&sa);
-		return 0;
+		return got > 0 ? 0 : 1;
 	}
 	if (nl_dump_sas(ctl_nl(), &sas) < 0)
 		return 1;
 	for (i = 0; i < sas.n; i++)
 		if (r->op == XG_COUNT || list_match(r, sas.v[i]))
 			vec_push(&found, sas.v[i]);
-	if (r->op == XG_COUNT) {
-		if (ctl.json)
-			printf("{\"count\":%zu}\n", found.n);
-		else
-			printf("SAD count %zu\n", found.n);
-	} else if (ctl.json) {
-		json_init(&j, stdout);
-		json_arr_start(&j, NULL);
-		for (i = 0; i < found.n; i++)
-			json_sa(&j, NULL, found.v[i]);
-		json_arr_end(&j);
-	} else {
-		for (i = 0; i < found.n; i++)
-			print_sa(stdout, found.v[i]);
-	}
+	if (r->op == XG_COUNT)
+		printf(ctl.json ? "{\"count\":%zu}\n" : "SAD count %zu\n",
+		       found.n);
+	else
+		list_sas(stdout, &found, ctl.json);
 	vec_free(&found);
-	free_sas(&sas);
-	return ret;
+	sas_free(&sas);
+	return 0;
 }
 
 int cmd_sa(int argc, char **argv)
 {
-	struct origin o = { 0 };
 	struct xg_sa r;
-	struct batch *b;
 	char err[ERRBUF_LEN], what[32];
 	int ret;
 
 	if (argc < 2)
 		return cmd_win_sa(argc, argv);
+	snprintf(what, sizeof(what), "sa %s", argv[1]);
 	if (xg_sa_parse(argc - 1, argv + 1, &r, err, sizeof(err)) < 0) {
 		xg_sa_free(&r);
-		snprintf(what, sizeof(what), "sa %s", argv[1]);
 		return usage_error(what, "%s", err);
 	}
 	if (r.op == XG_LIST || r.op == XG_GET || r.op == XG_COUNT) {
-		ret = sa_show(&r);
+		ret = sa_query(&r);
 		xg_sa_free(&r);
 		return ret;
 	}
-	snprintf(what, sizeof(what), "sa %s", argv[1]);
-	o.what = what;
-	b = batch_new();
-	batch_add_sa(b, &r, &o);
-	ret = batch_run(b, false);
-	batch_free(b);
-	return ret;
+	return plan_one(NULL, &r, what);
 }

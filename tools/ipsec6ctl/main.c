@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#include "batch.h"
 #include "ipsec6ctl.h"
 #include "xfrmgrammar.h"
 
@@ -57,9 +56,7 @@ bool wants_help(int argc, char **argv)
 	return false;
 }
 
-static void help_main(FILE *f)
-{
-	fputs(
+static const char help_main[] =
 "Usage: ipsec6ctl [OPTIONS] COMMAND [ARGUMENTS]\n"
 "       ipsec6ctl [OPTIONS] -batch FILE\n"
 "\n"
@@ -71,7 +68,7 @@ static void help_main(FILE *f)
 "                          as one transaction\n"
 "  -n, --netns NAME        act in network namespace /run/netns/NAME\n"
 "      --dry-run           print the change requests instead of sending\n"
-"                          them (a fresh namespace answers the queries)\n"
+"                          them (queries see a fresh namespace)\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
 "\n"
@@ -91,8 +88,7 @@ static void help_main(FILE *f)
 "  help [COMMAND]          this help, or the help of COMMAND\n"
 "\n"
 "'ipsec6ctl COMMAND --help' shows the arguments of COMMAND.\n"
-"Exit status: 0 success, 1 failure, 2 bad command line.\n", f);
-}
+"Exit status: 0 success, 1 failure, 2 bad command line.\n";
 
 static int cmd_help(int argc, char **argv);
 static int cmd_debug(int argc, char **argv);
@@ -100,7 +96,7 @@ static int cmd_debug(int argc, char **argv);
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	void (*help)(FILE *f);
+	const char *help;
 } commands[] = {
 	{ "sp", cmd_sp, help_sp },
 	{ "sa", cmd_sa, help_sa },
@@ -113,6 +109,13 @@ static const struct command {
 	{ "help", cmd_help, help_main },
 	{ "debug", cmd_debug, NULL },
 };
+
+static void show_help(const struct command *c, FILE *f)
+{
+	fputs(c ? c->help : help_main, f);
+	if (c && c->fn == cmd_sa)
+		alg_print_aliases(f);
+}
 
 static const struct command *find_command(const char *name)
 {
@@ -129,17 +132,17 @@ static int cmd_help(int argc, char **argv)
 	const struct command *c;
 
 	if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
-		help_main(stdout);
+		show_help(NULL, stdout);
 		return 0;
 	}
 	if (argc > 2)
 		return usage_error("help", "one command at a time");
 	c = find_command(argv[1]);
 	if (!c || !c->help) {
-		help_main(stderr);
+		show_help(NULL, stderr);
 		return usage_error("help", "unknown command '%s'", argv[1]);
 	}
-	c->help(stdout);
+	show_help(c, stdout);
 	return 0;
 }
 
@@ -222,7 +225,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (streq(a, "-h") || streq(a, "--help")) {
-			help_main(stdout);
+			show_help(NULL, stdout);
 			return 0;
 		}
 		if (streq(a, "-V") || streq(a, "--version")) {
@@ -240,39 +243,37 @@ int main(int argc, char **argv)
 			netns = v;
 			continue;
 		}
-		help_main(stderr);
+		show_help(NULL, stderr);
 		return usage_error(NULL, "unknown option '%s'", a);
 	}
 	if (batch && i < argc)
 		return usage_error(NULL, "'-batch FILE' takes no command ('%s')",
 				   argv[i]);
 	if (!batch && i >= argc) {
-		help_main(stderr);
+		show_help(NULL, stderr);
 		return EXIT_USAGE;
 	}
 
-	env = getenv("IPSEC6CTL_FAKE_STATE");
-	if (env && *env)
-		nl_opts.fake_state = env;
 	env = getenv("IPSEC6CTL_DUMP_MSGS");
 	nl_opts.dump_msgs = env && *env && strcmp(env, "0");
-	nl_opts.batch = batch != NULL;
+	env = getenv("IPSEC6CTL_TEST_DUMP_INTR");
+	nl_opts.dump_intr = env ? atoi(env) : 0;
 
 	if (netns)
 		enter_netns(netns);
 
 	if (batch) {
-		ret = batch_file(batch);
+		ret = cmd_batch(batch);
 	} else {
 		c = find_command(argv[i]);
 		if (!c) {
-			help_main(stderr);
+			show_help(NULL, stderr);
 			return usage_error(NULL, "unknown command '%s'",
 					   argv[i]);
 		}
 		if (c->help && c->fn != cmd_help &&
 		    wants_help(argc - i, argv + i)) {
-			c->help(stdout);
+			show_help(c, stdout);
 			return 0;
 		}
 		ret = c->fn(argc - i, argv + i);
