@@ -81,7 +81,7 @@ static int batch_line(struct plan *p, char **w, int n,
 
 	fam = command_family(w, n, &skip);
 	if (fam < 0) {
-		loc_msg(o->file, o->line,
+		origin_msg(o,
 			"unknown command '%s' (a batch takes sa/state and policy commands)",
 			shown(w[0], sv, sizeof(sv)));
 		return -1;
@@ -95,10 +95,9 @@ static int batch_line(struct plan *p, char **w, int n,
 		op = rp.op;
 	}
 	if (ret < 0)
-		loc_msg(o->file, o->line, "%s", err);
+		origin_msg(o, "%s", err);
 	else if (!is_change(op))
-		loc_msg(o->file, o->line,
-			"'%s %s' cannot be in a batch (a batch is one transaction of add, update, del and flush)",
+		origin_msg(o, "'%s %s' cannot be in a batch (a batch is one transaction of add, update, del and flush)",
 			family, op == XG_GET ? "get" : op == XG_LIST ? "list" :
 			"count");
 	else if (fam)

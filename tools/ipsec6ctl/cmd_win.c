@@ -100,62 +100,54 @@ int cmd_win_sa(int argc, char **argv)
 
 int cmd_save(int argc, char **argv)
 {
-	struct atomic_file spd = { 0 }, sad = { 0 };
+	struct atomic_file af[2] = { 0 };	/* .spd, .sad */
 	struct vec pols = { 0 }, sas = { 0 };
-	char *base, *spd_path, *sad_path, *tmp, *keybase, *dir;
-	int ret = 1;
+	char *base, *path[2], *tmp, *keybase, *dir;
+	int i, ret = 1;
 
 	if (argc != 2)
 		return usage_error("s", argc < 2 ? "missing NAME" :
 				   "one NAME only");
 	base = base_name(argv[1]);
-	spd_path = xasprintf("%s.spd", base);
-	sad_path = xasprintf("%s.sad", base);
+	path[0] = xasprintf("%s.spd", base);
+	path[1] = xasprintf("%s.sad", base);
 	tmp = xstrdup(base);
 	keybase = xstrdup(basename(tmp));
 	free(tmp);
-	tmp = xstrdup(sad_path);
+	tmp = xstrdup(path[1]);
 	dir = xstrdup(dirname(tmp));
 	free(tmp);
 
 	if (nl_dump_policies(ctl_nl(), &pols) < 0 ||
 	    nl_dump_sas(ctl_nl(), &sas) < 0)
 		goto out;
-	if (atomic_open(&spd, spd_path) < 0) {
-		err_msg("%s: %s", spd_path, strerror(errno));
-		goto out;
+	for (i = 0; i < 2; i++) {
+		if (atomic_open(&af[i], path[i]) < 0) {
+			err_msg("%s: %s", path[i], strerror(errno));
+			goto out;
+		}
 	}
-	if (atomic_open(&sad, sad_path) < 0) {
-		err_msg("%s: %s", sad_path, strerror(errno));
-		goto out;
-	}
-	winfile_write_spd(spd.f, &pols);
-	if (winfile_write_sad(sad.f, &sas, keybase, dir) < 0) {
+	winfile_write_spd(af[0].f, &pols);
+	if (winfile_write_sad(af[1].f, &sas, keybase, dir) < 0) {
 		err_msg("nothing was saved");
 		goto out;
 	}
 	/* Both files are complete before either replaces the old one. */
-	if (fflush(spd.f) || fflush(sad.f)) {
-		err_msg("writing %s: %s", spd_path, strerror(errno));
-		goto out;
-	}
-	if (atomic_commit(&spd) < 0) {
-		err_msg("%s: %s", spd_path, strerror(errno));
-		goto out;
-	}
-	if (atomic_commit(&sad) < 0) {
-		err_msg("%s: %s", sad_path, strerror(errno));
-		goto out;
+	for (i = 0; i < 4; i++) {
+		if (i < 2 ? fflush(af[i].f) : atomic_commit(&af[i - 2])) {
+			err_msg("%s: %s", path[i % 2], strerror(errno));
+			goto out;
+		}
 	}
 	ret = 0;
 out:
-	atomic_discard(&spd);
-	atomic_discard(&sad);
+	for (i = 0; i < 2; i++) {
+		atomic_discard(&af[i]);
+		free(path[i]);
+	}
 	policies_free(&pols);
 	sas_free(&sas);
 	free(base);
-	free(spd_path);
-	free(sad_path);
 	free(keybase);
 	free(dir);
 	return ret;

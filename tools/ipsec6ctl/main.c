@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -174,78 +175,50 @@ static void enter_netns(const char *name)
 	free(path);
 }
 
-/* "--opt=VALUE" or "--opt VALUE": the value, or NULL. */
-static const char *opt_value(int argc, char **argv, int *i, const char *a,
-			     const char *const *names)
-{
-	size_t k, len;
-
-	for (k = 0; names[k]; k++) {
-		len = strlen(names[k]);
-		if (!strncmp(a, names[k], len) && a[len] == '=' &&
-		    names[k][1] == '-')
-			return a + len + 1;
-		if (streq(a, names[k])) {
-			if (*i + 1 >= argc) {
-				exit(usage_error(NULL, "option '%s' needs a value",
-						 a));
-			}
-			return argv[++*i];
-		}
-	}
-	return NULL;
-}
-
 int main(int argc, char **argv)
 {
-	static const char *const batch_opts[] = { "-b", "-batch", "--batch",
-						  NULL };
-	static const char *const netns_opts[] = { "-n", "--netns", NULL };
-	const char *batch = NULL, *netns = NULL, *env, *v;
+	/* getopt_long_only: -batch and -netns as "ip" spells them. */
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	const char *batch = NULL, *netns = NULL, *env;
 	const struct command *c;
 	struct rlimit no_core = { 0, 0 };
 	int i, ret;
 
 	/* Keys pass through this process: no core dumps of it. */
 	setrlimit(RLIMIT_CORE, &no_core);
-
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *a = argv[i];
-
-		if (streq(a, "--")) {
-			i++;
-			break;
-		}
-		if (streq(a, "-j") || streq(a, "--json")) {
+	opterr = 0;
+	while ((i = getopt_long_only(argc, argv, "+:jb:n:hV", opts, NULL)) != -1) {
+		if (i == 'j') {
 			ctl.json = true;
-			continue;
-		}
-		if (streq(a, "--dry-run")) {
+		} else if (i == 'b' || i == 'n') {
+			*(i == 'b' ? &batch : &netns) = optarg;
+		} else if (i == 'D') {
 			nl_opts.dry_run = true;
-			continue;
-		}
-		if (streq(a, "-h") || streq(a, "--help")) {
+		} else if (i == 'h') {
 			show_help(NULL, stdout);
 			return 0;
-		}
-		if (streq(a, "-V") || streq(a, "--version")) {
+		} else if (i == 'V') {
 			printf("ipsec6ctl %s (ipsec6 netlink family version %d)\n",
 			       IPSEC6CTL_VERSION, IPSEC6_GENL_VERSION);
 			return 0;
+		} else if (i == ':') {
+			return usage_error(NULL, "option '%s' needs a value",
+					   argv[optind - 1]);
+		} else {
+			show_help(NULL, stderr);
+			return usage_error(NULL, "unknown option '%s'",
+					   argv[optind - 1]);
 		}
-		v = opt_value(argc, argv, &i, a, batch_opts);
-		if (v) {
-			batch = v;
-			continue;
-		}
-		v = opt_value(argc, argv, &i, a, netns_opts);
-		if (v) {
-			netns = v;
-			continue;
-		}
-		show_help(NULL, stderr);
-		return usage_error(NULL, "unknown option '%s'", a);
 	}
+	i = optind;
 	if (batch && i < argc)
 		return usage_error(NULL, "'-batch FILE' takes no command ('%s')",
 				   argv[i]);

@@ -215,3 +215,19 @@ void set_str(char **dst, const char *src)
 	free(*dst);
 	*dst = src ? xstrdup(src) : NULL;
 }
+
+void origin_msg(const struct origin *o, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (o && o->file)
+		loc_msg(o->file, o->line, "%s", msg);
+	else if (o && o->what)
+		err_msg("%s: %s", o->what, msg);
+	else
+		err_msg("%s", msg);
+}

@@ -125,5 +125,7 @@ int sa_cmp_index(const void *a, const void *b);
 uint32_t sa_key_bits(const struct sa *sa);
 
 void set_str(char **dst, const char *src);
+/* "FILE:LINE: MESSAGE", "ipsec6ctl: WHAT: MESSAGE" or "ipsec6ctl: ...". */
+__printf(2, 3) void origin_msg(const struct origin *o, const char *fmt, ...);
 
 #endif /* IPSEC6CTL_MODEL_H */

@@ -429,7 +429,7 @@ static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
 	int type = mnl_attr_get_type(a);
 	uint16_t len = mnl_attr_get_payload_len(a);
 	const struct attr *d = type <= max ? &t[type] : NULL;
-	char addr[INET6_ADDRSTRLEN];
+	char buf[128];
 	uint64_t v = 0;
 
 	if (!d || !d->name || !attr_ok(a, d)) {
@@ -447,14 +447,15 @@ static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
 	if (d->type <= T_U64)
 		v = get_uint(mnl_attr_get_payload(a), d->type);
 	if (d->type <= T_U64 && d->bits)
-		word_print_bits(f, d->enums, d->nenums, (uint32_t)v, "|");
+		fputs(v ? word_bits_str(d->enums, d->nenums, (uint32_t)v, "|",
+					buf, sizeof(buf)) : "0", f);
 	else if (d->type <= T_U64 && d->enums &&
 		 word_name(d->enums, d->nenums, (uint32_t)v))
 		fputs(word_name(d->enums, d->nenums, (uint32_t)v), f);
 	else if (d->type <= T_U64)
 		fprintf(f, "%llu", (unsigned long long)v);
 	else if (d->type == T_ADDR)
-		fputs(fmt_in6(mnl_attr_get_payload(a), addr, sizeof(addr),
+		fputs(fmt_in6(mnl_attr_get_payload(a), buf, sizeof(buf),
 			      false), f);
 	else if (d->type == T_STR)
 		print_str(f, mnl_attr_get_payload(a), len);
@@ -653,8 +654,8 @@ struct nl_err {
 	int code;		/* positive errno */
 	uint32_t seq;
 	char msg[256];
-	bool has_offs, has_miss;
-	uint32_t offs, miss_type, miss_nest;
+	bool has_offs;
+	uint32_t offs;
 };
 
 static void nl_print(const void *buf, size_t len, bool change)
@@ -730,16 +731,10 @@ static void nl_parse_err(const struct nlmsghdr *nlh, struct nl_err *e)
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
 			snprintf(e->msg, sizeof(e->msg), "%s",
 				 mnl_attr_get_str(a));
-		if (mnl_attr_validate(a, MNL_TYPE_U32))
-			continue;
-		if (type == NLMSGERR_ATTR_OFFS) {
+		if (type == NLMSGERR_ATTR_OFFS &&
+		    mnl_attr_validate(a, MNL_TYPE_U32) == 0) {
 			e->has_offs = true;
 			e->offs = mnl_attr_get_u32(a);
-		} else if (type == NLMSGERR_ATTR_MISS_TYPE) {
-			e->has_miss = true;
-			e->miss_type = mnl_attr_get_u32(a);
-		} else if (type == NLMSGERR_ATTR_MISS_NEST) {
-			e->miss_nest = mnl_attr_get_u32(a);
 		}
 	}
 }
@@ -749,29 +744,8 @@ static const char *err_attr(const struct nl_err *e,
 			    const struct nlmsghdr *req, char *buf, size_t len)
 {
 	size_t hdr = MNL_NLMSG_HDRLEN + sizeof(struct genlmsghdr);
-	const struct attr *d = NULL;
-	int nest = 0;
 
-	if (!req)
-		return NULL;
-	if (e->has_miss) {
-		if (e->miss_nest && e->miss_nest + 4 <= req->nlmsg_len)
-			nest = mnl_attr_get_type((const struct nlattr *)
-						 ((const char *)req +
-						  e->miss_nest));
-		d = nest > 0 && nest <= IPSEC6_A_MAX ? &a_top[nest] : NULL;
-		if (d && d->nest && e->miss_type <= d->nest_max &&
-		    d->nest[e->miss_type].name)
-			snprintf(buf, len, "%s.%s", d->name,
-				 d->nest[e->miss_type].name);
-		else if (!nest && e->miss_type <= IPSEC6_A_MAX &&
-			 a_top[e->miss_type].name)
-			snprintf(buf, len, "%s", a_top[e->miss_type].name);
-		else
-			return NULL;
-		return buf;
-	}
-	if (!e->has_offs || e->offs < hdr || e->offs >= req->nlmsg_len)
+	if (!req || !e->has_offs || e->offs < hdr || e->offs >= req->nlmsg_len)
 		return NULL;
 	buf[0] = '\0';
 	return attr_at((const char *)req + hdr, req->nlmsg_len - hdr,
@@ -806,9 +780,6 @@ static const char *nl_err_text(const struct nl_err *e,
 		snprintf(buf, len, "%s: %s", last, e->msg);
 	else if (e->msg[0])
 		snprintf(buf, len, "%s", e->msg);
-	else if (a && e->has_miss)
-		snprintf(buf, len, "missing attribute %s: %s", a,
-			 strerror(e->code));
 	else if (a)
 		snprintf(buf, len, "attribute %s: %s", a, strerror(e->code));
 	else
@@ -821,13 +792,7 @@ static void nl_report(const struct origin *o, const struct nl_err *e,
 {
 	char text[512];
 
-	nl_err_text(e, req, text, sizeof(text));
-	if (o && o->file)
-		loc_msg(o->file, o->line, "%s", text);
-	else if (o && o->what)
-		err_msg("%s: %s", o->what, text);
-	else
-		err_msg("%s", text);
+	origin_msg(o, "%s", nl_err_text(e, req, text, sizeof(text)));
 }
 
 static void set_err(struct nl_err *e, int code, const char *what)

@@ -108,12 +108,7 @@ static void json_addr(struct json *j, const char *key,
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	if (!present) {
-		json_null(j, key);
-		return;
-	}
-	fmt_in6(a, buf, sizeof(buf), false);
-	json_str(j, key, buf);
+	json_str(j, key, present ? fmt_in6(a, buf, sizeof(buf), false) : NULL);
 }
 
 static void json_range(struct json *j, const char *key,
@@ -319,10 +314,11 @@ static void print_ports(FILE *f, const char *kw, const struct port_sel *p)
 static void print_bits(FILE *f, const char *kw, uint32_t v,
 		       const struct word *t, size_t n)
 {
+	char buf[96];
+
 	if (!v)
 		return;
-	fprintf(f, " %s ", kw);
-	word_print_bits(f, t, n, v, ",");
+	fprintf(f, " %s %s", kw, word_bits_str(t, n, v, ",", buf, sizeof(buf)));
 }
 
 /*
@@ -353,10 +349,9 @@ void print_policy(FILE *f, const struct policy *p)
 		else
 			fprintf(f, " ifindex %u", p->ifindex);
 	}
-	fputs("\n\tdir ", f);
-	word_print_bits(f, WORDS(w_dirs), p->dir, "|");
-	fprintf(f, " priority %u index %u action %s\n", p->priority,
-		p->index, LOWER(w_action, p->action, b2) ?: "?");
+	fprintf(f, "\n\tdir %s priority %u index %u action %s\n",
+		word_bits_str(WORDS(w_dirs), p->dir, "|", b1, sizeof(b1)),
+		p->priority, p->index, LOWER(w_action, p->action, b2) ?: "?");
 	if (p->action == IPSEC6_ACTION_APPLY) {
 		fputs("\ttmpl", f);
 		if (p->mode == IPSEC6_MODE_TUNNEL) {
@@ -402,11 +397,9 @@ void print_sa(FILE *f, const struct sa *sa)
 	bool any = false;
 	unsigned int i;
 
-	if (sa->has_src)
-		fmt_in6(&sa->src, a, sizeof(a), false);
-	fprintf(f, "src %s", sa->has_src ? a : "::");
-	fmt_in6(&sa->dst, a, sizeof(a), false);
-	fprintf(f, " dst %s\n", a);
+	fprintf(f, "src %s", sa->has_src ? fmt_in6(&sa->src, a, sizeof(a),
+						       false) : "::");
+	fprintf(f, " dst %s\n", fmt_in6(&sa->dst, a, sizeof(a), false));
 	fprintf(f, "\tproto %s spi 0x%08x(%u) mode %s",
 		LOWER(w_ipsec_proto, sa->proto, b) ?: "?", sa->spi, sa->spi,
 		LOWER(w_mode, sa->mode, m) ?: "?");
@@ -436,14 +429,12 @@ void print_sa(FILE *f, const struct sa *sa)
 	if (sa->has_sel_dst || sa->has_sel_src || sa->has_sel_proto ||
 	    sa->has_sel_dport || sa->has_sel_sport) {
 		fputs("\tsel", f);
-		if (sa->has_sel_src) {
-			fmt_in6(&sa->sel_src, a, sizeof(a), false);
-			fprintf(f, " src %s", a);
-		}
-		if (sa->has_sel_dst) {
-			fmt_in6(&sa->sel_dst, a, sizeof(a), false);
-			fprintf(f, " dst %s", a);
-		}
+		if (sa->has_sel_src)
+			fprintf(f, " src %s",
+				fmt_in6(&sa->sel_src, a, sizeof(a), false));
+		if (sa->has_sel_dst)
+			fprintf(f, " dst %s",
+				fmt_in6(&sa->sel_dst, a, sizeof(a), false));
 		if (sa->has_sel_proto)
 			fprintf(f, " proto %s",
 				proto_str(sa->sel_proto, b, sizeof(b)));

@@ -124,21 +124,8 @@ void plan_add_sa(struct plan *p, struct xg_sa *req, const struct origin *o)
 		p->need_tables = p->need_sas = true;
 }
 
-__printf(3, 4) static void plan_err(struct plan *p, const struct origin *o,
-				    const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->errors++;
-	if (o->file)
-		loc_msg(o->file, o->line, "%s", msg);
-	else
-		err_msg("%s: %s", o->what, msg);
-}
+/* An error of @o's change; -1. */
+#define plan_err(p, o, ...)	((p)->errors++, origin_msg(o, __VA_ARGS__), -1)
 
 /* The staged tables. */
 
@@ -288,7 +275,7 @@ static int load_tables(struct plan *p, struct nl *nl)
 
 /* Resolving. */
 
-static void resolve_policy(struct plan *p, struct change *c)
+static int resolve_policy(struct plan *p, struct change *c)
 {
 	struct xg_policy *r = c->pol;
 	struct policy *pol = &r->pol, *q, def;
@@ -303,7 +290,7 @@ static void resolve_policy(struct plan *p, struct change *c)
 		}
 		policy_default(&def);
 		staged_put_policy(p, &def);
-		return;
+		return 0;
 	}
 	if (!r->has_index) {
 		q = staged_find_sel(p, pol, r->op == XG_DEL && !r->has_priority,
@@ -327,9 +314,10 @@ static void resolve_policy(struct plan *p, struct change *c)
 		staged_del_policy(&p->st, pol->index);
 	else
 		staged_put_policy(p, pol);
+	return 0;
 }
 
-static void resolve_sa(struct plan *p, struct change *c)
+static int resolve_sa(struct plan *p, struct change *c)
 {
 	struct xg_sa *r = c->sa;
 	struct sa *sa = &r->sa, *q, *id;
@@ -342,12 +330,12 @@ static void resolve_sa(struct plan *p, struct change *c)
 			if (q)
 				staged_del_sa(&p->st, q->index);
 		}
-		return;
+		return 0;
 	}
 	if (r->op == XG_DEL) {
 		q = r->has_index ? NULL : staged_sa_by_id(&p->st, sa, proto);
 		staged_del_sa(&p->st, q ? q->index : sa->index);
-		return;
+		return 0;
 	}
 	/* add, update: the protocol of the policy it names, if not given. */
 	pol = !proto && sa->policy ? staged_get(&p->st.pols, &p->st.pol_pos,
@@ -375,6 +363,7 @@ static void resolve_sa(struct plan *p, struct change *c)
 		id->policy = sa->policy;
 		staged_put_sa(&p->st, id);
 	}
+	return 0;
 }
 
 static void encode(struct nl_reqs *reqs, struct change *c)

@@ -381,29 +381,22 @@ int read_file(const char *path, char **data, size_t *len)
 
 int atomic_open(struct atomic_file *af, const char *path)
 {
-	mode_t mask;
+	mode_t mask = umask(0);
 	int fd;
 
+	umask(mask);
 	af->path = xstrdup(path);
 	af->tmp = xasprintf("%s.tmpXXXXXX", path);
 	fd = mkstemp(af->tmp);
-	if (fd < 0)
-		goto err;
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
+	if (fd >= 0 && fchmod(fd, 0666 & ~mask) == 0) {
+		af->f = fdopen(fd, "w");
+		if (af->f)
+			return 0;
+	}
+	if (fd >= 0) {
 		close(fd);
 		unlink(af->tmp);
-		goto err;
 	}
-	af->f = fdopen(fd, "w");
-	if (!af->f) {
-		close(fd);
-		unlink(af->tmp);
-		goto err;
-	}
-	return 0;
-err:
 	free(af->tmp);
 	free(af->path);
 	af->tmp = af->path = NULL;
@@ -426,11 +419,11 @@ int atomic_commit(struct atomic_file *af)
 		ret = -1;
 		saved = errno;
 	}
-	if (ret)
-		unlink(af->tmp);
-	free(af->tmp);
-	free(af->path);
-	af->tmp = af->path = NULL;
+	if (!ret) {
+		free(af->tmp);	/* renamed: nothing to remove */
+		af->tmp = NULL;
+	}
+	atomic_discard(af);
 	errno = saved;
 	return ret;
 }

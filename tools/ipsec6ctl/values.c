@@ -66,23 +66,22 @@ bool word_bits(const struct word *t, size_t n, const char *s, char sep,
 	return true;
 }
 
-void word_print_bits(FILE *f, const struct word *t, size_t n, uint32_t v,
-		     const char *sep)
+const char *word_bits_str(const struct word *t, size_t n, uint32_t v,
+			  const char *sep, char *buf, size_t len)
 {
-	bool first = true;
-	size_t i;
+	size_t i, used = 0;
 
-	if (!v)
-		fputc('0', f);
-	for (i = 0; i < n; i++) {
-		if (v & t[i].v) {
-			fprintf(f, "%s%s", first ? "" : sep, t[i].w);
+	buf[0] = '\0';
+	for (i = 0; i < n && v && used < len; i++) {
+		if (t[i].v && !(t[i].v & ~v)) {
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 used ? sep : "", t[i].w);
 			v &= ~t[i].v;
-			first = false;
 		}
 	}
-	if (v)
-		fprintf(f, "%s0x%x", first ? "" : sep, v);
+	if (v && used < len)
+		snprintf(buf + used, len - used, "%s0x%x", used ? sep : "", v);
+	return buf;
 }
 
 const struct word w_action[4] = {

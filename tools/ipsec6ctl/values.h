@@ -36,9 +36,12 @@ const char *word_list(const struct word *t, size_t n, const char *sep,
 /* A list of words separated by @sep, OR-ed; false on an unknown word. */
 bool word_bits(const struct word *t, size_t n, const char *s, char sep,
 	       bool ci, uint32_t *out);
-/* The names of the bits of @v joined by @sep ("0" for none). */
-void word_print_bits(FILE *f, const struct word *t, size_t n, uint32_t v,
-		     const char *sep);
+/*
+ * The names of the bits of @v joined by @sep, first fit (a word may name
+ * several bits), unknown bits in hex; "" for none.
+ */
+const char *word_bits_str(const struct word *t, size_t n, uint32_t v,
+			  const char *sep, char *buf, size_t len);
 
 /* Sets shared by the grammars, the printers and the request listing. */
 extern const struct word w_action[4];		/* APPLY, BYPASS, ... */

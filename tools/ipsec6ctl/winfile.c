@@ -111,6 +111,7 @@ struct field {
 	uint8_t nwords;
 	uint32_t bit;
 	uint8_t size;		/* of a number */
+	const char *none;	/* the token of the default value ("*", ...) */
 	const char *msg;	/* instead of the parser's message */
 };
 
@@ -172,21 +173,6 @@ static const char *p_num(const struct field *f, const char *obj, char *buf)
 
 KIND(num);
 
-/* NONE or a number. */
-static const char *f_opt_num(const struct field *f, const char *v,
-			     char *obj)
-{
-	return streq_ci(v, "NONE") ? NULL : f_num(f, v, obj);
-}
-
-static const char *p_opt_num(const struct field *f, const char *obj,
-			     char *buf)
-{
-	return get_num(f, obj) ? p_num(f, obj, buf) : "NONE";
-}
-
-KIND(opt_num);
-
 /* Selector flag: '-' take from policy, '+' take from packet. */
 static const char *f_sel_flag(const struct field *f, const char *v,
 			      char *obj)
@@ -206,14 +192,11 @@ static const char *p_sel_flag(const struct field *f, const char *obj,
 
 KIND(sel_flag);
 
-/* '*', an address, A-B or (extension) A/LEN. */
+/* An address, A-B or (extension) A/LEN. */
 static const char *f_addr_sel(const struct field *f, const char *v,
 			      char *obj)
 {
-	struct addr_sel *r = (struct addr_sel *)(obj + f->off);
-
-	r->any = true;
-	return streq(v, "*") ? NULL : parse_addr_sel(v, r);
+	return parse_addr_sel(v, (struct addr_sel *)(obj + f->off));
 }
 
 static const char *p_addr_sel(const struct field *f, const char *obj,
@@ -222,8 +205,6 @@ static const char *p_addr_sel(const struct field *f, const char *obj,
 	const struct addr_sel *r = (const struct addr_sel *)(obj + f->off);
 	char e[INET6_ADDRSTRLEN];
 
-	if (r->any)
-		return "*";
 	fmt_in6(&r->start, buf, INET6_ADDRSTRLEN, true);
 	if (cmp_in6(&r->start, &r->end))
 		snprintf(buf + strlen(buf), TOKEN_MAX - strlen(buf), "-%s",
@@ -233,14 +214,11 @@ static const char *p_addr_sel(const struct field *f, const char *obj,
 
 KIND(addr_sel);
 
-/* '*', a port or P-Q. */
+/* A port or P-Q. */
 static const char *f_port_sel(const struct field *f, const char *v,
 			      char *obj)
 {
-	struct port_sel *r = (struct port_sel *)(obj + f->off);
-
-	r->any = true;
-	return streq(v, "*") ? NULL : parse_port_sel(v, r);
+	return parse_port_sel(v, (struct port_sel *)(obj + f->off));
 }
 
 static const char *p_port_sel(const struct field *f, const char *obj,
@@ -248,8 +226,6 @@ static const char *p_port_sel(const struct field *f, const char *obj,
 {
 	const struct port_sel *r = (const struct port_sel *)(obj + f->off);
 
-	if (r->any)
-		return "*";
 	snprintf(buf, TOKEN_MAX, r->start == r->end ? "%u" : "%u-%u",
 		 r->start, r->end);
 	return buf;
@@ -257,7 +233,7 @@ static const char *p_port_sel(const struct field *f, const char *obj,
 
 KIND(port_sel);
 
-/* An address (with a bool: when it is true); '*' if none. */
+/* An address (with a bool: when it is true). */
 static const char *f_addr(const struct field *f, const char *v, char *obj)
 {
 	set_has(f, obj);
@@ -274,20 +250,6 @@ static const char *p_addr(const struct field *f, const char *obj, char *buf)
 }
 
 KIND(addr);
-
-static const char *f_opt_addr(const struct field *f, const char *v,
-			      char *obj)
-{
-	return streq(v, "*") ? NULL : f_addr(f, v, obj);
-}
-
-static const char *p_opt_addr(const struct field *f, const char *obj,
-			      char *buf)
-{
-	return p_addr(f, obj, buf) ?: "*";
-}
-
-KIND(opt_addr);
 
 /* A word of the field's set, into a u8. */
 static const char *f_word(const struct field *f, const char *v, char *obj)
@@ -331,21 +293,13 @@ static const char *f_bits(const struct field *f, const char *v, char *obj)
 	return NULL;
 }
 
-/* The words of the bits, first fit (bit: those written elsewhere). */
+/* The words of the bits (bit: those written elsewhere); NULL if none. */
 static const char *p_bits(const struct field *f, const char *obj, char *buf)
 {
 	uint32_t v = (uint32_t)get_num(f, obj) & ~f->bit;
-	size_t i, used = 0;
 
-	for (i = 0; i < f->nwords && v; i++) {
-		if (!(f->words[i].v & ~v)) {
-			used += (size_t)snprintf(buf + used, TOKEN_MAX - used,
-						 "%s%s", used ? "," : "",
-						 f->words[i].w);
-			v &= ~f->words[i].v;
-		}
-	}
-	return used ? buf : NULL;
+	return v ? word_bits_str(f->words, f->nwords, v, ",", buf, TOKEN_MAX) :
+		   NULL;
 }
 
 KIND(bits);
@@ -367,11 +321,9 @@ static const char *p_bit01(const struct field *f, const char *obj, char *buf)
 
 KIND(bit01);
 
-/* '*', TCP, UDP, ICMP (ICMPv6) or a number. */
+/* TCP, UDP, ICMP (ICMPv6) or a number. */
 static const char *f_proto(const struct field *f, const char *v, char *obj)
 {
-	if (streq(v, "*"))
-		return NULL;
 	set_has(f, obj);
 	return parse_proto(v, WORDS(win_protos), (uint8_t *)(obj + f->off)) ?
 	       NULL : "unknown value";
@@ -381,28 +333,11 @@ static const char *p_proto(const struct field *f, const char *obj, char *buf)
 {
 	uint8_t p = *(const uint8_t *)(obj + f->off);
 
-	if (!has(f, obj))
-		return "*";
 	snprintf(buf, TOKEN_MAX, "%u", p);
 	return word_name(WORDS(win_protos), p) ?: buf;
 }
 
 KIND(proto);
-
-/* POLICY, or the value of the next field of the table. */
-static const char *f_policy_or(const struct field *f, const char *v,
-			       char *obj)
-{
-	return streq_ci(v, "POLICY") ? NULL : f[1].k->parse(&f[1], v, obj);
-}
-
-static const char *p_policy_or(const struct field *f, const char *obj,
-			       char *buf)
-{
-	return has(&f[1], obj) ? f[1].k->put(&f[1], obj, buf) : "POLICY";
-}
-
-KIND(policy_or);
 
 /* An algorithm spelling of the format (bit: where). */
 static const char *f_alg(const struct field *f, const char *v, char *obj)
@@ -447,20 +382,20 @@ KIND(keyfile);
 static const struct field spd_fields[] = {
 	FP("Policy", num, index), .bit = 1 },
 	FLAG("RemoteIPAddr", IPSEC6_FROM_PKT_REMOTE_ADDR),
-	FP("RemoteIPAddr", addr_sel, remote) },
+	FP("RemoteIPAddr", addr_sel, remote), .none = "*" },
 	FLAG("LocalIPAddr", IPSEC6_FROM_PKT_LOCAL_ADDR),
-	FP("LocalIPAddr", addr_sel, local) },
+	FP("LocalIPAddr", addr_sel, local), .none = "*" },
 	FLAG("Protocol", IPSEC6_FROM_PKT_PROTO),
-	FP("Protocol", proto, proto), HAS(policy, has_proto) },
+	FP("Protocol", proto, proto), HAS(policy, has_proto), .none = "*" },
 	FLAG("RemotePort", IPSEC6_FROM_PKT_REMOTE_PORT),
-	FP("RemotePort", port_sel, rport) },
+	FP("RemotePort", port_sel, rport), .none = "*" },
 	FLAG("LocalPort", IPSEC6_FROM_PKT_LOCAL_PORT),
-	FP("LocalPort", port_sel, lport) },
+	FP("LocalPort", port_sel, lport), .none = "*" },
 	FP("IPSecProtocol", word, ipsec_proto), W(ipsec_protos) },
 	FP("IPSecMode", word, mode), W(modes) },
-	FP("RemoteGWIPAddr", opt_addr, tunnel_remote),
-		HAS(policy, has_tunnel_remote) },
-	FP("SABundleIndex", opt_num, bundle_next), .bit = 1,
+	FP("RemoteGWIPAddr", addr, tunnel_remote),
+		HAS(policy, has_tunnel_remote), .none = "*" },
+	FP("SABundleIndex", num, bundle_next), .bit = 1, .none = "NONE",
 		.msg = "not NONE or a policy index" },
 	FP("Direction", bits, dir), W(pol_dirs) },
 	FP("Action", word, action), W(w_action) },
@@ -490,8 +425,7 @@ struct sad_line {
 
 #define FS(n, k, f)	{ n, &k, AT(sad_line, f), SIZE(sad_line, f)
 #define FS_POLICY(n, k, f, m) \
-	FS(n, policy_or, sa.f), .msg = (m) }, \
-	FS(n, k, sa.f), HAS(sad_line, sa.has_##f), W(win_protos) }
+	FS(n, k, sa.f), HAS(sad_line, sa.has_##f), .none = "POLICY", .msg = (m) }
 
 static const struct field sad_fields[] = {
 	FS("SAEntry", num, sa.index), .bit = 1 },
@@ -503,14 +437,13 @@ static const struct field sad_fields[] = {
 	FS_POLICY("DestPort", num, sel_dport, "not POLICY or a port (0-65535)"),
 	FS_POLICY("SrcPort", num, sel_sport, "not POLICY or a port (0-65535)"),
 	FS("AuthAlg", alg, auth), .bit = ALG_WIN_AUTH },
-	FS("KeyFile", keyfile, keyfile) },
+	FS("KeyFile", keyfile, keyfile), .none = "NONE" },
 	FS("Direction", word, sa.dir), W(sa_dirs) },
-	FS("SecPolicyIndex", opt_num, sa.policy), .bit = 1,
+	FS("SecPolicyIndex", num, sa.policy), .bit = 1, .none = "NONE",
 		.msg = "not a policy index" },
 };
 
-/* Standard fields: the entries of sad_fields that are not helpers. */
-#define SAD_TOKENS	12
+#define SAD_TOKENS	ARRAY_SIZE(sad_fields)
 
 static const struct word sa_protos[] = {
 	{ "AH", IPSEC6_PROTO_AH }, { "ESP", IPSEC6_PROTO_ESP },
@@ -549,15 +482,15 @@ static void parse_fields(struct rd *rd, const struct field *std, size_t nstd,
 {
 	bool seen[32] = { 0 };
 	const char *e;
-	size_t i, k;
+	size_t i;
 	int t;
 
-	for (i = k = 0; k < nstd; i++, k++) {
-		e = std[i].k->parse(&std[i], tok[k], obj);
+	for (i = 0; i < nstd; i++) {
+		if (std[i].none && streq_ci(tok[i], std[i].none))
+			continue;	/* the default */
+		e = std[i].k->parse(&std[i], tok[i], obj);
 		if (e)
-			ferr(rd, std[i].name, tok[k], "%s", std[i].msg ?: e);
-		if (std[i].k == &policy_or)
-			i++;	/* the field f_policy_or() went on to */
+			ferr(rd, std[i].name, tok[i], "%s", std[i].msg ?: e);
 	}
 	for (t = (int)nstd; t < ntok; t++) {
 		char *eq = strchr(tok[t], '='), orig[300];
@@ -580,6 +513,16 @@ static void parse_fields(struct rd *rd, const struct field *std, size_t nstd,
 	}
 }
 
+/* Is the value of @f its default (written as f->none)? */
+static bool is_default(const struct field *f, const char *obj)
+{
+	if (f->has)
+		return !has(f, obj);
+	if (f->k == &addr_sel || f->k == &port_sel)
+		return *(const bool *)(obj + f->off);	/* any */
+	return f->k == &num && !get_num(f, obj);
+}
+
 /* The standard fields, then the extensions that are not the default. */
 static void put_fields(struct buf *b, const struct field *std, size_t nstd,
 		       const struct field *ext, size_t next, const char *obj)
@@ -588,12 +531,10 @@ static void put_fields(struct buf *b, const struct field *std, size_t nstd,
 	const char *v;
 	size_t i;
 
-	for (i = 0; i < nstd; i++) {
+	for (i = 0; i < nstd; i++)
 		buf_printf(b, "%s%s", i ? " " : "",
-			   std[i].k->put(&std[i], obj, buf));
-		if (std[i].k == &policy_or)
-			i++;
-	}
+			   std[i].none && is_default(&std[i], obj) ?
+			   std[i].none : std[i].k->put(&std[i], obj, buf));
 	for (i = 0; i < next; i++) {
 		v = ext[i].k->put(&ext[i], obj, buf);
 		/* A number without a bool is written when it is not 0. */
@@ -808,18 +749,6 @@ static void spd_entry(struct rd *rd, char **t, int ntok, void *data)
 	vec_push(c->out, p);
 }
 
-int winfile_read_spd(const char *path, const char *shown, struct vec *pols)
-{
-	struct rd rd = { .shown = shown };
-	struct file_ctx c = { .out = pols };
-	int ret;
-
-	ret = for_each_entry(&rd, path, SPD_TOKENS, "InterfaceIndex",
-			     spd_entry, &c);
-	hmap_free(&c.lines);
-	return ret < 0 ? -1 : rd.errors;
-}
-
 /* Security associations. */
 
 static bool read_key(struct rd *rd, const char *field, const char *name,
@@ -919,23 +848,36 @@ static void sad_entry(struct rd *rd, char **t, int ntok, void *data)
 	vec_push(c->out, sa);
 }
 
-int winfile_read_sad(const char *path, const char *shown, struct vec *sas)
+/* Read the entries of the file at @path into @out. */
+static int read_entries(const char *path, const char *shown, size_t nfields,
+			const char *last, entry_fn entry, struct vec *out)
 {
 	struct rd rd = { .shown = shown };
-	struct file_ctx c = { .out = sas };
+	struct file_ctx c = { .out = out };
 	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
 	int ret;
 
 	if (slash)
-		slash[slash == dir] = '\0';
+		slash[slash == dir] = '\0';	/* "/x.sad": "/" */
 	else
 		strcpy(dir, ".");
 	rd.dir = dir;
-	ret = for_each_entry(&rd, path, SAD_TOKENS, "SecPolicyIndex",
-			     sad_entry, &c);
+	ret = for_each_entry(&rd, path, nfields, last, entry, &c);
 	hmap_free(&c.lines);
 	free(dir);
 	return ret < 0 ? -1 : rd.errors;
+}
+
+int winfile_read_spd(const char *path, const char *shown, struct vec *pols)
+{
+	return read_entries(path, shown, SPD_TOKENS, "InterfaceIndex",
+			    spd_entry, pols);
+}
+
+int winfile_read_sad(const char *path, const char *shown, struct vec *sas)
+{
+	return read_entries(path, shown, SAD_TOKENS, "SecPolicyIndex",
+			    sad_entry, sas);
 }
 
 /* Writing. */
@@ -1071,8 +1013,8 @@ int winfile_write_sad(FILE *f, const struct vec *sas, const char *keybase,
 	for (i = 0; i < sas->n; i++) {
 		sa = v[i];
 		if (sad_prepare(&l, sa, &o)) {
-			put_fields(&b, sad_fields, ARRAY_SIZE(sad_fields),
-				   sad_exts, ARRAY_SIZE(sad_exts), (char *)&l);
+			put_fields(&b, sad_fields, SAD_TOKENS, sad_exts,
+				   ARRAY_SIZE(sad_exts), (char *)&l);
 			continue;
 		}
 		err_msg("SA %u: its algorithm (%s%s%s) has no name in the .sad format",
