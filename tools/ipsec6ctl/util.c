@@ -146,6 +146,22 @@ void buf_reserve(struct buf *b, size_t more)
 	b->p = xrealloc(b->p, b->cap);
 }
 
+void buf_reserve_secret(struct buf *b, size_t more)
+{
+	struct buf big = { 0 };
+
+	if (b->len + more <= b->cap)
+		return;
+	buf_reserve(&big, b->len + more);
+	big.len = b->len;
+	if (b->p) {
+		memcpy(big.p, b->p, b->len);
+		explicit_bzero(b->p, b->cap);
+	}
+	free(b->p);
+	*b = big;
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
