@@ -69,7 +69,7 @@ static const char help_main[] =
 "                          as one transaction\n"
 "  -n, --netns NAME        act in network namespace /run/netns/NAME\n"
 "      --dry-run           print the change requests instead of sending\n"
-"                          them (queries see a fresh namespace)\n"
+"                          them\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
 "\n"

@@ -4,7 +4,6 @@
  * protocols, the algorithm spellings and keys.  Buffers that held key
  * bytes are wiped with explicit_bzero() before they are freed.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -353,49 +352,15 @@ static void key_set(struct key *k, const void *data, size_t len)
 
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static int key_from_hex(struct key *k, const char *h, char *err,
-			size_t errlen)
-{
-	size_t len = strlen(h), i;
-
-	if (len % 2) {
-		snprintf(err, errlen, "hex key has an odd number of digits");
-		return -1;
-	}
-	for (i = 0; i < len; i++) {
-		if (hexval(h[i]) < 0) {
-			snprintf(err, errlen,
-				 "hex key has a character that is not a hex digit");
-			return -1;
-		}
-	}
-	len /= 2;
-	if (len > IPSEC6_KEY_MAX) {
-		snprintf(err, errlen, "key is longer than %u bytes",
-			 IPSEC6_KEY_MAX);
-		return -1;
-	}
-	k->data = xmalloc(len);
-	for (i = 0; i < len; i++)
-		k->data[i] = (uint8_t)(hexval(h[2 * i]) << 4 |
-				       hexval(h[2 * i + 1]));
-	k->len = len;
-	k->set = true;
-	return 0;
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
 int key_from_arg(struct key *k, const char *arg, const char **from_file,
 		 char *err, size_t errlen)
 {
-	bool nl;
+	bool hex = arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'), nl;
+	const char *h = arg + 2;
+	size_t len = hex ? strlen(h) / 2 : strlen(arg), i;
 
 	*from_file = NULL;
 	key_clear(k);
@@ -403,14 +368,22 @@ int key_from_arg(struct key *k, const char *arg, const char **from_file,
 		*from_file = arg + 1;
 		return key_from_file(k, arg + 1, arg + 1, &nl, err, errlen);
 	}
-	if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'))
-		return key_from_hex(k, arg + 2, err, errlen);
-	if (strlen(arg) > IPSEC6_KEY_MAX) {
+	if (hex && strlen(h) % 2)
+		snprintf(err, errlen, "hex key has an odd number of digits");
+	else if (hex && strspn(h, "0123456789abcdefABCDEF") != strlen(h))
+		snprintf(err, errlen,
+			 "hex key has a character that is not a hex digit");
+	else if (len > IPSEC6_KEY_MAX)
 		snprintf(err, errlen, "key is longer than %u bytes",
 			 IPSEC6_KEY_MAX);
-		return -1;
-	}
-	key_set(k, arg, strlen(arg));
+	else
+		goto ok;
+	return -1;
+ok:
+	key_set(k, arg, len);	/* the string, or room for the bytes */
+	for (i = 0; hex && i < len; i++)
+		k->data[i] = (uint8_t)(hexval(h[2 * i]) << 4 |
+				       hexval(h[2 * i + 1]));
 	return 0;
 }
 

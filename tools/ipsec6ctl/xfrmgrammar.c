@@ -165,33 +165,22 @@ static int get_u32(struct args *a, const char *name, uint32_t *v)
 	return parse_u32(s, v) ? 0 : bad(a, name, "invalid number ", s, "");
 }
 
-static int kw_u32(struct args *a, const struct kw *k, const char *name,
+/* A number (arg 1: an index, not 0: 0 stands for "none"; 255: a u8). */
+static int kw_num(struct args *a, const struct kw *k, const char *name,
 		  char *obj)
-{
-	set_has(k, obj);
-	return get_u32(a, name, (uint32_t *)(obj + k->off));
-}
-
-/* An index: 0 stands for "none" in the model. */
-static int kw_index(struct args *a, const struct kw *k, const char *name,
-		    char *obj)
-{
-	if (kw_u32(a, k, name, obj) < 0)
-		return -1;
-	return *(uint32_t *)(obj + k->off) ? 0 :
-	       fail(a, "%s: 0 is invalid", name);
-}
-
-static int kw_u8(struct args *a, const struct kw *k, const char *name,
-		 char *obj)
 {
 	uint32_t n;
 
 	if (get_u32(a, name, &n) < 0)
 		return -1;
-	if (n > 255)
+	if (k->arg == 1 && !n)
+		return fail(a, "%s: 0 is invalid", name);
+	if (k->arg == 255 && n > 255)
 		return fail(a, "%s: must be 0-255", name);
-	*(uint8_t *)(obj + k->off) = (uint8_t)n;
+	if (k->arg == 255)
+		*(uint8_t *)(obj + k->off) = (uint8_t)n;
+	else
+		*(uint32_t *)(obj + k->off) = n;
 	set_has(k, obj);
 	return 0;
 }
@@ -258,27 +247,20 @@ static int kw_refuse(struct args *a, const struct kw *k, const char *name,
 	return kw_word(a, k, name, obj);
 }
 
+/* An address (or a prefix of one address: ADDR/128). */
 static int kw_addr(struct args *a, const struct kw *k, const char *name,
 		   char *obj)
 {
-	struct in6_addr *addr = (struct in6_addr *)(obj + k->off);
 	const char *s = value(a, name, "an IPv6 address");
-	char tmp[INET6_ADDRSTRLEN + 8], *slash;
+	struct addr_sel r;
 
 	if (!s)
 		return -1;
 	set_has(k, obj);
-	if (parse_in6(s, addr))
+	if (!strchr(s, '-') && !parse_addr_sel(s, &r) &&
+	    !cmp_in6(&r.start, &r.end)) {
+		*(struct in6_addr *)(obj + k->off) = r.start;
 		return 0;
-	/* A "/128" prefix is one address too. */
-	if (strlen(s) < sizeof(tmp)) {
-		strcpy(tmp, s);
-		slash = strchr(tmp, '/');
-		if (slash && streq(slash, "/128")) {
-			*slash = '\0';
-			if (parse_in6(tmp, addr))
-				return 0;
-		}
 	}
 	return bad(a, name, "invalid IPv6 address ", s, "");
 }
@@ -506,10 +488,10 @@ static const struct kw sa_words[] = {
 	KS("src", kw_addr, ALL, sa.src), HS(sa.has_src) },
 	KS("dst", kw_addr, ALL, sa.dst), HS(has_dst) },
 	KS("proto", kw_word, ALL, sa.proto), HS(has_proto), W(ipsec_protos) },
-	KS("spi", kw_u32, ALL, sa.spi), HS(has_spi) },
+	KS("spi", kw_num, ALL, sa.spi), HS(has_spi) },
 	KS("mode", kw_word, CHANGE, sa.mode), W(modes) },
-	KS("reqid", kw_u32, CHANGE, sa.reqid) },
-	KS("replay-window", kw_u32, CHANGE, sa.replay_window),
+	KS("reqid", kw_num, CHANGE, sa.reqid) },
+	KS("replay-window", kw_num, CHANGE, sa.replay_window),
 		HS(sa.has_replay) },
 	KS("flag", kw_flags, CHANGE, sa.flags), W(w_sa_flag_words) },
 	KS("auth", kw_alg, CHANGE, sa), .arg = ALG_AUTH, W(keyfile_word) },
@@ -518,8 +500,9 @@ static const struct kw sa_words[] = {
 	KS("aead", kw_alg, CHANGE, sa), .arg = ALG_AEAD },
 	KS("limit", kw_limit, CHANGE, sa), W(limits) },
 	KS("sel", kw_sub, CHANGE, sa), SUB(sel_words) },
-	KS("index", kw_index, ALL, sa.index), HS(has_index) },
-	KS("policy", kw_index, CHANGE | OP(LIST), sa.policy), HS(has_policy) },
+	KS("index", kw_num, ALL, sa.index), HS(has_index), .arg = 1 },
+	KS("policy", kw_num, CHANGE | OP(LIST), sa.policy), HS(has_policy),
+		.arg = 1 },
 	KS("dir", kw_word, CHANGE | OP(LIST), sa.dir), HS(has_dir),
 		.words = w_dirs, .nwords = 2 },	/* in, out */
 	KS("replay-seq", kw_seq, CHANGE, sa.rseq), HS(sa.has_rseq) },
@@ -618,9 +601,9 @@ static const struct kw tmpl_words[] = {
 	KT("src", kw_addr, src) },
 	KT("dst", kw_addr, dst) },
 	KT("proto", kw_word, proto), W(ipsec_protos) },
-	KT("spi", kw_u32, spi) },
+	KT("spi", kw_num, spi) },
 	KT("mode", kw_word, mode), W(modes) },
-	KT("reqid", kw_u32, reqid) },
+	KT("reqid", kw_num, reqid) },
 	KT("level", kw_refuse, level), W(levels), .arg = 0 },
 };
 
@@ -630,16 +613,18 @@ static const struct kw pol_words[] = {
 	KP("proto", kw_proto, ID, pol.proto), HP(pol.has_proto) },
 	KP("sport", kw_ports, ID, sport) },
 	KP("dport", kw_ports, ID, dport) },
-	KP("type", kw_u8, ID, pol.icmp_type), HP(pol.has_icmp_type) },
-	KP("code", kw_u8, ID, pol.icmp_code), HP(pol.has_icmp_code) },
+	KP("type", kw_num, ID, pol.icmp_type), HP(pol.has_icmp_type),
+		.arg = 255 },
+	KP("code", kw_num, ID, pol.icmp_code), HP(pol.has_icmp_code),
+		.arg = 255 },
 	KP("dev", kw_dev, ID, pol.ifindex) },
 	KP("dir", kw_word, ALL, pol.dir), HP(has_dir), W(w_dirs) },
-	KP("index", kw_index, ALL, pol.index), HP(has_index) },
-	KP("priority", kw_u32, ID, pol.priority), HP(has_priority) },
+	KP("index", kw_num, ALL, pol.index), HP(has_index), .arg = 1 },
+	KP("priority", kw_num, ID, pol.priority), HP(has_priority) },
 	KP("action", kw_word, ALL, action), HP(has_action), W(actions) },
 	KP("tmpl", kw_sub, CHANGE, tmpl), HP(tmpl.given), SUB(tmpl_words),
 		.arg = 1 },
-	KP("bundle", kw_index, CHANGE, pol.bundle_next) },
+	KP("bundle", kw_num, CHANGE, pol.bundle_next), .arg = 1 },
 	KP("flag", kw_flags, CHANGE, pol.flags), W(w_pol_flag_words) },
 	KP("ptype", kw_refuse, ID, ptype), W(ptypes), .arg = 1 },
 };
