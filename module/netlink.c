@@ -773,7 +773,7 @@ err:
 static int ipsec6_nl_put_counts(struct sk_buff *skb, int type,
 				struct ipsec6_counters __percpu *c)
 {
-	struct ipsec6_counts sum;
+	struct ipsec6_counters sum;
 	struct nlattr *nest;
 
 	ipsec6_counters_read(c, &sum);
