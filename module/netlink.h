@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 
+struct genl_family;
 struct netlink_ext_ack;
 struct nlattr;
 struct ipsec6_net;
@@ -11,6 +12,8 @@ struct ipsec6_sa;
 
 /* Longest extack message we format (6.12's buffer is 80 bytes). */
 #define IPSEC6_ERR_LEN	80
+
+extern struct genl_family ipsec6_nl_family;
 
 __printf(3, 4)
 void ipsec6_netlink_err(struct netlink_ext_ack *extack,
