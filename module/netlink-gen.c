@@ -150,12 +150,12 @@ const struct genl_split_ops ipsec6_nl_ops[14] = {
 		.doit		= ipsec6_nl_policy_get_doit,
 		.policy		= ipsec6_policy_get_nl_policy,
 		.maxattr	= IPSEC6_A_POLICY,
-		.flags		= GENL_CMD_CAP_DO,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd	= IPSEC6_CMD_POLICY_GET,
 		.dumpit	= ipsec6_nl_policy_get_dumpit,
-		.flags	= GENL_CMD_CAP_DUMP,
+		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
 		.cmd	= IPSEC6_CMD_POLICY_FLUSH,
@@ -215,7 +215,7 @@ const struct genl_split_ops ipsec6_nl_ops[14] = {
 	{
 		.cmd	= IPSEC6_CMD_STATS_GET,
 		.doit	= ipsec6_nl_stats_get_doit,
-		.flags	= GENL_CMD_CAP_DO,
+		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

@@ -10,7 +10,9 @@
  * Adding a command is a YAML edit, scripts/ynl-gen.sh, and its handler
  * here (the generated header declares it).
  */
+#include <linux/nsproxy.h>
 #include <linux/notifier.h>
+#include <linux/sched.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include "compat.h"
@@ -28,17 +30,20 @@
 /*
  * 6.1 has no buffer in struct netlink_ext_ack for formatted messages.  The
  * message must outlive the handler (the ack is built after it returns), so
- * it goes to a ring of static buffers; a slot is reused only after
- * IPSEC6_ERR_RING later errors.
+ * it goes to a ring in the namespace of the task that sent the request
+ * (the ack is built before its sendmsg() returns): another namespace never
+ * writes there.  A slot is reused only after IPSEC6_ERR_RING later errors
+ * in the same namespace.
  */
-#define IPSEC6_ERR_RING	64
-static char ipsec6_err_ring[IPSEC6_ERR_RING][IPSEC6_ERR_LEN];
-static atomic_t ipsec6_err_next = ATOMIC_INIT(0);
-
 static char *ipsec6_err_buf(struct netlink_ext_ack *extack)
 {
-	return ipsec6_err_ring[(unsigned int)atomic_inc_return(&ipsec6_err_next) %
-			       IPSEC6_ERR_RING];
+	struct ipsec6_err_ring *ring;
+
+	if (!current->nsproxy)
+		return NULL;
+	ring = &ipsec6_net(current->nsproxy->net_ns)->err;
+	return ring->msg[(unsigned int)atomic_inc_return(&ring->next) %
+			 IPSEC6_ERR_RING];
 }
 #else
 static char *ipsec6_err_buf(struct netlink_ext_ack *extack)
