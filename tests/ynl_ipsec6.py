@@ -12,7 +12,8 @@ module/uapi/ipsec6.h.  What YNL cannot do, because it only builds valid
 messages, stays here: requests with wrong types or lengths, nests without
 NLA_F_NESTED, reserved header flags, several requests in one sendmsg().
 
-The library is used where scripts/ynl.sh extracted it (the guests see the
+Used by netlink_test.py, dp_lib.py, lifecycle.py and netns_helper.py.  The
+library is used where scripts/ynl.sh extracted it (the guests see the
 host's / over 9p); IPSEC6_YNL overrides the directory.
 """
 import errno
@@ -28,6 +29,7 @@ YNL = os.environ.get('IPSEC6_YNL',
                      '/var/cache/ipsec6/ynl/linux-source-6.12/tools/net/ynl')
 sys.path.insert(0, YNL)
 from lib import Netlink, SpecFamily, YnlFamily  # noqa: E402
+from lib import ynl as _ynl  # noqa: E402
 from lib.ynl import NlAttrs, NlMsgs  # noqa: E402
 
 NLM_F_REQUEST, NLM_F_ACK = Netlink.NLM_F_REQUEST, Netlink.NLM_F_ACK
@@ -164,6 +166,9 @@ class Genl:
     """A socket of the ipsec6 family, opened and resolved by YNL."""
 
     def __init__(self, rcvbuf=1 << 20):
+        # YNL keeps the families it resolved: forget them, the module may
+        # have been reloaded (another family id) since.
+        _ynl.genl_family_name_to_id = None
         ynl = YnlFamily(SPEC, schema='')
         self.sock = ynl.sock
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
@@ -346,6 +351,11 @@ def attr_offset(msg, *path):
 def nests(reply, top):
     """The parsed nest of type top of every message of a reply."""
     return [parse_attrs(m[2][top]) for m in reply.msgs if top in m[2]]
+
+
+def get_u(attrs, t, fmt='=I'):
+    """An attribute unpacked with struct format fmt, or None."""
+    return struct.unpack(fmt, attrs[t])[0] if t in attrs else None
 
 
 def num(attrs, t):
