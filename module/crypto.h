@@ -6,13 +6,22 @@
 
 struct crypto_aead;
 struct netlink_ext_ack;
-struct nlattr;
 
 enum ipsec6_alg_kind {
 	IPSEC6_ALG_AUTH,
 	IPSEC6_ALG_ENC,
 	IPSEC6_ALG_AEAD,
+	IPSEC6_ALG_KINDS
 };
+
+/*
+ * The largest ICV and the largest IV carried in a packet of any algorithm
+ * in crypto.c's table, in bytes: ah.c and esp.c size their per-packet
+ * buffers with them.  crypto.c builds every table entry through macros
+ * that fail the build if an entry exceeds them.
+ */
+#define IPSEC6_ICV_MAX	64	/* hmac(sha512) untruncated */
+#define IPSEC6_IV_MAX	16	/* cbc(aes) */
 
 /* One algorithm we accept, as named on the wire. */
 struct ipsec6_alg {
@@ -20,8 +29,7 @@ struct ipsec6_alg {
 	u8 kind;		/* enum ipsec6_alg_kind */
 	bool ah;		/* usable with AH */
 	bool esp;		/* usable with ESP */
-	u16 digest_bits;	/* AUTH: untruncated ICV */
-	u16 icv_default;	/* bits */
+	u16 icv_default;	/* bits, AUTH: when ICV_LEN is absent */
 	u16 icv_min;		/* bits */
 	u16 icv_max;		/* bits */
 	u8 key_lens[3];		/* accepted lengths in bytes, 0 = any 1..MAX */
@@ -55,10 +63,38 @@ struct ipsec6_crypto {
 	bool async;			/* may complete asynchronously */
 };
 
+/*
+ * An SA's algorithms and keys as requested (nl_parse.c fills it from the
+ * attributes), indexed by enum ipsec6_alg_kind; NULL is absent.  Points
+ * into the request.
+ */
+struct ipsec6_crypto_req {
+	const char *name[IPSEC6_ALG_KINDS];
+	const u8 *key[IPSEC6_ALG_KINDS];
+	u16 key_len[IPSEC6_ALG_KINDS];
+	u32 icv_bits;
+	bool has_icv;
+};
+
+/* Which field of a struct ipsec6_crypto_req a refusal is about. */
+enum ipsec6_crypto_field {
+	IPSEC6_CRYPTO_F_NONE,
+	IPSEC6_CRYPTO_F_NAME,	/* name[kind] */
+	IPSEC6_CRYPTO_F_KEY,	/* key[kind] */
+	IPSEC6_CRYPTO_F_ICV,	/* icv_bits */
+};
+
+struct ipsec6_crypto_blame {
+	u8 field;		/* enum ipsec6_crypto_field */
+	u8 kind;		/* enum ipsec6_alg_kind */
+	bool missing;		/* the field is absent but needed */
+};
+
 const struct ipsec6_alg *ipsec6_crypto_find(const char *name, u8 kind);
-int ipsec6_crypto_cfg_parse(struct ipsec6_crypto_cfg *cfg, u8 proto,
-			    struct nlattr **tb, const struct nlattr *nest,
-			    struct netlink_ext_ack *extack);
+int ipsec6_crypto_cfg_init(struct ipsec6_crypto_cfg *cfg,
+			   const struct ipsec6_crypto_req *req, u8 proto,
+			   struct ipsec6_crypto_blame *blame,
+			   struct netlink_ext_ack *extack);
 void ipsec6_crypto_cfg_free(struct ipsec6_crypto_cfg *cfg);
 bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
 			     const struct ipsec6_crypto_cfg *b);

@@ -106,6 +106,16 @@ refused "an SA needs integrity" \
 	sa add dst 2001:db8::2 proto esp spi 300 enc aes 0x00112233445566778899aabbccddeeff
 refused "AH does not encrypt" "sa add: ENC_NAME: AH does not encrypt" \
 	sa add dst 2001:db8::2 proto ah spi 300 auth md5 x enc aes x
+refused "an algorithm the module does not have: the module names it" \
+	"sa add: AUTH: unknown algorithm 'hmac(rmd160)'" \
+	sa add dst 2001:db8::2 proto ah spi 300 auth 'hmac(rmd160)' x
+c sa add dst 2001:db8::2 proto ah spi 301 auth sha256 x index 3 \
+	>/dev/null 2>&1
+c sa add dst 2001:db8::2 proto esp spi 302 auth-trunc sha256 x 0 \
+	enc aes 0x00112233445566778899aabbccddeeff index 4 >/dev/null 2>&1
+run_ctl out err sa list
+expect_eq "auth sha256 and auth-trunc sha256 KEY 0: XFRM's 96-bit ICV" \
+	"2" "$(grep -c 'auth-trunc hmac(sha256) icv 96' out)"
 
 # --- Indexes and lookups against installed tables ----------------------
 

@@ -33,7 +33,7 @@ for fam in sa policy; do
 			"parser only: $(comm -23 <(echo "$want") <(echo "$got") | tr '\n' ' ')" \
 			"help only: $(comm -13 <(echo "$want") <(echo "$got") | tr '\n' ' ')"
 	fi
-	for sub in add update del get list show ls flush count; do
+	for sub in add update del delete get list show ls flush count; do
 		run_ctl out err --dry-run $fam $sub
 		if grep -q "unknown subcommand" err; then
 			not_ok "$fam $sub is a subcommand" "$(cat err)"

@@ -17,8 +17,9 @@
 
 static const struct word subcmds[] = {
 	{ "add", XG_ADD }, { "update", XG_UPDATE }, { "del", XG_DEL },
-	{ "get", XG_GET }, { "list", XG_LIST }, { "show", XG_LIST },
-	{ "ls", XG_LIST }, { "flush", XG_FLUSH }, { "count", XG_COUNT },
+	{ "delete", XG_DEL }, { "get", XG_GET }, { "list", XG_LIST },
+	{ "show", XG_LIST }, { "ls", XG_LIST }, { "flush", XG_FLUSH },
+	{ "count", XG_COUNT },
 };
 
 /* Values of closed sets. */
@@ -49,11 +50,21 @@ static const struct word levels[] = { { "required", 1 } };
 static const struct word ptypes[] = { { "main", 1 } };
 static const struct word keyfile_word[] = { { "keyfile", 1 } };
 
-/* "ip xfrm" words we do not support, with the reason. */
+/*
+ * "ip xfrm" subcommands and words we do not support, with the reason
+ * (ipsec6ctl(8), IP XFRM COMPATIBILITY, lists them all).
+ */
 static const struct {
 	const char *w;
 	const char *why;
 } unsupported[] = {
+	{ "allocspi", "there are no larval SAs in ipsec6: give the SPI to 'add'" },
+	{ "deleteall", "not supported by ipsec6: use 'flush', or 'del' for one" },
+	{ "delall", "not supported by ipsec6: use 'flush', or 'del' for one" },
+	{ "set", "policy hash thresholds do not exist in ipsec6" },
+	{ "setdefault", "not supported by ipsec6: the default is policy 1, searched last ('policy update index 1 ...')" },
+	{ "getdefault", "not supported by ipsec6: the default is policy 1, searched last ('policy get index 1')" },
+	{ "help", "the help is 'ipsec6ctl help sa' or 'ipsec6ctl help policy'" },
 	{ "comp", "IP compression (IPComp) is not supported by ipsec6" },
 	{ "encap", "UDP encapsulation is not supported by ipsec6" },
 	{ "mark", "marks are not supported by ipsec6" },
@@ -65,6 +76,11 @@ static const struct {
 	{ "offload", "hardware offload is not supported by ipsec6" },
 	{ "tfcpad", "TFC padding is not supported by ipsec6" },
 	{ "lastused", "'lastused' is not supported by ipsec6" },
+	{ "seq", "acquire sequence numbers are not supported by ipsec6 (replay-oseq sets the first sequence number sent)" },
+	{ "limit", "policy lifetimes are not supported by ipsec6 (SAs have them)" },
+	{ "key", "GRE key selectors are not supported by ipsec6" },
+	{ "nokeys", "keys are never shown: leave 'nokeys' out" },
+	{ "nosock", "there are no socket policies in ipsec6: leave 'nosock' out" },
 };
 
 /* A cursor over the arguments with an error buffer. */
@@ -103,7 +119,8 @@ typedef int (*kw_fn)(struct args *a, const struct kw *k, const char *name,
 
 struct kw {
 	const char *w;
-	kw_fn fn;
+	kw_fn fn;		/* NULL: refused, why */
+	const char *why;
 	uint8_t ops;		/* bits of the subcommands that take it */
 	uint16_t off, has;	/* value and its bool in the request */
 	const struct word *words;	/* a closed set of values */
@@ -247,7 +264,10 @@ static int kw_refuse(struct args *a, const struct kw *k, const char *name,
 	return kw_word(a, k, name, obj);
 }
 
-/* An address (or a prefix of one address: ADDR/128). */
+/*
+ * One address: ADDR or ADDR/128.  arg 1 (an SA selector): ADDR/0 is any,
+ * as if left out.
+ */
 static int kw_addr(struct args *a, const struct kw *k, const char *name,
 		   char *obj)
 {
@@ -256,13 +276,17 @@ static int kw_addr(struct args *a, const struct kw *k, const char *name,
 
 	if (!s)
 		return -1;
-	set_has(k, obj);
-	if (!strchr(s, '-') && !parse_addr_sel(s, &r) &&
-	    !cmp_in6(&r.start, &r.end)) {
-		*(struct in6_addr *)(obj + k->off) = r.start;
+	if (strchr(s, '-') || parse_addr_sel(s, &r))
+		return bad(a, name, "invalid IPv6 address ", s, "");
+	if (k->arg && r.any)
 		return 0;
-	}
-	return bad(a, name, "invalid IPv6 address ", s, "");
+	if (cmp_in6(&r.start, &r.end))
+		return bad(a, name, "", s, k->arg ?
+			   ": an SA selector takes one address, not a prefix" :
+			   ": one address, not a prefix");
+	*(struct in6_addr *)(obj + k->off) = r.start;
+	set_has(k, obj);
+	return 0;
 }
 
 /* ADDR, ADDR/PLEN or (extension) A-B. */
@@ -425,17 +449,22 @@ static int kw_alg(struct args *a, const struct kw *k, const char *name,
 	if (get_key(a, name, key, kind == ALG_ENC ? &sa->enc_keyfile :
 						     &sa->keyfile) < 0)
 		return -1;
+	if (kind == ALG_ENC)
+		return 0;
 	if (kind == ALG_AEAD || (k->arg & ALG_TRUNC)) {
+		if (get_u32(a, name, &sa->icv_bits) < 0)
+			return -1;
 		sa->has_icv = true;
-		return get_u32(a, name, &sa->icv_bits);
+		if (kind == ALG_AEAD || sa->icv_bits)
+			return 0;
 	}
-	/* "auth": XFRM's truncation of the algorithm, sent explicitly. */
-	def = kind == ALG_AUTH ? alg_spelling(ALG_XFRM, ALG_AUTH, *alg, 0, 0) :
-				 NULL;
-	if (def) {
-		sa->icv_bits = def->icv;
-		sa->has_icv = true;
-	}
+	/*
+	 * "auth", "auth-trunc ... 0": XFRM's truncation of the algorithm,
+	 * sent explicitly; none for a name the module will refuse.
+	 */
+	def = alg_spelling(ALG_XFRM, ALG_AUTH, *alg, 0, 0);
+	sa->has_icv = def;
+	sa->icv_bits = def ? def->icv : 0;
 	return 0;
 }
 
@@ -461,6 +490,8 @@ static int kw_sub(struct args *a, const struct kw *k, const char *name,
 		seen |= 1u << bit;
 		a->i++;
 		snprintf(sub, sizeof(sub), "%s %s", k->w, s->w);
+		if (!s->fn)
+			return fail(a, "%s: %s", sub, s->why);
 		if (s->fn(a, s, sub, obj + k->off) < 0)
 			return -1;
 	}
@@ -471,10 +502,11 @@ static int kw_sub(struct args *a, const struct kw *k, const char *name,
 
 /* SAs. */
 
-#define KS(w, fn, ops, f)	{ w, fn, ops, offsetof(struct xg_sa, f)
+#define KS(w, fn, ops, f)	{ w, fn, NULL, ops, offsetof(struct xg_sa, f)
 #define HS(f)			.has = offsetof(struct xg_sa, f)
-#define KSEL(w, fn, f, h)	{ w, fn, 0, offsetof(struct sa, f), \
-				  offsetof(struct sa, h) }
+#define KSEL(w, fn, f, h)	{ w, fn, NULL, 0, offsetof(struct sa, f), \
+				  offsetof(struct sa, h), .arg = 1 }
+#define SEL_NO(w)		{ w, NULL, "not supported (an SA selector has src, dst, proto, sport and dport)" }
 
 static const struct kw sel_words[] = {
 	KSEL("src", kw_addr, sel_src, has_sel_src),
@@ -482,6 +514,7 @@ static const struct kw sel_words[] = {
 	KSEL("proto", kw_proto, sel_proto, has_sel_proto),
 	KSEL("sport", kw_port, sel_sport, has_sel_sport),
 	KSEL("dport", kw_port, sel_dport, has_sel_dport),
+	SEL_NO("dev"), SEL_NO("type"), SEL_NO("code"), SEL_NO("key"),
 };
 
 static const struct kw sa_words[] = {
@@ -513,7 +546,8 @@ static const struct kw sa_words[] = {
 		.arg = 1 },
 };
 
-static int unknown(struct args *a, const char *w)
+/* @w, which is not @what of the grammar: why, or "unknown WHAT 'W'". */
+static int unknown(struct args *a, const char *what, const char *w)
 {
 	char sv[64];
 	size_t i;
@@ -521,34 +555,39 @@ static int unknown(struct args *a, const char *w)
 	for (i = 0; i < ARRAY_SIZE(unsupported); i++)
 		if (streq(unsupported[i].w, w))
 			return fail(a, "'%s': %s", w, unsupported[i].why);
-	return fail(a, "unknown argument '%s'", shown(w, sv, sizeof(sv)));
+	return fail(a, "unknown %s '%s'", what, shown(w, sv, sizeof(sv)));
 }
 
 /* The subcommand, then each keyword of @t that the subcommand takes. */
 static int parse_words(struct args *a, enum xg_op *op, const struct kw *t,
 		       size_t n, char *obj)
 {
+	const char *sub, *w;
 	const struct kw *k;
 	char sv[64];
 	int i;
 
 	if (!more(a))
 		return fail(a, "missing subcommand");
-	i = word_find(WORDS(subcmds), a->argv[a->i], false);
+	sub = a->argv[0];
+	i = word_find(WORDS(subcmds), sub, false);
 	if (i < 0)
-		return fail(a, "unknown subcommand '%s'",
-			    shown(a->argv[a->i], sv, sizeof(sv)));
+		return unknown(a, "subcommand", sub);
 	*op = (enum xg_op)subcmds[i].v;
 	for (a->i++; more(a);) {
-		const char *w = a->argv[a->i++];
-
+		w = a->argv[a->i++];
 		k = kw_find(t, n, w);
-		if (!k || !(k->ops & (1u << *op))) {
-			a->i--;
-			return unknown(a, w);
+		if (k && (k->ops & (1u << *op))) {
+			if (k->fn(a, k, w, obj) < 0)
+				return -1;
+			continue;
 		}
-		if (k->fn(a, k, w, obj) < 0)
-			return -1;
+		if (*op == XG_FLUSH || *op == XG_COUNT)
+			return fail(a, "'%s' takes no arguments ('%s' is not supported)",
+				    sub, shown(w, sv, sizeof(sv)));
+		if (k)
+			return fail(a, "'%s' does not take '%s'", sub, w);
+		return unknown(a, "argument", w);
 	}
 	return 0;
 }
@@ -593,9 +632,9 @@ void xg_sa_free(struct xg_sa *req)
 
 /* Policies. */
 
-#define KP(w, fn, ops, f)	{ w, fn, ops, offsetof(struct xg_policy, f)
+#define KP(w, fn, ops, f)	{ w, fn, NULL, ops, offsetof(struct xg_policy, f)
 #define HP(f)			.has = offsetof(struct xg_policy, f)
-#define KT(w, fn, f)		{ w, fn, 0, offsetof(struct xg_tmpl, f)
+#define KT(w, fn, f)		{ w, fn, NULL, 0, offsetof(struct xg_tmpl, f)
 
 static const struct kw tmpl_words[] = {
 	KT("src", kw_addr, src) },
@@ -716,6 +755,8 @@ static void add_kws(struct vec *v, const struct kw *t, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (!t[i].fn)
+			continue;	/* a refused word */
 		vec_push(v, (void *)t[i].w);
 		add_words(v, t[i].words, t[i].nwords);
 		add_kws(v, t[i].sub, t[i].nsub);
