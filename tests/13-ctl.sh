@@ -191,6 +191,13 @@ expect_eq "a commit error about another policy names the line that caused it" \
 	"1:b7:2: BUNDLE_NEXT: policy 31: 30 is not an APPLY policy" \
 	"$RC:$(cat err)"
 
+# Standard input is read directly: a guest has no /dev/stdin.
+fresh g3
+printf 'policy add dir in index 6 action block\n' >b8
+run_ctl out err -batch - <b8
+expect_eq "-batch - reads standard input" "0::SPD count 2" \
+	"$RC:$(cat err):$(c policy count)"
+
 # --- .spd/.sad: s -> l -> s --------------------------------------------
 
 mkdir ex

@@ -101,21 +101,6 @@ uint64_t policy_selector_hash(const struct policy *pol)
 	return fnv(h, &pol->ifindex, sizeof(pol->ifindex));
 }
 
-bool policy_equal(const struct policy *a, const struct policy *b)
-{
-	return a->index == b->index && policy_same_selector(a, b) &&
-	       a->action == b->action && a->from_packet == b->from_packet &&
-	       a->ipsec_proto == b->ipsec_proto && a->mode == b->mode &&
-	       a->has_tunnel_remote == b->has_tunnel_remote &&
-	       (!a->has_tunnel_remote ||
-		!cmp_in6(&a->tunnel_remote, &b->tunnel_remote)) &&
-	       a->has_tunnel_local == b->has_tunnel_local &&
-	       (!a->has_tunnel_local ||
-		!cmp_in6(&a->tunnel_local, &b->tunnel_local)) &&
-	       a->bundle_next == b->bundle_next && a->reqid == b->reqid &&
-	       a->flags == b->flags;
-}
-
 bool policy_before(const struct policy *a, const struct policy *b)
 {
 	if ((a->index == 1) != (b->index == 1))

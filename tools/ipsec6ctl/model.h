@@ -104,8 +104,6 @@ void policy_init(struct policy *pol);
 struct policy *policy_new(void);
 struct policy *policy_dup(const struct policy *pol);
 void policy_free(struct policy *pol);
-/* Same configuration (read-only fields and origin ignored). */
-bool policy_equal(const struct policy *a, const struct policy *b);
 /* Same selector, direction and priority: "ip xfrm" identity. */
 bool policy_same_selector(const struct policy *a, const struct policy *b);
 uint64_t policy_selector_hash(const struct policy *pol);

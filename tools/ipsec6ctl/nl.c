@@ -333,6 +333,17 @@ static void get_value(const struct nlattr *a, const struct attr *d,
  * malformed.
  */
 static int get_attrs(const void *data, size_t len, const struct attr *t,
+		     int max, void *obj);
+
+/* The attributes of the nest @a into @obj. */
+static int get_nest(const struct nlattr *a, const struct attr *t, int max,
+		    void *obj)
+{
+	return get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+			 t, max, obj);
+}
+
+static int get_attrs(const void *data, size_t len, const struct attr *t,
 		     int max, void *obj)
 {
 	const struct nlattr *a;
@@ -348,9 +359,7 @@ static int get_attrs(const void *data, size_t len, const struct attr *t,
 			return -1;
 		if (d->type != T_NEST)
 			get_value(a, d, o + d->off);
-		else if (get_attrs(mnl_attr_get_payload(a),
-				   mnl_attr_get_payload_len(a), d->nest,
-				   d->nest_max, o + d->off) < 0)
+		else if (get_nest(a, d->nest, d->nest_max, o + d->off) < 0)
 			return -1;
 		if (d->put == P_NOT_ANY)
 			*(bool *)(o + d->has) = false;
@@ -382,22 +391,6 @@ static const struct nlattr *top_attr(const struct nlmsghdr *nlh, int type)
 		if (mnl_attr_get_type(a) == type)
 			return a;
 	return NULL;
-}
-
-static int parse_policy(const struct nlattr *nest, struct policy *p)
-{
-	policy_init(p);
-	return get_attrs(mnl_attr_get_payload(nest),
-			 mnl_attr_get_payload_len(nest), a_policy,
-			 IPSEC6_POLICY_A_MAX, p);
-}
-
-static int parse_sa(const struct nlattr *nest, struct sa *sa)
-{
-	sa_init(sa);
-	return get_attrs(mnl_attr_get_payload(nest),
-			 mnl_attr_get_payload_len(nest), a_sa, IPSEC6_SA_A_MAX,
-			 sa);
 }
 
 /* The request listing. */
@@ -1205,6 +1198,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct reply *rp = data;
 	const struct nlattr *a = top_attr(nlh, rp->type);
+	const struct attr *d = &a_top[rp->type];
 	void *obj = rp->obj;
 	int ret;
 
@@ -1214,12 +1208,11 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	if (rp->out)
 		obj = rp->type == IPSEC6_A_SA ? (void *)sa_new() :
 						(void *)policy_new();
-	if (rp->type == IPSEC6_A_SA) {
+	if (rp->type == IPSEC6_A_SA)
 		sa_clear(obj);
-		ret = parse_sa(a, obj);
-	} else {
-		ret = parse_policy(a, obj);
-	}
+	else
+		policy_init(obj);
+	ret = get_nest(a, d->nest, d->nest_max, obj);
 	if (rp->out)
 		vec_push(rp->out, obj);
 	rp->got = true;
@@ -1325,8 +1318,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a = top_attr(nlh, IPSEC6_A_STATS);
 
-	return a ? get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
-			     a_stats, IPSEC6_STATS_A_MAX, data) : 0;
+	return a ? get_nest(a, a_stats, IPSEC6_STATS_A_MAX, data) : 0;
 }
 
 int nl_get_stats(struct nl *nl, uint64_t *stats, bool *present)

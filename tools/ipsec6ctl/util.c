@@ -13,57 +13,46 @@
 #include <unistd.h>
 #include "util.h"
 
-static void vmsg(const char *prefix, const char *fmt, va_list ap)
+/* "FILE:LINE: PREFIXMESSAGE", or "ipsec6ctl: PREFIXMESSAGE". */
+static void vmsg(const char *file, unsigned int line, const char *prefix,
+		 const char *fmt, va_list ap)
 {
 	fflush(stdout);
-	fprintf(stderr, "%s: %s", PROG_NAME, prefix);
+	if (file)
+		fprintf(stderr, "%s:%u: %s", file, line, prefix);
+	else
+		fprintf(stderr, "%s: %s", PROG_NAME, prefix);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
 
-#define VMSG(prefix) do {			\
+#define VMSG(file, line, prefix) do {		\
 	va_list ap;				\
 						\
 	va_start(ap, fmt);			\
-	vmsg(prefix, fmt, ap);			\
+	vmsg(file, line, prefix, fmt, ap);	\
 	va_end(ap);				\
 } while (0)
 
 void err_msg(const char *fmt, ...)
 {
-	VMSG("");
+	VMSG(NULL, 0, "");
 }
 
 void warn_msg(const char *fmt, ...)
 {
-	VMSG("warning: ");
+	VMSG(NULL, 0, "warning: ");
 }
 
 void die(const char *fmt, ...)
 {
-	VMSG("");
+	VMSG(NULL, 0, "");
 	exit(1);
-}
-
-void loc_vmsg(const char *file, unsigned int line, const char *fmt,
-	      va_list ap)
-{
-	fflush(stdout);
-	if (file)
-		fprintf(stderr, "%s:%u: ", file, line);
-	else
-		fprintf(stderr, "%s: ", PROG_NAME);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
 }
 
 void loc_msg(const char *file, unsigned int line, const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	loc_vmsg(file, line, fmt, ap);
-	va_end(ap);
+	VMSG(file, line, "");
 }
 
 static void oom(void)
@@ -367,7 +356,8 @@ int read_file(const char *path, char **data, size_t *len)
 	struct buf b = { 0 };
 	int fd, saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = streq(path, "-") ? dup(STDIN_FILENO) :
+				open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	for (;;) {

@@ -34,8 +34,6 @@ __printf(1, 2) __attribute__((noreturn)) void die(const char *fmt, ...);
 /* "FILE:LINE: MESSAGE" (or "ipsec6ctl: MESSAGE" without a file). */
 __printf(3, 4) void loc_msg(const char *file, unsigned int line,
 			    const char *fmt, ...);
-void loc_vmsg(const char *file, unsigned int line, const char *fmt,
-	      va_list ap);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -116,7 +114,10 @@ int range_prefix_len(const struct in6_addr *start,
  */
 int split_words(char *line, struct vec *words, char *err, size_t errlen);
 
-/* Whole file into memory, NUL-terminated; -1 with errno on error. */
+/*
+ * Whole file into memory, NUL-terminated ("-" is standard input, read
+ * through its descriptor: a guest has no /dev/stdin); -1 with errno on error.
+ */
 int read_file(const char *path, char **data, size_t *len);
 
 /* Write @path through a temporary file in the same folder and rename(). */
