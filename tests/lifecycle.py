@@ -394,7 +394,7 @@ def do_reload(n, asyn, ko):
               ['packets inside the transform at rmmod: %s (%d loads)'
                % (summary(inflight), len(inflight))])
     else:
-        out('skip', 'packets inside the transforms at rmmod\tno pcrypt')
+        out('skip', 'packets inside the transforms at rmmod\tno cryptd')
     if ex:
         out('diag', 'namespace exits traced: %d, %d of them waited for packets in crypto'
             % ex)
@@ -546,7 +546,7 @@ def do_delete(n, asyn):
               ['packets inside the transform at the flush: %s (%d flushes)'
                % (summary(inflight), len(inflight))])
     else:
-        out('skip', 'packets inside the transforms at the flush\tno pcrypt')
+        out('skip', 'packets inside the transforms at the flush\tno cryptd')
     point(alive, 'the ping ran throughout')
     for x in g.values():
         x.close()
