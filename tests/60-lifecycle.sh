@@ -19,9 +19,13 @@
 #     inside the transforms.  Then every crypto transform is released and
 #     kmalloc memory is back.
 #  2. The namespace of h2 (decrypting a burst from h1, encrypting its
-#     answers) or of h1 (the other way round; its ping is killed) is
-#     deleted under traffic, module on both sides: 4 pairs.  Every
-#     transform is released.
+#     answers) or of h1 (the other way round; its ping is killed), or
+#     their veth (RTM_DELLINK), is deleted under traffic, module on both
+#     sides: 50 pairs.  Packets inside the transforms hold their devices
+#     (device exit runs before ipsec6's namespace exit): a kprobe trace of
+#     free_netdev() and of ipsec6's asynchronous completions shows no
+#     completion referring to a device already freed.  Every transform is
+#     released.
 #  3. SA flush and policy flush on h1 and h2 while a burst of that side is
 #     inside its transforms, then adding them back: 5 rounds; traffic must
 #     resume each time; every transform is released at the end.
@@ -36,7 +40,7 @@ DRIVER=$(cd "$(dirname "$0")" && pwd)/lifecycle.py
 A=$H1_IP
 B=$H2_IP
 N_RELOAD=$((50 * LC_SCALE))
-N_NETNS=$((4 * LC_SCALE))
+N_NETNS=$((50 * LC_SCALE))
 N_DEL=$((5 * LC_SCALE))
 
 check "helper and crypto modules load" lc_modules
@@ -97,7 +101,7 @@ dmesg_mark
 check "ipsec6 loads with crypto_async=$ASYNC" load_module crypto_async=$ASYNC
 base_crypto=$(crypto)
 t0=$SECONDS
-dp_run "$DRIVER" teardown "$N_NETNS"
+dp_run "$DRIVER" teardown "$N_NETNS" "$ASYNC"
 netns_secs=$((SECONDS - t0))
 check "every crypto transform is released" wait_for 30 crypto_is "$base_crypto"
 check "ipsec6 is still loaded" module_loaded

@@ -16,8 +16,12 @@ into points (plan N, ok NAME, nok NAME, diag TEXT).
   lifecycle.py teardown N
       ipsec6 is loaded.  N times: h1/h2 with the module on both sides and
       a ping from h1; then a burst from the peer into the victim (h2 for
-      odd, h1 for even iterations), and the victim's namespace is deleted
-      while it decrypts them and encrypts its answers.  Then the other.
+      odd, h1 for even iterations), and, while the victim decrypts them
+      and encrypts its answers, the victim's namespace is deleted (two
+      iterations out of four) or its veth (RTM_DELLINK; the pair goes).
+      Then the other namespace.  The devices freed and ipsec6's
+      asynchronous completions are traced (DevTrace): no completion may
+      refer to a device that was freed.
   lifecycle.py delete N ASYNC
       ipsec6 is loaded, h1/h2 exist.  N rounds: on h1, then h2: a burst
       from that side, the number of its packets inside the transform, and
@@ -33,8 +37,10 @@ import ctypes
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -325,6 +331,164 @@ class Trace:
             self.w('trace', '')
 
 
+class DevTrace:
+    """Devices freed, and ipsec6's asynchronous completions, in a trace
+    instance of their own (kprobe events; read from its trace_pipe by a
+    thread, so nothing is lost however long the run).
+
+    free_netdev(dev) kills a device pointer, alloc_netdev_mqs() returning
+    it brings it back.  ipsec6_input_done()/ipsec6_output_done(skb, pkt,
+    err) record skb->dev (offset 16 of struct sk_buff) and the hook
+    state's in and out (struct ipsec6_pkt starts with struct
+    nf_hook_state: u8 hook, u8 pf, in at 8, out at 16).  A completion
+    that names a dead pointer is a packet that came back from the crypto
+    API after its device was freed: a use after free."""
+
+    INST = TRACING + '/instances/ipsec6_lc'
+    PKT = 'skbdev=+16(%di):x64 in=+8(%si):x64 out=+16(%si):x64'
+    EVENTS = (('ipsec6_lc_free', 'p:ipsec6_lc_free free_netdev dev=%di:x64'),
+              ('ipsec6_lc_alloc',
+               'r:ipsec6_lc_alloc alloc_netdev_mqs dev=$retval:x64'),
+              ('ipsec6_lc_in', 'p:ipsec6_lc_in ipsec6:ipsec6_input_done ' + PKT),
+              ('ipsec6_lc_out',
+               'p:ipsec6_lc_out ipsec6:ipsec6_output_done ' + PKT))
+
+    def __init__(self):
+        self.ok = False
+        self.events = []
+        try:
+            self.stop_events()
+            if not os.path.isdir(self.INST):
+                os.mkdir(self.INST)
+            for name, ev in self.EVENTS:
+                self.w(TRACING + '/kprobe_events', ev, append=True)
+            self.w(self.INST + '/buffer_size_kb', '4096')
+            for name, _ in self.EVENTS:
+                self.w('%s/events/kprobes/%s/enable' % (self.INST, name), '1')
+            self.w(self.INST + '/tracing_on', '1')
+        except OSError as e:
+            self.why = str(e)
+            self.stop_events()
+            return
+        self.ok = True
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.read, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def w(path, value, append=False):
+        fd = os.open(path, os.O_WRONLY | (os.O_APPEND if append else os.O_TRUNC))
+        try:
+            os.write(fd, value.encode() + b'\n')
+        finally:
+            os.close(fd)
+
+    def mark(self, text):
+        if self.ok:
+            self.w(self.INST + '/trace_marker', 'ipsec6_lc ' + text)
+
+    def read(self):
+        fd = os.open(self.INST + '/trace_pipe', os.O_RDONLY)
+        rest = b''
+        try:
+            while True:
+                data = os.read(fd, 65536)
+                lines = (rest + data).split(b'\n')
+                rest = lines.pop()
+                for line in lines:
+                    if self.parse(line.decode(errors='replace')):
+                        return
+        finally:
+            os.close(fd)
+            self.done.set()
+
+    def parse(self, line):
+        """Appends (kind, values); true at the end marker."""
+        if 'ipsec6_lc ' in line and 'tracing_mark_write' in line:
+            text = line.split('ipsec6_lc ', 1)[1].strip()
+            self.events.append(('mark', text))
+            return text == 'end'
+        for kind in ('free', 'alloc', 'in', 'out'):
+            if 'ipsec6_lc_%s:' % kind in line:
+                vals = dict(f.split('=', 1) for f in line.split() if '=' in f)
+                self.events.append((kind, {k: int(v, 16) for k, v in vals.items()
+                                           if v.startswith('0x')}))
+        return False
+
+    def finish(self):
+        """(completions naming a freed device, examples of them, per
+        deletion the completions after it began)."""
+        if not self.ok:
+            return None
+        self.mark('end')
+        self.done.wait(30)
+        self.stop_events()
+        dead, late, examples, parked, since = set(), 0, [], [], None
+        for kind, v in self.events:
+            if kind == 'mark':
+                if v.startswith('del '):
+                    since = []
+                    parked.append(since)
+                continue
+            if kind == 'free':
+                dead.add(v['dev'])
+                continue
+            if kind == 'alloc':
+                dead.discard(v['dev'])
+                continue
+            devs = {v[k] for k in ('skbdev', 'in', 'out') if v.get(k)}
+            if devs & dead:
+                late += 1
+                if len(examples) < 5:
+                    examples.append('%s_done after free_netdev: %s' %
+                                    (kind, ' '.join('%s=%#x' % i for i in sorted(v.items()))))
+            elif since is not None:
+                since.append(devs)
+        # Every device the pair used is freed at the end of its round:
+        # what completes after the deletion began was waited for.
+        return late, examples, [len(x) for x in parked]
+
+    def stop_events(self):
+        for name, _ in self.EVENTS:
+            try:
+                self.w('%s/events/kprobes/%s/enable' % (self.INST, name), '0')
+            except OSError:
+                pass
+        for name, _ in self.EVENTS:
+            try:
+                self.w(TRACING + '/kprobe_events', '-:' + name, append=True)
+            except OSError:
+                pass
+        try:
+            os.rmdir(self.INST)
+        except OSError:
+            pass
+
+
+def dellink(ns, ifname):
+    """A socket and message that delete ifname of ns (RTM_DELLINK); send
+    with send_dellink(), which returns the error (0 for none)."""
+    enter(ns)
+    try:
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+        index = socket.if_nametoindex(ifname)
+    finally:
+        enter('-')
+    ifi = struct.pack('=BxHiII', socket.AF_UNSPEC, 0, index, 0, 0)
+    RTM_DELLINK, NLM_F_REQUEST, NLM_F_ACK = 17, 1, 4
+    msg = struct.pack('=IHHII', 16 + len(ifi), RTM_DELLINK,
+                      NLM_F_REQUEST | NLM_F_ACK, 1, 0) + ifi
+    return s, msg
+
+
+def send_dellink(s, msg):
+    s.send(msg)
+    resp = s.recv(65536)
+    s.close()
+    # nlmsgerr: the header, then the (negative) error
+    return -struct.unpack_from('=i', resp, 16)[0]
+
+
 def load(ko, asyn):
     fd = os.open(ko, os.O_RDONLY)
     try:
@@ -442,13 +606,15 @@ def has_veth(ns):
         enter('-')
 
 
-def do_teardown(n):
-    out('plan', 3)
+def do_teardown(n, asyn):
+    out('plan', 5)
     tr = Trace()
-    errors, done, waited_total = [], 0, 0
+    dt = DevTrace()
+    errors, done, kinds = [], 0, {'netns': 0, 'link': 0}
     t0 = time.monotonic()
     for i in range(1, n + 1):
         victim = 'h2' if i % 2 else 'h1'
+        how = 'link' if (i - 1) // 2 % 2 else 'netns'
         make_hosts()
         g = {ns: genl(ns) for ns in ('h1', 'h2')}
         for ns in ('h1', 'h2'):
@@ -460,16 +626,23 @@ def do_teardown(n):
             errors.append('%d: no traffic before the teardown' % i)
         flooder = flood(udp(PEER[victim]), ME[victim])
         s = udp(PEER[victim])
+        if how == 'link':
+            nls, msg = dellink(victim, 'veth0')
         for x in g.values():
             x.close()
+        dt.mark('del %d %s %s' % (i, how, victim))
         with realtime():
             burst(s, ME[victim], 2 * BURST)
-            e = gone(victim)
+            if how == 'link':
+                err = send_dellink(nls, msg)
+                e = os.strerror(err) if err else None
+            else:
+                e = gone(victim)
             if victim == 'h1':
                 traffic.kill()
         s.close()
         if e:
-            errors.append('%d: deleting %s: %s' % (i, victim, e))
+            errors.append('%d: deleting %s of %s: %s' % (i, how, victim, e))
             for p in (traffic, flooder):
                 p.kill()
                 p.wait()
@@ -483,21 +656,46 @@ def do_teardown(n):
         for p in (traffic, flooder):
             p.kill()
             p.wait()
+        if how == 'link':
+            gone(victim)
         gone(PEER[victim])
         done += 1
+        kinds[how] += 1
     secs = time.monotonic() - t0
     ex = tr.exits(2 * done)
     tr.stop()
-    out('diag', '%d teardowns in %.1f s' % (n, secs))
+    # Every namespace is gone: its devices are freed once the packets
+    # they wait for are back.
+    end = time.monotonic() + 30
+    while os.listdir('/run/netns') and time.monotonic() < end:
+        time.sleep(0.1)
+    res = dt.finish()
+    out('diag', '%d teardowns in %.1f s (%d namespace, %d veth deletions)'
+        % (n, secs, kinds['netns'], kinds['link']))
     point(not errors, 'configured, traffic flowed, then deleted under traffic: %d pairs' % n,
           errors[:20])
-    point(done == n, 'each victim namespace was dismantled')
+    point(done == n, 'each victim namespace or veth was dismantled')
     if ex:
         out('diag', 'namespace exits traced: %d, of which %d waited for packets in crypto'
             % ex)
         point(ex[0] >= 2 * done, 'every namespace exit ran (%d traced)' % ex[0])
     else:
         out('skip', 'every namespace exit ran\tno function tracer')
+    if res is None:
+        out('skip', 'no completion after its device was freed\tno kprobe events (%s)'
+            % getattr(dt, 'why', '?'))
+        out('skip', 'packets were inside crypto when their device went\tno kprobe events')
+        return
+    late, examples, counts = res
+    point(late == 0, 'no asynchronous completion referred to a device already freed'
+          ' (%d did)' % late, examples)
+    if asyn:
+        point(sum(1 for c in counts if c) >= len(counts) // 2,
+              'in most deletions packets came back from crypto after the deletion'
+              ' began (the device waited for them)',
+              ['completions after the deletion, per deletion: %s' % counts])
+    else:
+        out('skip', 'packets were inside crypto when their device went\tno cryptd')
 
 
 def do_delete(n, asyn):
@@ -558,7 +756,7 @@ def main():
     if cmd == 'reload':
         do_reload(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif cmd == 'teardown':
-        do_teardown(int(sys.argv[2]))
+        do_teardown(int(sys.argv[2]), int(sys.argv[3]))
     elif cmd == 'delete':
         do_delete(int(sys.argv[2]), int(sys.argv[3]))
     else:
