@@ -256,17 +256,24 @@ static bool ipsec6_crypto_key_equal(const u8 *a, u16 alen, const u8 *b,
 	return !alen || !crypto_memneq(a, b, alen);
 }
 
-bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
-			     const struct ipsec6_crypto_cfg *b)
+/* Same algorithms and keys (the ICV length aside). */
+bool ipsec6_crypto_cfg_same_keys(const struct ipsec6_crypto_cfg *a,
+				 const struct ipsec6_crypto_cfg *b)
 {
 	return a->auth == b->auth && a->enc == b->enc && a->aead == b->aead &&
-	       a->icv_bits == b->icv_bits &&
 	       ipsec6_crypto_key_equal(a->auth_key, a->auth_key_len,
 				       b->auth_key, b->auth_key_len) &&
 	       ipsec6_crypto_key_equal(a->enc_key, a->enc_key_len,
 				       b->enc_key, b->enc_key_len) &&
 	       ipsec6_crypto_key_equal(a->aead_key, a->aead_key_len,
 				       b->aead_key, b->aead_key_len);
+}
+
+bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
+			     const struct ipsec6_crypto_cfg *b)
+{
+	return a->icv_bits == b->icv_bits &&
+	       ipsec6_crypto_cfg_same_keys(a, b);
 }
 
 u32 ipsec6_crypto_cfg_key_bits(const struct ipsec6_crypto_cfg *cfg)

@@ -241,8 +241,8 @@ unsigned int ipsec6_pkt_overhead(const struct ipsec6_sa *sa)
 void ipsec6_sa_account(struct ipsec6_sa *sa, unsigned int len)
 {
 	ipsec6_counters_add(sa->counts, len);
-	if (unlikely(!READ_ONCE(sa->use_time)))
-		WRITE_ONCE(sa->use_time, ktime_get_real_seconds());
+	if (unlikely(!READ_ONCE(sa->live->use_time)))
+		WRITE_ONCE(sa->live->use_time, ktime_get_real_seconds());
 }
 
 /**
@@ -255,11 +255,11 @@ void ipsec6_sa_account(struct ipsec6_sa *sa, unsigned int len)
  */
 int ipsec6_seq_next(struct ipsec6_sa *sa, u64 *seq)
 {
-	u64 s = atomic64_inc_return(&sa->oseq);
+	u64 s = atomic64_inc_return(&sa->live->oseq);
 	bool esn = sa->flags & IPSEC6_SA_F_ESN;
 
 	if (unlikely(esn ? s == 0 : s > U32_MAX)) {
-		atomic64_set(&sa->oseq, esn ? U64_MAX : U32_MAX);
+		atomic64_set(&sa->live->oseq, esn ? U64_MAX : U32_MAX);
 		ipsec6_lifetime_expire(sa, IPSEC6_EXPIRE_SEQ);
 		return -EOVERFLOW;
 	}
