@@ -338,11 +338,23 @@ pol_drops() {
 	j=$(ctl "$1" -j policy get index "$2")
 	[[ $j =~ \"drops\":\ ?([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
 }
+insend_setup() {
+	tunnel_pair module gw1 "$GW1W" "$A_NET" module gw2 "$GW2W" "$B_NET" \
+		0x7000 "${GCM[@]}" &&
+		ctl gw1 policy add proto icmp type 135 dir out index 100 \
+			action discard
+}
+forget_r() {
+	ip -n gw1 neigh flush dev wan0 &&
+		! ip -n gw1 neigh show dev wan0 | grep -q lladdr
+}
+insend_undo() {
+	ctl gw1 policy del index 100 &&
+		ip netns exec h1 ping -c 2 -i 0.2 -W 3 "$H2A"
+}
 check "in-send: site-to-site, gw1 discards outbound Neighbour Solicitations" \
-	eval 'tunnel_pair module gw1 "$GW1W" "$A_NET" module gw2 "$GW2W" "$B_NET" 0x7000 "${GCM[@]}" &&
-		ctl gw1 policy add proto icmp type 135 dir out index 100 action discard'
-check "in-send: gw1 forgets r's link-layer address" \
-	eval 'ip -n gw1 neigh flush dev wan0 && ! ip -n gw1 neigh show dev wan0 | grep -q lladdr'
+	insend_setup
+check "in-send: gw1 forgets r's link-layer address" forget_r
 check_fail "in-send: h1 -> h2 ping fails: gw1 cannot resolve r" \
 	ip netns exec h1 ping -c 2 -i 0.5 -W 1 "$H2A"
 n=$(pol_drops gw1 100)
@@ -350,9 +362,7 @@ ok $(( ${n:-0} >= 1 ? 0 : 1 )) \
 	"in-send: the DISCARD policy dropped gw1's Neighbour Solicitations for r (${n:-none})"
 neigh=$(ip -n gw1 neigh show "$R1" dev wan0)
 unlike "$neigh" "lladdr" "in-send: r's link-layer address stays unknown to gw1 ($neigh)"
-check "in-send: without the DISCARD policy, h1 -> h2 ping works" \
-	eval 'ctl gw1 policy del index 100 &&
-		ip netns exec h1 ping -c 2 -i 0.2 -W 3 "$H2A"'
+check "in-send: without the DISCARD policy, h1 -> h2 ping works" insend_undo
 cfg_flush module gw1 gw2
 
 check "the capture at r decodes" tun_capture_decode
