@@ -30,7 +30,7 @@
 #     inside its transforms, then adding them back: 5 rounds; traffic must
 #     resume each time; every transform is released at the end.
 # The kernel log stays clean.  LIFECYCLE_SCALE=N multiplies the counts.
-# timeout: 600
+# timeout: 1500
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dp_lib.sh"
 . "$(dirname "$0")/lc_lib.sh"

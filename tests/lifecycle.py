@@ -21,7 +21,8 @@ into points (plan N, ok NAME, nok NAME, diag TEXT).
       iterations out of four) or its veth (RTM_DELLINK; the pair goes).
       Then the other namespace.  The devices freed and ipsec6's
       asynchronous completions are traced (DevTrace): no completion may
-      refer to a device that was freed.
+      refer to a device that was freed.  The hosts of each round are built
+      over rtnetlink (make_hosts), the ping is a child process: no exec.
   lifecycle.py delete N ASYNC
       ipsec6 is loaded, h1/h2 exist.  N rounds: on h1, then h2: a burst
       from that side, the number of its packets inside the transform, and
@@ -38,7 +39,6 @@ import os
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import threading
 import time
@@ -73,10 +73,6 @@ def point(good, name, diags=()):
 
 def CMD(n):
     return C['IPSEC6_CMD_' + n]
-
-
-def cmd_ip(*args):
-    subprocess.run(('ip',) + args, check=True, stdout=subprocess.DEVNULL)
 
 
 def genl(ns):
@@ -225,11 +221,34 @@ class flood:
         os.waitpid(self.pid, 0)
 
 
-def ping(ns, dst):
-    return subprocess.Popen(['ip', 'netns', 'exec', ns, 'ping', '-n', '-q',
-                             '-i', '0.01', dst],
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+class ping(flood):
+    """A child process in ns sending an ICMPv6 echo request to dst every
+    10 ms (raw socket; the peer's kernel answers)."""
+
+    def __init__(self, ns, dst):
+        enter(ns)
+        try:
+            s = socket.socket(socket.AF_INET6, socket.SOCK_RAW,
+                              socket.IPPROTO_ICMPV6)
+        finally:
+            enter('-')
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                os.closerange(3, s.fileno())
+                os.closerange(s.fileno() + 1, 1 << 16)
+                n = 0
+                while True:
+                    n = (n + 1) & 0xffff
+                    try:
+                        s.sendto(struct.pack('!BBHHH', 128, 0, 0, os.getpid() & 0xffff,
+                                             n) + b'lifecycle', (dst, 0))
+                    except OSError:
+                        pass
+                    time.sleep(0.01)
+            finally:
+                os._exit(0)
+        s.close()
 
 
 def stop(p):
@@ -351,7 +370,8 @@ class DevTrace:
                'r:ipsec6_lc_alloc alloc_netdev_mqs dev=$retval:x64'),
               ('ipsec6_lc_in', 'p:ipsec6_lc_in ipsec6:ipsec6_input_done ' + PKT),
               ('ipsec6_lc_out',
-               'p:ipsec6_lc_out ipsec6:ipsec6_output_done ' + PKT))
+               'p:ipsec6_lc_out ipsec6:ipsec6_output_done ' + PKT),
+              ('ipsec6_lc_nsexit', 'p:ipsec6_lc_nsexit ipsec6:ipsec6_netns_exit'))
 
     def __init__(self):
         self.ok = False
@@ -408,18 +428,23 @@ class DevTrace:
             text = line.split('ipsec6_lc ', 1)[1].strip()
             self.events.append(('mark', text))
             return text == 'end'
-        for kind in ('free', 'alloc', 'in', 'out'):
+        for kind in ('free', 'alloc', 'in', 'out', 'nsexit'):
             if 'ipsec6_lc_%s:' % kind in line:
                 vals = dict(f.split('=', 1) for f in line.split() if '=' in f)
                 self.events.append((kind, {k: int(v, 16) for k, v in vals.items()
                                            if v.startswith('0x')}))
         return False
 
-    def finish(self):
-        """(completions naming a freed device, examples of them, per
-        deletion the completions after it began)."""
+    def finish(self, exits):
+        """After ipsec6's exit ran for at least exits namespaces (their
+        devices were freed before): (completions naming a freed device,
+        examples of them, per deletion the completions after it began)."""
         if not self.ok:
             return None
+        end = time.monotonic() + 60
+        while (sum(1 for k, _ in self.events if k == 'nsexit') < exits and
+               time.monotonic() < end):
+            time.sleep(0.1)
         self.mark('end')
         self.done.wait(30)
         self.stop_events()
@@ -435,6 +460,8 @@ class DevTrace:
                 continue
             if kind == 'alloc':
                 dead.discard(v['dev'])
+                continue
+            if kind == 'nsexit':
                 continue
             devs = {v[k] for k in ('skbdev', 'in', 'out') if v.get(k)}
             if devs & dead:
@@ -465,28 +492,12 @@ class DevTrace:
             pass
 
 
-def dellink(ns, ifname):
-    """A socket and message that delete ifname of ns (RTM_DELLINK); send
-    with send_dellink(), which returns the error (0 for none)."""
+def ifindex(ns, name):
     enter(ns)
     try:
-        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
-        index = socket.if_nametoindex(ifname)
+        return socket.if_nametoindex(name)
     finally:
         enter('-')
-    ifi = struct.pack('=BxHiII', socket.AF_UNSPEC, 0, index, 0, 0)
-    RTM_DELLINK, NLM_F_REQUEST, NLM_F_ACK = 17, 1, 4
-    msg = struct.pack('=IHHII', 16 + len(ifi), RTM_DELLINK,
-                      NLM_F_REQUEST | NLM_F_ACK, 1, 0) + ifi
-    return s, msg
-
-
-def send_dellink(s, msg):
-    s.send(msg)
-    resp = s.recv(65536)
-    s.close()
-    # nlmsgerr: the header, then the (negative) error
-    return -struct.unpack_from('=i', resp, 16)[0]
 
 
 def load(ko, asyn):
@@ -569,22 +580,131 @@ def do_reload(n, asyn, ko):
     point(alive and fl, 'the ping and the UDP flood ran throughout')
 
 
+# rtnetlink, for building the hosts of a teardown round without running
+# ip (each exec costs a good part of a second in a loaded TCG guest).
+RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_NEWNEIGH = 16, 17, 20, 28
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+IFLA_ADDRESS, IFLA_IFNAME, IFLA_LINKINFO, IFLA_NET_NS_FD = 1, 3, 18, 28
+IFLA_INFO_KIND, IFLA_INFO_DATA, VETH_INFO_PEER = 1, 2, 1
+IFA_ADDRESS, IFA_LOCAL, IFA_FLAGS, IFA_F_NODAD = 1, 2, 8, 0x02
+NDA_DST, NDA_LLADDR, NUD_PERMANENT = 1, 2, 0x80
+IFF_UP, CLONE_NEWNET, MS_BIND = 1, 0x40000000, 4096
+
+
+def mac(text):
+    return bytes(int(x, 16) for x in text.split(':'))
+
+
+def ifinfo(index=0, flags=0, change=0):
+    return struct.pack('=BxHiII', socket.AF_UNSPEC, 0, index, flags, change)
+
+
+class Rtnl:
+    """An rtnetlink socket in namespace ns (None: this one)."""
+
+    def __init__(self, ns=None):
+        if ns:
+            enter(ns)
+        try:
+            self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+        finally:
+            if ns:
+                enter('-')
+        self.seq = 0
+
+    def req(self, typ, body, flags=0):
+        """Sends one request; returns its errno (0: done)."""
+        self.seq += 1
+        self.s.send(struct.pack('=IHHII', 16 + len(body), typ,
+                                NLM_F_REQUEST | NLM_F_ACK | flags, self.seq, 0)
+                    + body)
+        while True:
+            data, off = self.s.recv(65536), 0
+            while off + 20 <= len(data):
+                ln, t, _, seq, _ = struct.unpack_from('=IHHII', data, off)
+                if t == 2 and seq == self.seq:      # NLMSG_ERROR
+                    return -struct.unpack_from('=i', data, off + 16)[0]
+                off += (ln + 3) & ~3
+
+    def close(self):
+        self.s.close()
+
+
+def netns_add(name):
+    """ip netns add NAME: a child enters a new namespace, which is bound
+    on /run/netns/NAME."""
+    path = '/run/netns/' + name
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            if libc.unshare(CLONE_NEWNET) == 0:
+                os.write(w, b'1')
+                time.sleep(60)
+        finally:
+            os._exit(0)
+    os.close(w)
+    try:
+        if os.read(r, 1) != b'1':
+            raise SystemExit('netns add %s: unshare failed' % name)
+        os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
+        if libc.mount(('/proc/%d/ns/net' % pid).encode(), path.encode(),
+                      None, MS_BIND, None) != 0:
+            raise SystemExit('netns add %s: mount: %s'
+                             % (name, os.strerror(ctypes.get_errno())))
+    finally:
+        os.close(r)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+
+
 def make_hosts():
+    """h1 and h2 joined by veth0: global addresses (no DAD), links up,
+    static neighbours, as lc_lib.sh's lc_hosts."""
     for ns in ('h1', 'h2'):
-        subprocess.run(['ip', 'netns', 'del', ns], stderr=subprocess.DEVNULL)
-    cmd_ip('netns', 'add', 'h1')
-    cmd_ip('netns', 'add', 'h2')
-    cmd_ip('link', 'add', 'name', 'veth0', 'netns', 'h1', 'address', MAC1,
-           'type', 'veth', 'peer', 'name', 'veth0', 'netns', 'h2',
-           'address', MAC2)
-    for ns, me, peer, mac in (('h1', H1, H2, MAC2), ('h2', H2, H1, MAC1)):
-        p = subprocess.run(['ip', '-n', ns, '-batch', '-'], input=(
-            'link set lo up\nlink set veth0 up\n'
-            'addr add %s/64 dev veth0 nodad\n'
-            'neigh replace %s lladdr %s dev veth0 nud permanent\n'
-            % (me, peer, mac)).encode(), stdout=subprocess.DEVNULL)
-        if p.returncode:
-            raise SystemExit('ip -n %s -batch failed' % ns)
+        if os.path.exists('/run/netns/' + ns):
+            gone(ns)
+        netns_add(ns)
+    fds = [os.open('/run/netns/' + ns, os.O_RDONLY) for ns in ('h1', 'h2')]
+    rt = Rtnl()
+    try:
+        peer = ifinfo() + b''.join(a.pack() for a in (
+            nl.string(IFLA_IFNAME, 'veth0'), nl.binary(IFLA_ADDRESS, mac(MAC2)),
+            nl.u32(IFLA_NET_NS_FD, fds[1])))
+        err = rt.req(RTM_NEWLINK, ifinfo() + b''.join(a.pack() for a in (
+            nl.string(IFLA_IFNAME, 'veth0'), nl.binary(IFLA_ADDRESS, mac(MAC1)),
+            nl.u32(IFLA_NET_NS_FD, fds[0]),
+            nl.nest(IFLA_LINKINFO, [
+                nl.string(IFLA_INFO_KIND, 'veth'),
+                nl.nest(IFLA_INFO_DATA, [nl.Attr(VETH_INFO_PEER, peer)])]))),
+            NLM_F_CREATE | NLM_F_EXCL)
+    finally:
+        rt.close()
+        for fd in fds:
+            os.close(fd)
+    if err:
+        raise SystemExit('veth: %s' % os.strerror(err))
+    for ns, me, other, lladdr in (('h1', H1, H2, MAC2), ('h2', H2, H1, MAC1)):
+        rt = Rtnl(ns)
+        enter(ns)
+        try:
+            lo, veth = socket.if_nametoindex('lo'), socket.if_nametoindex('veth0')
+        finally:
+            enter('-')
+        ifa = struct.pack('=BBBBi', socket.AF_INET6, 64, 0, 0, veth)
+        nda = struct.pack('=BxxxiHBB', socket.AF_INET6, veth, NUD_PERMANENT, 0, 0)
+        errs = [rt.req(RTM_NEWLINK, ifinfo(lo, IFF_UP, IFF_UP)),
+                rt.req(RTM_NEWLINK, ifinfo(veth, IFF_UP, IFF_UP)),
+                rt.req(RTM_NEWADDR, ifa + nl.addr(IFA_LOCAL, me).pack() +
+                       nl.addr(IFA_ADDRESS, me).pack() +
+                       nl.u32(IFA_FLAGS, IFA_F_NODAD).pack(), NLM_F_CREATE),
+                rt.req(RTM_NEWNEIGH, nda + nl.addr(NDA_DST, other).pack() +
+                       nl.binary(NDA_LLADDR, mac(lladdr)).pack(),
+                       NLM_F_CREATE | 0x100)]     # NLM_F_REPLACE
+        rt.close()
+        if any(errs):
+            raise SystemExit('%s: addresses, links, neighbour: %s' % (ns, errs))
 
 
 def gone(ns):
@@ -611,30 +731,38 @@ def do_teardown(n, asyn):
     tr = Trace()
     dt = DevTrace()
     errors, done, kinds = [], 0, {'netns': 0, 'link': 0}
+    phase = dict.fromkeys(('hosts', 'configure', 'flow', 'delete'), 0.0)
     t0 = time.monotonic()
     for i in range(1, n + 1):
         victim = 'h2' if i % 2 else 'h1'
         how = 'link' if (i - 1) // 2 % 2 else 'netns'
+        ta = time.monotonic()
         make_hosts()
+        phase['hosts'] += time.monotonic() - ta
+        traffic = ping('h1', H2)
         g = {ns: genl(ns) for ns in ('h1', 'h2')}
         for ns in ('h1', 'h2'):
             e = configure(g[ns], ns)
             if e:
                 errors.append('%d: %s: %s' % (i, ns, e))
-        traffic = ping('h1', H2)
+        tb = time.monotonic()
+        phase['configure'] += tb - ta
         if not wait_flow(g['h1'], SPI_OUT['h2']):
             errors.append('%d: no traffic before the teardown' % i)
+        tc = time.monotonic()
+        phase['flow'] += tc - tb
         flooder = flood(udp(PEER[victim]), ME[victim])
         s = udp(PEER[victim])
         if how == 'link':
-            nls, msg = dellink(victim, 'veth0')
+            rt, index = Rtnl(victim), ifindex(victim, 'veth0')
         for x in g.values():
             x.close()
         dt.mark('del %d %s %s' % (i, how, victim))
         with realtime():
             burst(s, ME[victim], 2 * BURST)
             if how == 'link':
-                err = send_dellink(nls, msg)
+                err = rt.req(RTM_DELLINK, ifinfo(index))
+                rt.close()
                 e = os.strerror(err) if err else None
             else:
                 e = gone(victim)
@@ -653,6 +781,7 @@ def do_teardown(n, asyn):
             time.sleep(0.05)
         if has_veth(PEER[victim]):
             errors.append('%d: %s is not dismantled after 30 s' % (i, victim))
+        phase['delete'] += time.monotonic() - tc
         for p in (traffic, flooder):
             p.kill()
             p.wait()
@@ -664,14 +793,11 @@ def do_teardown(n, asyn):
     secs = time.monotonic() - t0
     ex = tr.exits(2 * done)
     tr.stop()
-    # Every namespace is gone: its devices are freed once the packets
-    # they wait for are back.
-    end = time.monotonic() + 30
-    while os.listdir('/run/netns') and time.monotonic() < end:
-        time.sleep(0.1)
-    res = dt.finish()
-    out('diag', '%d teardowns in %.1f s (%d namespace, %d veth deletions)'
-        % (n, secs, kinds['netns'], kinds['link']))
+    # ipsec6's exit of a namespace runs after its devices were freed.
+    res = dt.finish(2 * done)
+    out('diag', '%d teardowns in %.1f s (%d namespace, %d veth deletions;'
+        ' seconds: %s)' % (n, secs, kinds['netns'], kinds['link'],
+                           ', '.join('%s %.1f' % i for i in phase.items())))
     point(not errors, 'configured, traffic flowed, then deleted under traffic: %d pairs' % n,
           errors[:20])
     point(done == n, 'each victim namespace or veth was dismantled')
