@@ -24,7 +24,7 @@
 # sent again: it is a replay and is dropped as one.  Once with
 # synchronous crypto, once with crypto_async=1 (cryptd: packets in flight
 # on the old SA object while the new one is published).
-# timeout: 300
+# timeout: 600
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lc_lib.sh"
 
@@ -35,7 +35,7 @@ B=$H2_IP
 KEY_TXT=lifecycle-gcm-key-20
 KEY=0x$(printf '%s' "$KEY_TXT" | od -An -tx1 | tr -d ' \n')
 GCM=(aead 'rfc4106(gcm(aes))' "$KEY" 128)
-RESEND=$(cd "$(dirname "$0")" && pwd)/pcap_resend.py
+ESP_PCAP=$(cd "$(dirname "$0")" && pwd)/esp_pcap.py
 
 check "helper and crypto modules load" lc_modules
 unload_module 2>/dev/null
@@ -134,12 +134,6 @@ capture_stop() {
 # shellcheck disable=SC2016 # expanded when the test exits
 at_exit eval '[[ -n ${_cap_pid:-} ]] && capture_stop'
 
-# wire_seqs PCAP SPI: the ESP sequence numbers of SPI on the wire, decimal.
-wire_seqs() {
-	tcpdump -r "$1" -n 'ip6 proto 50' 2>/dev/null |
-		sed -n "s/.*ESP(spi=$2,seq=\(0x[0-9a-f]*\)).*/\1/p" |
-		while read -r s; do echo $((s)); done
-}
 
 # sa_field NS SPI FIELD: a number of SPI's SA in NS (seq, rseq, packets)
 sa_field() {
@@ -184,7 +178,7 @@ replay_seen() {
 
 round() {
 	local async=$1 tag="crypto_async=$1" cap=$LC/round$1.pcap ns spi
-	local seqs n distinct top
+	local n distinct top src
 	dmesg_mark
 	check "$tag: ipsec6 loads" load_module crypto_async="$async"
 	check "$tag: both hosts configured (window 64)" \
@@ -213,14 +207,11 @@ round() {
 	is "${dropped:-none}" 0 "$tag: the capture lost no packet"
 
 	for spi in 0x1001 0x1002; do
-		ns=h1
-		[[ $spi == 0x1002 ]] && ns=h2
-		seqs=$(wire_seqs "$cap" "0x0000${spi#0x}")
-		n=$(wc -l <<<"$seqs")
-		distinct=$(sort -un <<<"$seqs" | wc -l)
-		top=$(sort -n <<<"$seqs" | tail -n 1)
+		ns=h1 src=$A
+		[[ $spi == 0x1002 ]] && ns=h2 src=$B
+		read -r n distinct top < <("$DP_PY" "$ESP_PCAP" seqs "$cap" "$src" "$spi")
 		diag "$tag: SPI $spi: $n packets on the wire, $distinct numbers, the highest ${top:-none}"
-		ok $((n > 100 && n == distinct ? 0 : 1)) \
+		ok $((${n:-0} > 100 && ${n:-0} == ${distinct:--1} ? 0 : 1)) \
 			"$tag: SPI $spi: no sequence number twice on the wire ($n packets, $distinct numbers)"
 		is "$(sa_field "$ns" "$spi" seq)" "$n" \
 			"$tag: SPI $spi: the last number sent counts every packet since the start"
@@ -236,7 +227,7 @@ round() {
 		ctl h2 sa update src "$A" dst "$B" proto esp spi 0x1001 mode transport \
 		"${GCM[@]}" replay-window 512
 	before=$(drop_count h2 replay)
-	seq=$("$DP_PY" "$RESEND" h1 veth0 "$cap" "$A" 0x1001)
+	seq=$("$DP_PY" "$ESP_PCAP" resend h1 veth0 "$cap" "$A" 0x1001)
 	check "$tag: h2 dropped or took the packet sent again" \
 		wait_for 5 replay_seen "$before"
 	after=$(drop_count h2 replay)

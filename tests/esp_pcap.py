@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""pcap_resend.py NS IFACE PCAP SRC SPI
+"""ESP in a capture (libpcap format, DLT_EN10MB), for tests/25-sa-update.sh.
 
-Sends again, on IFACE of namespace NS (a packet socket), the last
-Ethernet frame of PCAP (libpcap format, DLT_EN10MB) that is IPv6 from SRC
-with ESP of SPI (decimal or 0x hex) right behind the IPv6 header: a replay
-of a packet seen on the wire.  Prints the frame's ESP sequence number;
-exits 1 if there is no such frame.
+  esp_pcap.py seqs PCAP SRC SPI
+      The ESP packets from SRC with SPI (decimal or 0x hex) right behind
+      the IPv6 header: "PACKETS DISTINCT HIGHEST" of their sequence numbers.
+  esp_pcap.py resend NS IFACE PCAP SRC SPI
+      Sends the last of those frames again on IFACE of namespace NS (a
+      packet socket): a replay of a packet seen on the wire.  Prints its
+      sequence number; exits 1 if there is none.
 """
 import ctypes
 import os
@@ -39,20 +41,34 @@ def frames(path):
         off += caplen
 
 
-def main():
-    ns, iface, path, src, spi = sys.argv[1:6]
+def esp_frames(path, src, spi):
     src = socket.inet_pton(socket.AF_INET6, src)
-    spi = int(spi, 0)
-    last = None
     for fr in frames(path):
         if len(fr) < 14 + 40 + 8 or struct.unpack_from('!H', fr, 12)[0] != ETH_P_IPV6:
             continue
         ip = fr[14:]
         if ip[6] == 50 and ip[8:24] == src and \
                 struct.unpack_from('!I', ip, 40)[0] == spi:
-            last = fr
+            yield fr
+
+
+def seq(fr):
+    return struct.unpack_from('!I', fr, 14 + 44)[0]
+
+
+def main():
+    cmd = sys.argv[1]
+    if cmd == 'seqs':
+        path, src, spi = sys.argv[2:5]
+        seqs = [seq(fr) for fr in esp_frames(path, src, int(spi, 0))]
+        print(len(seqs), len(set(seqs)), max(seqs) if seqs else 'none')
+        return
+    ns, iface, path, src, spi = sys.argv[2:7]
+    last = None
+    for last in esp_frames(path, src, int(spi, 0)):
+        pass
     if last is None:
-        print('no ESP frame of SPI %#x from that source' % spi)
+        print('no ESP frame of SPI %s from that source' % spi)
         sys.exit(1)
     libc = ctypes.CDLL(None, use_errno=True)
     fd = os.open('/run/netns/' + ns, os.O_RDONLY)
@@ -62,7 +78,7 @@ def main():
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_IPV6))
     s.bind((iface, ETH_P_IPV6))
     s.send(last)
-    print(struct.unpack_from('!I', last, 14 + 44)[0])
+    print(seq(last))
 
 
 if __name__ == '__main__':
