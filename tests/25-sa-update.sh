@@ -39,16 +39,10 @@ ESP_PCAP=$(cd "$(dirname "$0")" && pwd)/esp_pcap.py
 
 check "helper and crypto modules load" lc_modules
 unload_module 2>/dev/null
-ASYNC=1
-if ! modprobe -a cryptd pcrypt 2>/dev/null; then
-	ASYNC=0
-	note "cryptd is not available: the second round is synchronous too"
-fi
+ASYNC=$(lc_async)
 check "two hosts" lc_hosts
 
 # ---- the configurations ----------------------------------------------------
-
-BORDER=$(printf '_%.0s' $(seq 1 60))
 
 # sa_lines WINDOW LIMIT...: both SAs, for a batch file.
 sa_lines() {
@@ -76,32 +70,14 @@ policy_lines() {
 	echo "policy add src $peer dst $me dir in tmpl proto esp mode transport"
 }
 
-# win_files NS: $LC/win-NS/cfg.{spd,sad} and the key file.
+# win_files NS: $LC/win-NS/cfg.{spd,sad} (SAs 7 and 6) and the key file.
 win_files() {
 	local ns=$1 d=$LC/win-$1 me=$A peer=$B out=4097 in=4098
 	[[ $ns == h2 ]] && me=$B peer=$A out=4098 in=4097
 	mkdir -p "$d"
 	printf '%s' "$KEY_TXT" >"$d/gcm.key"
-	cat >"$d/cfg.spd" <<-EOF
-
-	Security Policy List
-
-	Policy RemoteIPAddr LocalIPAddr Protocol RemotePort LocalPort IPSecProtocol IPSecMode RemoteGWIPAddr SABundleIndex Direction Action InterfaceIndex
-	$BORDER
-	2 - ${peer^^} - ${me^^} - * - * - * ESP TRANSPORT * NONE BIDIRECT APPLY 0 ;
-	1 - * - * - * - * - * NONE * * NONE BIDIRECT BYPASS 0 ;
-	$BORDER
-	EOF
-	cat >"$d/cfg.sad" <<-EOF
-
-	Security Association List
-
-	SAEntry SPI SADestIPAddr DestIPAddr SrcIPAddr Protocol DestPort SrcPort AuthAlg KeyFile Direction SecPolicyIndex
-	$BORDER
-	7 $out ${peer^^} POLICY POLICY POLICY POLICY POLICY NULL gcm.key OUTBOUND 2 AEAD=AES-GCM-128 ;
-	6 $in ${me^^} POLICY POLICY POLICY POLICY POLICY NULL gcm.key INBOUND 2 AEAD=AES-GCM-128 ;
-	$BORDER
-	EOF
+	lc_win_files "$d" "$me" "$peer" ESP "NULL gcm.key" "$out" "$in" \
+		" AEAD=AES-GCM-128" 7 6
 }
 
 for ns in h1 h2; do
@@ -115,25 +91,7 @@ for ns in h1 h2; do
 	win_files "$ns"
 done
 
-# ---- capture and reading it ---------------------------------------------------
-
-capture_start() {
-	_cap_file=$1
-	: >"$_cap_file.err"
-	ip netns exec h1 tcpdump -i veth0 -n -U --immediate-mode -s 256 -B 16384 \
-		-w "$_cap_file" ip6 2>"$_cap_file.err" &
-	_cap_pid=$!
-	wait_for 30 grep -q 'listening on' "$_cap_file.err"
-}
-
-capture_stop() {
-	kill -INT "$_cap_pid" 2>/dev/null
-	wait "$_cap_pid" 2>/dev/null
-	_cap_pid=
-}
-# shellcheck disable=SC2016 # expanded when the test exits
-at_exit eval '[[ -n ${_cap_pid:-} ]] && capture_stop'
-
+# ---- reading the tables ---------------------------------------------------------
 
 # sa_field NS SPI FIELD: a number of SPI's SA in NS (seq, rseq, packets)
 sa_field() {
@@ -202,9 +160,7 @@ round() {
 	traffic_stop
 	check "$tag: every packet handed out came through crypto" wait_for 10 settled
 	capture_stop
-	local dropped
-	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$cap.err")
-	is "${dropped:-none}" 0 "$tag: the capture lost no packet"
+	is "$(capture_lost "$cap")" 0 "$tag: the capture lost no packet"
 
 	for spi in 0x1001 0x1002; do
 		ns=h1 src=$A

@@ -45,11 +45,7 @@ N_DEL=$((5 * LC_SCALE))
 
 check "helper and crypto modules load" lc_modules
 unload_module 2>/dev/null
-ASYNC=1
-if ! modprobe -a cryptd pcrypt 2>/dev/null; then
-	ASYNC=0
-	note "cryptd is not available: the asynchronous variants run synchronously"
-fi
+ASYNC=$(lc_async)
 
 # ---- 1. rmmod/insmod under traffic ----------------------------------------
 
@@ -98,7 +94,7 @@ ns_cleanup
 # ---- 2. namespace teardown under traffic ----------------------------------
 
 dmesg_mark
-check "ipsec6 loads with crypto_async=$ASYNC" load_module crypto_async=$ASYNC
+check "ipsec6 loads with crypto_async=$ASYNC" load_module crypto_async="$ASYNC"
 base_crypto=$(crypto)
 t0=$SECONDS
 dp_run "$DRIVER" teardown "$N_NETNS" "$ASYNC"
