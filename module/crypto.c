@@ -350,18 +350,28 @@ static bool ipsec6_crypto_cryptd_ok(const char *name)
  * The transform.  When the tests force the asynchronous path: cryptd()
  * around a synchronous implementation (cryptd wraps only those; every
  * request then goes through its worker and completes asynchronously),
- * which keeps lockdep usable; pcrypt() (padata) where cryptd cannot.
+ * which keeps lockdep usable; pcrypt() (padata) where cryptd cannot: a
+ * transform of ipsec6_crypto_cryptd_ok()'s list, no cryptd, or no
+ * synchronous implementation (-ENOENT).  Not on any other error: a slow
+ * debug kernel can take longer than the crypto API's 60 s to build the
+ * templates (-ETIMEDOUT); that is waited for again, a few times.
  */
 static struct crypto_aead *ipsec6_crypto_alloc(const char *name)
 {
-	struct crypto_aead *tfm = ERR_PTR(-ENOENT);
+	struct crypto_aead *tfm;
+	int tries = 5;
 
 	if (!crypto_async)
 		return crypto_alloc_aead(name, 0, 0);
-	if (ipsec6_crypto_cryptd_ok(name))
+	if (!ipsec6_crypto_cryptd_ok(name))
+		return ipsec6_crypto_wrap("pcrypt", name, 0);
+	do {
 		tfm = ipsec6_crypto_wrap("cryptd", name, CRYPTO_ALG_ASYNC);
-	if (IS_ERR(tfm))
+	} while (PTR_ERR_OR_ZERO(tfm) == -ETIMEDOUT && --tries);
+	if (PTR_ERR_OR_ZERO(tfm) == -ENOENT) {
+		pr_info("crypto_async: no cryptd for %s, pcrypt instead\n", name);
 		tfm = ipsec6_crypto_wrap("pcrypt", name, 0);
+	}
 	return tfm;
 }
 
