@@ -318,6 +318,8 @@ void ipsec6_output_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
 {
 	local_bh_disable();
 	rcu_read_lock();
+	if (!err)
+		err = ipsec6_pkt_resumable(pkt);
 	if (!err) {
 		pkt->pos++;
 		err = ipsec6_output_apply(skb, pkt);

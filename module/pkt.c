@@ -180,6 +180,27 @@ gone:
 	return -ENETDOWN;
 }
 
+/**
+ * ipsec6_pkt_resumable - may a packet back from asynchronous crypto go on?
+ * @pkt: the packet, held
+ *
+ * Not in a namespace being dismantled: device exit runs before our pernet
+ * exit, so its devices may be freed already, and beyond the ones the
+ * packet holds the stack would touch some (its loopback, which the null
+ * route points to).  The check is safe against a namespace starting to go
+ * right after it: the caller is in an RCU read-side section, and the
+ * devices are freed only after a grace period that follows.  Returns 0,
+ * or an error with pkt->drop set.
+ */
+int ipsec6_pkt_resumable(struct ipsec6_pkt *pkt)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "ipsec6: resuming outside RCU");
+	if (likely(check_net(pkt->state.net)))
+		return 0;
+	pkt->drop = IPSEC6_STATS_A_NO_ROUTE;
+	return -ENETDOWN;
+}
+
 /* Input: the SA that removes the next header (it becomes the one in work). */
 void ipsec6_pkt_add_sa(struct ipsec6_pkt *pkt, struct ipsec6_sa *sa)
 {

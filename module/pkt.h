@@ -60,6 +60,7 @@ int ipsec6_pkt_nexthdr_off(struct sk_buff *skb, unsigned int *off);
 int ipsec6_pkt_hold(struct ipsec6_pkt *pkt, struct sk_buff *skb);
 void ipsec6_pkt_add_sa(struct ipsec6_pkt *pkt, struct ipsec6_sa *sa);
 void ipsec6_pkt_release(struct ipsec6_pkt *pkt);
+int ipsec6_pkt_resumable(struct ipsec6_pkt *pkt);
 void ipsec6_pkt_count_drop(struct ipsec6_pkt *pkt,
 			   enum ipsec6_stats_attr reason);
 void ipsec6_pkt_drop(struct ipsec6_pkt *pkt, struct sk_buff *skb,

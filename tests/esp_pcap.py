@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""ESP in a capture (libpcap format, DLT_EN10MB), for tests/25-sa-update.sh.
+"""ESP in a capture (libpcap format, DLT_EN10MB), for tests/28-sa-update.sh.
 
   esp_pcap.py seqs PCAP SRC SPI
       The ESP packets from SRC with SPI (decimal or 0x hex) right behind
