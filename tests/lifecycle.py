@@ -361,7 +361,13 @@ class DevTrace:
     state's in and out (struct ipsec6_pkt starts with struct
     nf_hook_state: u8 hook, u8 pf, in at 8, out at 16).  A completion
     that names a dead pointer is a packet that came back from the crypto
-    API after its device was freed: a use after free."""
+    API after its device was freed: a use after free.
+
+    A namespace being dismantled is seen at xfrm_user's pre_exit (before
+    its devices go; xfrm_user is loaded); ipsec6_hooks_resume(skb, state)
+    records state->net (offset 32 of struct nf_hook_state), our namespace
+    init a new one.  A packet resumed into a dying namespace would meet
+    devices of it that are freed (its loopback)."""
 
     INST = TRACING + '/instances/ipsec6_lc'
     PKT = 'skbdev=+16(%di):x64 in=+8(%si):x64 out=+16(%si):x64'
@@ -371,7 +377,13 @@ class DevTrace:
               ('ipsec6_lc_in', 'p:ipsec6_lc_in ipsec6:ipsec6_input_done ' + PKT),
               ('ipsec6_lc_out',
                'p:ipsec6_lc_out ipsec6:ipsec6_output_done ' + PKT),
-              ('ipsec6_lc_nsexit', 'p:ipsec6_lc_nsexit ipsec6:ipsec6_netns_exit'))
+              ('ipsec6_lc_nsexit', 'p:ipsec6_lc_nsexit ipsec6:ipsec6_netns_exit'),
+              ('ipsec6_lc_nsinit',
+               'p:ipsec6_lc_nsinit ipsec6:ipsec6_netns_init net=%di:x64'),
+              ('ipsec6_lc_resume',
+               'p:ipsec6_lc_resume ipsec6:ipsec6_hooks_resume net=+32(%si):x64'),
+              ('ipsec6_lc_dying',
+               'p:ipsec6_lc_dying xfrm_user_net_pre_exit net=%di:x64'))
 
     def __init__(self):
         self.ok = False
@@ -428,7 +440,8 @@ class DevTrace:
             text = line.split('ipsec6_lc ', 1)[1].strip()
             self.events.append(('mark', text))
             return text == 'end'
-        for kind in ('free', 'alloc', 'in', 'out', 'nsexit'):
+        for kind in ('free', 'alloc', 'in', 'out', 'nsexit', 'nsinit',
+                     'resume', 'dying'):
             if 'ipsec6_lc_%s:' % kind in line:
                 vals = dict(f.split('=', 1) for f in line.split() if '=' in f)
                 self.events.append((kind, {k: int(v, 16) for k, v in vals.items()
@@ -438,7 +451,8 @@ class DevTrace:
     def finish(self, exits):
         """After ipsec6's exit ran for at least exits namespaces (their
         devices were freed before): (completions naming a freed device,
-        examples of them, per deletion the completions after it began)."""
+        packets resumed into a dying namespace, examples of both, per
+        deletion the completions after it began)."""
         if not self.ok:
             return None
         end = time.monotonic() + 60
@@ -449,11 +463,25 @@ class DevTrace:
         self.done.wait(30)
         self.stop_events()
         dead, late, examples, parked, since = set(), 0, [], [], None
+        dying, resumed = set(), 0
         for kind, v in self.events:
             if kind == 'mark':
                 if v.startswith('del '):
                     since = []
                     parked.append(since)
+                continue
+            if kind == 'dying':
+                dying.add(v['net'])
+                continue
+            if kind == 'nsinit':
+                dying.discard(v['net'])
+                continue
+            if kind == 'resume':
+                if v['net'] in dying:
+                    resumed += 1
+                    if len(examples) < 10:
+                        examples.append('resumed into a namespace being dismantled: '
+                                        'net=%#x' % v['net'])
                 continue
             if kind == 'free':
                 dead.add(v['dev'])
@@ -473,7 +501,7 @@ class DevTrace:
                 since.append(devs)
         # Every device the pair used is freed at the end of its round:
         # what completes after the deletion began was waited for.
-        return late, examples, [len(x) for x in parked]
+        return late, resumed, examples, [len(x) for x in parked]
 
     def stop_events(self):
         for name, _ in self.EVENTS:
@@ -727,7 +755,7 @@ def has_veth(ns):
 
 
 def do_teardown(n, asyn):
-    out('plan', 5)
+    out('plan', 6)
     tr = Trace()
     dt = DevTrace()
     errors, done, kinds = [], 0, {'netns': 0, 'link': 0}
@@ -808,13 +836,16 @@ def do_teardown(n, asyn):
     else:
         out('skip', 'every namespace exit ran\tno function tracer')
     if res is None:
-        out('skip', 'no completion after its device was freed\tno kprobe events (%s)'
-            % getattr(dt, 'why', '?'))
-        out('skip', 'packets were inside crypto when their device went\tno kprobe events')
+        why = 'no kprobe events (%s)' % getattr(dt, 'why', '?')
+        out('skip', 'no completion after its device was freed\t' + why)
+        out('skip', 'no packet resumed into a namespace being dismantled\t' + why)
+        out('skip', 'packets were inside crypto when their device went\t' + why)
         return
-    late, examples, counts = res
+    late, resumed, examples, counts = res
     point(late == 0, 'no asynchronous completion referred to a device already freed'
-          ' (%d did)' % late, examples)
+          ' (%d did)' % late, [e for e in examples if 'free' in e])
+    point(resumed == 0, 'no packet back from crypto went on into a namespace being'
+          ' dismantled (%d did)' % resumed, [e for e in examples if 'resumed' in e])
     if asyn:
         point(sum(1 for c in counts if c) >= len(counts) // 2,
               'in most deletions packets came back from crypto after the deletion'
