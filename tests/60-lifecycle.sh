@@ -24,8 +24,8 @@
 #     sides: 50 pairs.  Packets inside the transforms hold their devices
 #     (device exit runs before ipsec6's namespace exit): a kprobe trace of
 #     free_netdev() and of ipsec6's asynchronous completions shows no
-#     completion referring to a device already freed.  Every transform is
-#     released.
+#     completion referring to a device already freed, and none that went
+#     on into a namespace being dismantled.  Every transform is released.
 #  3. SA flush and policy flush on h1 and h2 while a burst of that side is
 #     inside its transforms, then adding them back: 5 rounds; traffic must
 #     resume each time; every transform is released at the end.
