@@ -355,6 +355,8 @@ void ipsec6_input_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
 	rcu_read_lock();
 	db = rcu_dereference(pkt->in->db);
 	if (!err)
+		err = ipsec6_pkt_resumable(pkt);
+	if (!err)
 		err = ipsec6_input_after(skb, pkt);
 	if (!err && !db) {
 		pkt->drop = IPSEC6_STATS_A_NO_POLICY;

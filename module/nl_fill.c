@@ -229,7 +229,7 @@ int ipsec6_nl_fill_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 	     nla_put_string(skb, IPSEC6_SA_A_ENC_KEYFILE, sa->enc_keyfile)) ||
 	    nla_put_u32(skb, IPSEC6_SA_A_KEY_BITS,
 			ipsec6_crypto_cfg_key_bits(c)) ||
-	    nla_put_u64_64bit(skb, IPSEC6_SA_A_SEQ, atomic64_read(&sa->oseq),
+	    nla_put_u64_64bit(skb, IPSEC6_SA_A_SEQ, atomic64_read(&sa->live->oseq),
 			      IPSEC6_SA_A_PAD) ||
 	    (sa->replay &&
 	     nla_put_u64_64bit(skb, IPSEC6_SA_A_RSEQ,

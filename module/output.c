@@ -12,11 +12,12 @@
  *
  * A transport-mode packet done synchronously just continues through the
  * hook chain.  A tunnel-mode packet is sent anew with ip6_local_out() (the
- * outer header has its own route); while we send it, this CPU's nesting
- * counter tells our hook not to look at it again, so a tunnel endpoint
- * covered by its own policy cannot loop.  GSO packets are segmented first
- * and each segment continues on its own; packets finishing asynchronous
- * crypto continue at the hook after ours (hooks.c).
+ * outer header has its own route), marked so that our hook lets it pass
+ * once: a tunnel endpoint covered by its own policy cannot loop, and what
+ * the stack sends on the spot while sending it (Neighbour Solicitations,
+ * ICMP errors) is looked up in the SPD like any packet.  GSO packets are
+ * segmented first and each segment continues on its own; packets finishing
+ * asynchronous crypto continue at the hook after ours (hooks.c).
  */
 #include <linux/icmpv6.h>
 #include <net/ip6_route.h>
@@ -29,7 +30,28 @@
 #include "pkt.h"
 #include "sad.h"
 
-static DEFINE_PER_CPU(unsigned int, ipsec6_xmit_nest);
+/*
+ * The mark of a tunnel packet we send anew, in its IPv6 control block: a
+ * flag bit the kernel does not use (IP6SKB_* end at 1024).  Set after the
+ * control block was cleared for the outer packet; nothing between
+ * ip6_local_out() and POST_ROUTING clears or reuses the control block (a
+ * packet queued by nf_queue keeps it; XFRM, if it transforms the packet
+ * on the way, clears it and makes a new packet of it); our hook takes the
+ * mark off.  Only packets that are AH or ESP behind the IPv6 header,
+ * which is what we send, pass on it.
+ */
+#define IPSEC6_IP6CB_SENT	BIT(15)
+
+static bool ipsec6_output_sent(struct sk_buff *skb)
+{
+	u8 nh;
+
+	if (likely(!(IP6CB(skb)->flags & IPSEC6_IP6CB_SENT)))
+		return false;
+	IP6CB(skb)->flags &= ~IPSEC6_IP6CB_SENT;
+	nh = ipv6_hdr(skb)->nexthdr;
+	return nh == IPPROTO_ESP || nh == IPPROTO_AH;
+}
 
 static unsigned int ipsec6_output_overhead(const struct ipsec6_pkt *pkt,
 					   unsigned int from)
@@ -139,7 +161,6 @@ static int ipsec6_output_encap(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	nf_reset_ct(skb);
 	skb_dst_drop(skb);
 	skb_dst_set(skb, dst);
-	skb->dev = dst->dev;
 	pkt->tunnel = true;
 	return 0;
 err:
@@ -187,13 +208,17 @@ static int ipsec6_output_apply(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 static void ipsec6_output_tunnel_xmit(struct sk_buff *skb,
 				      struct ipsec6_pkt *pkt)
 {
+	BUILD_BUG_ON(IPSEC6_IP6CB_SENT > U16_MAX);
+	BUILD_BUG_ON(IPSEC6_IP6CB_SENT & (IP6SKB_XFRM_TRANSFORMED |
+		     IP6SKB_FORWARDED | IP6SKB_REROUTED | IP6SKB_ROUTERALERT |
+		     IP6SKB_FRAGMENTED | IP6SKB_HOPBYHOP | IP6SKB_L3SLAVE |
+		     IP6SKB_JUMBOGRAM | IP6SKB_SEG6 | IP6SKB_FAKEJUMBO |
+		     IP6SKB_MULTIPATH));
 	if (skb->len > dst_mtu(skb_dst(skb)))
 		skb->ignore_df = 1;
-	local_bh_disable();
-	__this_cpu_inc(ipsec6_xmit_nest);
+	skb->dev = skb_dst(skb)->dev;
+	IP6CB(skb)->flags |= IPSEC6_IP6CB_SENT;
 	ip6_local_out(pkt->state.net, skb->sk, skb);
-	__this_cpu_dec(ipsec6_xmit_nest);
-	local_bh_enable();
 }
 
 /* Before the first transform: checksum, MSS, MTU. */
@@ -293,6 +318,8 @@ void ipsec6_output_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
 {
 	local_bh_disable();
 	rcu_read_lock();
+	if (!err)
+		err = ipsec6_pkt_resumable(pkt);
 	if (!err) {
 		pkt->pos++;
 		err = ipsec6_output_apply(skb, pkt);
@@ -320,6 +347,9 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	struct ipsec6_flow fl;
 	struct ipsec6_pkt pkt;
 
+	/* A tunnel packet of ours, sent anew: protected already. */
+	if (ipsec6_output_sent(skb))
+		return NF_ACCEPT;
 	db = rcu_dereference(in->db);
 	if (unlikely(!db))
 		return NF_ACCEPT;
@@ -327,8 +357,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 		ipsec6_counters_add(db->out_all->pol->counts, skb->len);
 		return NF_ACCEPT;
 	}
-	if (this_cpu_read(ipsec6_xmit_nest) ||
-	    (state->out && (state->out->flags & IFF_LOOPBACK)))
+	if (state->out && (state->out->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 
 	pkt.in = in;

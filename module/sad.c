@@ -10,11 +10,38 @@
 #include "db.h"
 #include "ipsec6.h"
 #include "netlink.h"
+#include "netns.h"
 #include "replay.h"
 #include "sad.h"
 #include "selector.h"
 
 static u32 ipsec6_sad_seed __read_mostly;
+
+static struct ipsec6_sa_live *ipsec6_sad_live_alloc(void)
+{
+	struct ipsec6_sa_live *live;
+
+	live = kzalloc(sizeof(*live), GFP_KERNEL_ACCOUNT);
+	if (!live)
+		return NULL;
+	live->counts = ipsec6_counters_alloc();
+	if (!live->counts) {
+		kfree(live);
+		return NULL;
+	}
+	refcount_set(&live->ref, 1);
+	live->add_time = ktime_get_real_seconds();
+	return live;
+}
+
+static void ipsec6_sad_live_put(struct ipsec6_sa_live *live)
+{
+	if (!live || !refcount_dec_and_test(&live->ref))
+		return;
+	ipsec6_replay_free(live->replay);
+	ipsec6_counters_free(live->counts);
+	kfree(live);
+}
 
 struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 {
@@ -23,13 +50,13 @@ struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 	sa = kzalloc(sizeof(*sa), GFP_KERNEL_ACCOUNT);
 	if (!sa)
 		return NULL;
-	sa->counts = ipsec6_counters_alloc();
-	if (!sa->counts) {
+	sa->live = ipsec6_sad_live_alloc();
+	if (!sa->live) {
 		kfree(sa);
 		return NULL;
 	}
+	sa->counts = sa->live->counts;
 	refcount_set(&sa->ref, 1);
-	sa->add_time = ktime_get_real_seconds();
 	return sa;
 }
 
@@ -37,8 +64,7 @@ static void ipsec6_sad_sa_free(struct ipsec6_sa *sa)
 {
 	ipsec6_crypto_destroy(&sa->crypto);
 	ipsec6_crypto_cfg_free(&sa->cfg);
-	ipsec6_replay_free(sa->replay);
-	ipsec6_counters_free(sa->counts);
+	ipsec6_sad_live_put(sa->live);
 	kfree(sa->keyfile);
 	kfree(sa->enc_keyfile);
 	kfree_sensitive(sa);
@@ -61,7 +87,12 @@ void ipsec6_sad_sa_put(struct ipsec6_sa *sa)
 	queue_work(ipsec6_wq, &sa->free_work);
 }
 
-/* Allocate what the datapath needs once the configuration is complete. */
+/*
+ * Allocate what the datapath needs once the configuration is complete:
+ * the transform, and a fresh state starting at the configured sequence
+ * numbers (ipsec6_sad_sa_inherit() may replace it by the state of the SA
+ * this one replaces).
+ */
 int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack)
 {
 	int err;
@@ -70,14 +101,70 @@ int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack)
 				 sa->flags & IPSEC6_SA_F_ESN, extack);
 	if (err)
 		return err;
-	atomic64_set(&sa->oseq, sa->init_oseq);
+	atomic64_set(&sa->live->oseq, sa->init_oseq);
 	if (sa->dir != IPSEC6_DIR_OUT) {
-		sa->replay = ipsec6_replay_alloc(sa->replay_window,
-						 sa->init_rseq);
-		if (!sa->replay)
+		sa->live->replay = ipsec6_replay_alloc(sa->replay_window,
+						       sa->init_rseq);
+		if (!sa->live->replay)
 			return -ENOMEM;
+		sa->replay = sa->live->replay;
 	}
 	return 0;
+}
+
+/**
+ * ipsec6_sad_sa_continues - may @sa carry on with @old's state?
+ * @sa: an SA object about to be published
+ * @old: a published one
+ *
+ * The same SA (SPI, destination, protocol) with the same algorithms and
+ * keys: restarting its sequence numbers would reuse IVs and nonces under
+ * that key (AES-GCM, ChaCha20-Poly1305), and a fresh replay window would
+ * take the old packets again.  Everything else may differ (index,
+ * lifetimes, window size, selectors, direction, flags, ICV length).
+ */
+bool ipsec6_sad_sa_continues(const struct ipsec6_sa *sa,
+			     const struct ipsec6_sa *old)
+{
+	return ipsec6_sad_sa_same_id(sa, old) &&
+	       ipsec6_crypto_cfg_same_keys(&sa->cfg, &old->cfg);
+}
+
+/**
+ * ipsec6_sad_sa_inherit - make @sa continue where @old is
+ * @sa: an SA object not yet published (only a change set holds it)
+ * @old: the object it replaces, published or not
+ *
+ * @sa drops its own state and shares @old's: sequence counter, replay
+ * window, counters, lifetime charges, add and first-use time.  Packets
+ * still in flight on @old keep drawing from the same state, so nothing is
+ * copied and nothing races.  The window takes @sa's size (the memory it
+ * needs comes from @sa's own state, so this cannot fail); @sa's
+ * configured start values (SEQ, RSEQ) are not used: the numbers never go
+ * back.  @sa's own limits are then applied to the shared charges, and
+ * its expiry is announced anew.  Called with the writer lock held.
+ */
+void ipsec6_sad_sa_inherit(struct ipsec6_sa *sa, struct ipsec6_sa *old)
+{
+	struct ipsec6_sa_live *own = sa->live, *live = old->live;
+
+	if (sa->net)
+		lockdep_assert_held(&sa->net->lock);
+	if (own == live)
+		return;
+	if (own->replay && live->replay) {
+		ipsec6_replay_adopt(live->replay, own->replay);
+	} else if (own->replay) {
+		/* @old never received: the window it never had is @sa's. */
+		live->replay = own->replay;
+		own->replay = NULL;
+	}
+	refcount_inc(&live->ref);
+	sa->live = live;
+	sa->counts = live->counts;
+	if (sa->replay)
+		sa->replay = live->replay;
+	ipsec6_sad_live_put(own);
 }
 
 static bool ipsec6_sad_str_equal(const char *a, const char *b)

@@ -450,9 +450,10 @@ static int ipsec6_txn_check_sa_refs(struct ipsec6_db *db,
 /*
  * An entry staged with the same content as the published entry of its
  * index (a TXN_F_REPLACE set loading the same configuration again, or a
- * delete and re-add) keeps the published object: an SA keeps its sequence
- * numbers (restarting them under the same key would reuse IVs), replay
- * window, counters and lifetime state; a policy its counters.
+ * delete and re-add) keeps the published object: a policy its counters,
+ * an SA everything, its lifetime state included.  (An SA with other
+ * content but the same SPI and keys gets a new object that continues the
+ * old one's state: ipsec6_txn_inherit().)
  */
 static void ipsec6_txn_keep_equal(struct ipsec6_net *in,
 				  struct ipsec6_txn *txn)
@@ -483,6 +484,32 @@ static void ipsec6_txn_keep_equal(struct ipsec6_net *in,
 			continue;
 		ipsec6_sad_sa_get(cur);
 		ipsec6_sad_sa_put(sa);
+	}
+}
+
+/*
+ * The SAs of @db that replace a published SA -- same SPI, destination and
+ * protocol, same algorithms and keys, other content -- continue its state
+ * (sequence numbers, replay window, counters, lifetime charges: see
+ * ipsec6_sad_sa_inherit()).  Run on a version that will be published:
+ * nothing after this may fail.
+ */
+static void ipsec6_txn_inherit(struct ipsec6_net *in, struct ipsec6_db *db)
+{
+	struct ipsec6_db *cur = ipsec6_net_db(in);
+	u32 i;
+
+	lockdep_assert_held(&in->lock);
+	if (!cur)
+		return;
+	for (i = 0; i < db->nsa; i++) {
+		struct ipsec6_sa *sa = db->sa[i], *old;
+
+		if (ipsec6_sad_find(cur, sa->index) == sa)
+			continue;	/* published already */
+		old = ipsec6_sad_lookup(cur, sa->spi, &sa->dst, sa->proto);
+		if (old && ipsec6_sad_sa_continues(sa, old))
+			ipsec6_sad_sa_inherit(sa, old);
 	}
 }
 
@@ -571,6 +598,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 		if (err)
 			goto err;
 	}
+	ipsec6_txn_inherit(in, db);
 	db->generation = ++in->generation;
 	old = rcu_replace_pointer(in->db, db, lockdep_is_held(&in->lock));
 	if (ipsec6_db_idle(db))
