@@ -152,6 +152,25 @@ static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 	return -EINVAL;
 }
 
+/*
+ * The addresses ip6_rcv_core() refuses from another node: the outer
+ * packet passed it, and the inner one goes on to routing in its place, so
+ * it must pass the same checks.  Loopback as source or destination
+ * (RFC 4291 2.5.3), a multicast source, a multicast destination of
+ * reserved or interface-local scope (RFC 4291 2.7).
+ */
+static bool ipsec6_input_inner_ok(const struct ipv6hdr *ip6,
+				  const struct net_device *dev)
+{
+	if ((ipv6_addr_loopback(&ip6->saddr) ||
+	     ipv6_addr_loopback(&ip6->daddr)) && !netif_is_l3_master(dev))
+		return false;
+	if (ipv6_addr_is_multicast(&ip6->saddr))
+		return false;
+	return !ipv6_addr_is_multicast(&ip6->daddr) ||
+	       IPV6_ADDR_MC_SCOPE(&ip6->daddr) > IPV6_ADDR_SCOPE_NODELOCAL;
+}
+
 /* Tunnel mode: the inner IPv6 packet replaces the outer one. */
 static int ipsec6_input_decap(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 {
@@ -170,7 +189,8 @@ static int ipsec6_input_decap(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 	inner = ipv6_hdr(skb);
 	len = ntohs(inner->payload_len);
 	if (inner->version != 6 || !len ||
-	    len + sizeof(*inner) > skb->len || inner->nexthdr == NEXTHDR_HOP)
+	    len + sizeof(*inner) > skb->len || inner->nexthdr == NEXTHDR_HOP ||
+	    !ipsec6_input_inner_ok(inner, pkt->state.in))
 		goto malformed;
 	__skb_trim(skb, len + sizeof(*inner));
 	/* RFC 6040 4.2: CE on the outer header marks the inner one, and
@@ -259,6 +279,21 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	}
 }
 
+/*
+ * May @sa speak for the policy of bundle step @s?  RFC 4301 5.2: the
+ * packet must match a policy that the SA is bound to.  An SA is bound by
+ * naming the policy, or by its source address (transport mode: the
+ * packet's source, ipsec6_sad_match_flow(); tunnel mode: the policy's
+ * peer, ipsec6_sad_serves()).  An SA with neither proves no peer: any
+ * peer holding its key could claim the addresses of every policy whose
+ * template it fits.
+ */
+static bool ipsec6_input_bound(const struct ipsec6_sa *sa,
+			       const struct ipsec6_spd_entry *s)
+{
+	return sa->has_src || sa->policy == s->pol->index;
+}
+
 /* What RFC 4301 5.2 asks of the packet left after decapsulation. */
 static enum ipsec6_stats_attr
 ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
@@ -308,7 +343,8 @@ ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		unsigned int i = pkt->nsa - 1 - k;
 		struct ipsec6_sa *sa = pkt->sa[i];
 
-		if (!s || !ipsec6_sad_serves(sa, s, IPSEC6_DIR_IN))
+		if (!s || !ipsec6_sad_serves(sa, s, IPSEC6_DIR_IN) ||
+		    !ipsec6_input_bound(sa, s))
 			return IPSEC6_STATS_A_POLICY_MISMATCH;
 		if (!tunnel && !ipsec6_sad_match_flow(sa, &fl, IPSEC6_DIR_IN))
 			return IPSEC6_STATS_A_POLICY_MISMATCH;
