@@ -4,10 +4,10 @@
  *
  * The kernel hands an ICMPv6 error to the handler of the protocol the
  * offending packet carried; for AH and ESP those belong to XFRM, which
- * knows nothing of our SAs.  So the inbound hook looks at Packet Too Big
- * messages first: one that quotes an AH or ESP packet of one of our
- * outbound SAs lowers the path MTU towards that SA's destination, the
- * route the protected packets take.  In tunnel mode, the next inner packet
+ * knows nothing of our SAs.  So once the inbound SPD has accepted a
+ * Packet Too Big, input.c passes it here: one that quotes an AH or ESP
+ * packet of one of our outbound SAs lowers the path MTU towards that SA's
+ * destination, the route the protected packets take.  In tunnel mode, the next inner packet
  * that no longer fits once protected then makes output.c send the inner
  * flow's source a Packet Too Big of its own (or fragment the protected
  * packet when that MTU would be below the IPv6 minimum), so the original
@@ -85,7 +85,7 @@ static struct ipsec6_sa *ipsec6_icmp_sa(const struct sk_buff *skb,
  * ipsec6_icmp_input - look at an arriving packet for a Packet Too Big
  *	about one of our AH or ESP packets
  * @net: the namespace
- * @skb: the packet, network header at skb->data
+ * @skb: the packet, network header at skb->data, accepted by the SPD
  * @db: the current tables
  *
  * Lowers the path MTU of the route to the quoted packet's destination.

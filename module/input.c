@@ -377,9 +377,14 @@ ipsec6_input_finish(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 {
 	enum ipsec6_stats_attr reason = ipsec6_input_policy(skb, pkt, db);
 
-	if (!reason && pkt->nsa)
+	if (reason)
+		return reason;
+	if (pkt->nsa)
 		ipsec6_input_mss(skb, pkt);
-	return reason;
+	/* Only a Packet Too Big the SPD let in may move the path MTU. */
+	if (db->nsa)
+		ipsec6_icmp_input(pkt->state.net, skb, db);
+	return 0;
 }
 
 void ipsec6_input_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
@@ -429,8 +434,6 @@ unsigned int ipsec6_input_hook(void *priv, struct sk_buff *skb,
 	}
 	if (state->in->flags & IFF_LOOPBACK)
 		return NF_ACCEPT;
-	if (db->nsa)
-		ipsec6_icmp_input(state->net, skb, db);
 
 	pkt.state = *state;
 	pkt.in = in;
