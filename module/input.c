@@ -10,6 +10,8 @@
  * Then the packet that is left must satisfy the inbound SPD: cleartext
  * under an APPLY policy is dropped, and a decapsulated packet must match
  * an APPLY policy whose bundle the SAs it came through serve, in order.
+ * An ICMPv6 error is also judged by the packet it quotes (RFC 4301 6.2),
+ * a packet with a routing header by every address it still goes to.
  *
  * AH or ESP that no SA of ours covers is treated like any other next
  * protocol: it may be forwarded, or be for another IPsec stack.
@@ -294,26 +296,27 @@ static bool ipsec6_input_bound(const struct ipsec6_sa *sa,
 	return sa->has_src || sa->policy == s->pol->index;
 }
 
-/* What RFC 4301 5.2 asks of the packet left after decapsulation. */
+/*
+ * The inbound SPD on flow @fl of the packet left after decapsulation
+ * (RFC 4301 5.2).
+ */
 static enum ipsec6_stats_attr
-ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
-		    const struct ipsec6_db *db)
+ipsec6_input_judge(struct ipsec6_pkt *pkt, const struct ipsec6_db *db,
+		   const struct ipsec6_flow *fl, unsigned int len)
 {
 	const struct ipsec6_spd_entry *e, *s;
-	struct ipsec6_flow fl;
 	bool tunnel = false;
 	unsigned int k;
 
-	if (ipsec6_selector_flow(skb, false, pkt->state.in->ifindex, &fl))
-		return IPSEC6_STATS_A_MALFORMED;
-	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, &fl);
+	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, fl);
 	if (!e)
 		return IPSEC6_STATS_A_NO_POLICY;
-	ipsec6_counters_add(e->pol->counts, skb->len);
+	ipsec6_counters_add(e->pol->counts, len);
 	if (!pkt->nsa) {
 		switch (e->pol->action) {
 		case IPSEC6_ACTION_APPLY:
-			if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr))
+			/* No SA protects multicast; ND and MLD must pass. */
+			if (ipsec6_selector_nd_mld(fl, false))
 				return 0;
 			ipsec6_counters_drop(e->pol->counts);
 			return pkt->spi_miss ? IPSEC6_STATS_A_UNKNOWN_SPI :
@@ -346,7 +349,7 @@ ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		if (!s || !ipsec6_sad_serves(sa, s, IPSEC6_DIR_IN) ||
 		    !ipsec6_input_bound(sa, s))
 			return IPSEC6_STATS_A_POLICY_MISMATCH;
-		if (!tunnel && !ipsec6_sad_match_flow(sa, &fl, IPSEC6_DIR_IN))
+		if (!tunnel && !ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_IN))
 			return IPSEC6_STATS_A_POLICY_MISMATCH;
 		if (sa->mode == IPSEC6_MODE_TUNNEL) {
 			if (!ipv6_addr_equal(&pkt->tun_src[i],
@@ -356,6 +359,79 @@ ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		}
 	}
 	return s ? IPSEC6_STATS_A_POLICY_MISMATCH : 0;
+}
+
+/*
+ * A routing header with segments left: the stack moves the packet on to
+ * each address left in it that is its own, and forwards it to the first
+ * one that is not.  Each of them is judged as the packet's destination;
+ * types whose addresses are unknown here are discarded by the stack.
+ */
+static enum ipsec6_stats_attr
+ipsec6_input_route(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+		   const struct ipsec6_db *db, struct ipsec6_flow *fl)
+{
+	enum ipsec6_stats_attr reason;
+	unsigned int off, k;
+	int left, err;
+
+	left = ipsec6_selector_route(skb, &off);
+	if (left < 0)
+		return IPSEC6_STATS_A_MALFORMED;
+	for (k = 0; k < (unsigned int)left; k++) {
+		err = ipsec6_selector_segment(skb, off, &ipv6_hdr(skb)->daddr,
+					      k, &fl->local);
+		if (err == -EOPNOTSUPP)
+			return 0;
+		if (err)
+			return IPSEC6_STATS_A_MALFORMED;
+		reason = ipsec6_input_judge(pkt, db, fl, skb->len);
+		if (reason)
+			return reason;
+	}
+	return 0;
+}
+
+/*
+ * RFC 4301 6.2: an ICMPv6 error quotes the plaintext of the packet it is
+ * about.  Is that return traffic @q under APPLY?  Then the error must have
+ * come through SAs that serve it, and is judged as that traffic (a router
+ * inside a tunnel's far site may send errors; a peer may not send errors
+ * about another peer's traffic, nor anyone in cleartext).  The AH or ESP
+ * packet of one of our SAs, as a router on the path quotes it, is no
+ * plaintext.
+ */
+static bool ipsec6_input_quotes_apply(const struct sk_buff *skb,
+				      const struct ipsec6_db *db,
+				      const struct ipsec6_flow *q)
+{
+	const struct ipsec6_spd_entry *e;
+
+	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, q);
+	return e && e->pol->action == IPSEC6_ACTION_APPLY &&
+	       !ipsec6_icmp_quotes_sa(skb, db);
+}
+
+/* What RFC 4301 5.2 and 6.2 ask of the packet left after decapsulation. */
+static enum ipsec6_stats_attr
+ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+		    const struct ipsec6_db *db)
+{
+	struct ipsec6_flow fl, q;
+	enum ipsec6_stats_attr reason;
+
+	if (ipsec6_selector_flow(skb, false, pkt->state.in->ifindex, &fl))
+		return IPSEC6_STATS_A_MALFORMED;
+	if (!ipsec6_icmp_quote(skb, &fl, false, &q) &&
+	    ipsec6_input_quotes_apply(skb, db, &q))
+		reason = ipsec6_input_judge(pkt, db, &q, skb->len);
+	else
+		reason = ipsec6_input_judge(pkt, db, &fl, skb->len);
+	if (reason)
+		return reason;
+	if (fl.flags & IPSEC6_FLOW_ROUTED)
+		return ipsec6_input_route(skb, pkt, db, &fl);
+	return 0;
 }
 
 /* The receiving TCP must not be told an MSS our overhead breaks. */
