@@ -26,6 +26,7 @@
 #include <net/dsfield.h>
 #include "compat.h"
 #include "db.h"
+#include "icmp.h"
 #include "netns.h"
 #include "pkt.h"
 #include "sad.h"
@@ -98,6 +99,36 @@ static void ipsec6_output_tunnel_flow(struct ipsec6_flow *fl,
 		fl->local = t->tlocal;
 	fl->proto = sa->proto;
 	fl->flags &= ~(IPSEC6_FLOW_PORTS | IPSEC6_FLOW_ICMP);
+}
+
+/*
+ * RFC 4301 6.2: an ICMPv6 error about traffic under APPLY carries its
+ * plaintext; it is sent under the APPLY policy of the return traffic of
+ * the packet it quotes, whatever its own selectors find (input.c judges it
+ * by that policy too).  Then @e and @fl become that policy and flow.
+ * Returns -EHOSTUNREACH if the error does not go back to the quoted
+ * packet's source (no SA of that policy would fit it), else 0.
+ */
+static int ipsec6_output_quote(const struct sk_buff *skb,
+			       const struct ipsec6_db *db,
+			       const struct ipsec6_spd_entry **e,
+			       struct ipsec6_flow *fl)
+{
+	const struct ipsec6_spd_entry *qe;
+	struct ipsec6_flow q;
+
+	if (ipsec6_icmp_quote(skb, fl, true, &q))
+		return 0;
+	qe = ipsec6_spd_lookup(db, IPSEC6_DIR_OUT, &q);
+	if (!qe || qe->pol->action != IPSEC6_ACTION_APPLY)
+		return 0;
+	*e = qe;
+	if (!ipv6_addr_equal(&q.remote, &fl->remote)) {
+		ipsec6_counters_drop(qe->pol->counts);
+		return -EHOSTUNREACH;
+	}
+	*fl = q;
+	return 0;
 }
 
 /* Put an outer IPv6 header in front, routed to the SA's peer. */
@@ -372,6 +403,10 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_POLICY);
 		return NF_DROP;
 	}
+	if (ipsec6_output_quote(skb, db, &e, &fl)) {
+		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_SA);
+		return NF_DROP;
+	}
 	ipsec6_counters_add(e->pol->counts, skb->len);
 	switch (e->pol->action) {
 	case IPSEC6_ACTION_APPLY:
@@ -383,9 +418,18 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	default:
 		return NF_ACCEPT;
 	}
-	/* Unicast SAs cannot protect multicast (RFC 4301 4.1). */
-	if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr))
-		return NF_ACCEPT;
+	/*
+	 * Unicast SAs cannot protect multicast (RFC 4301 4.1): Neighbour
+	 * Discovery and MLD go in cleartext, anything else the policy asks
+	 * to protect cannot be sent.
+	 */
+	if (ipv6_addr_is_multicast(&fl.remote)) {
+		if (ipsec6_selector_nd_mld(&fl, true))
+			return NF_ACCEPT;
+		ipsec6_counters_drop(e->pol->counts);
+		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_SA);
+		return NF_DROP;
+	}
 
 	pkt.dscp_copy = 0;
 	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = ipsec6_db_next(db, e)) {
