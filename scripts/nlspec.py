@@ -26,7 +26,7 @@ DEF_PREFIX = {
 SET_PREFIX = {
     'ipsec6': 'IPSEC6_A_', 'policy': 'IPSEC6_POLICY_A_',
     'sa': 'IPSEC6_SA_A_', 'counts': 'IPSEC6_COUNTS_A_',
-    'stats': 'IPSEC6_STATS_A_',
+    'stats': 'IPSEC6_STATS_A_', 'flow': 'IPSEC6_FLOW_A_',
 }
 # The kernel policy array that validates each attribute set on input.
 SET_POLICY = {'policy': 'ipsec6_nl_policy_policy', 'sa': 'ipsec6_nl_sa_policy'}

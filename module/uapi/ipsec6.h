@@ -39,6 +39,14 @@
 #define IPSEC6_KEYFILE_MAX	256
 /* SPIs 1..255 are reserved by IANA (RFC 4303 section 2.1); 0 is invalid. */
 #define IPSEC6_SPI_MIN		256
+/* Kernel-assigned indexes are searched upward from here (wrapping to 2). */
+#define IPSEC6_INDEX_AUTO	0x40000000
+/* Seconds a larval SA (SA_ALLOC_SPI) lives without HARD_ADD_SECONDS. */
+#define IPSEC6_LARVAL_SECONDS	30
+/* Default of the acquire_interval module parameter, seconds. */
+#define IPSEC6_ACQUIRE_INTERVAL	30
+/* Socket cookies a namespace keeps for SOCKET_BYPASS. */
+#define IPSEC6_BYPASS_MAX	64
 
 enum ipsec6_cmd {
 	IPSEC6_CMD_UNSPEC,
@@ -57,6 +65,16 @@ enum ipsec6_cmd {
 	/* Notifications on the "events" group. */
 	IPSEC6_CMD_CHANGED,	/* a change set was published */
 	IPSEC6_CMD_SA_EXPIRED,	/* soft/hard lifetime, sequence exhausted */
+	/* For IKE daemons (appended). */
+	IPSEC6_CMD_SA_ALLOC_SPI,	/* request: a larval SA, free SPI */
+	IPSEC6_CMD_SA_UPDATE,		/* request: change an SA in place */
+	IPSEC6_CMD_ACQUIRE,		/* event: an outbound packet has no SA */
+	IPSEC6_CMD_SA_ADD_NTF,		/* events: one per object changed by */
+	IPSEC6_CMD_SA_UPDATE_NTF,	/* a published change set */
+	IPSEC6_CMD_SA_DEL_NTF,
+	IPSEC6_CMD_POLICY_ADD_NTF,
+	IPSEC6_CMD_POLICY_DEL_NTF,
+	IPSEC6_CMD_SOCKET_BYPASS,	/* request: a socket skips the SPD */
 
 	__IPSEC6_CMD_MAX,
 	IPSEC6_CMD_MAX = __IPSEC6_CMD_MAX - 1
@@ -75,6 +93,9 @@ enum ipsec6_attr {
 	IPSEC6_A_REPLACE,	/* flag: NEW replaces an entry of that index */
 	IPSEC6_A_PAD,
 	IPSEC6_A_TXN_REQUESTS,	/* u32: change requests sent in the set */
+	IPSEC6_A_OWNER,		/* u32: FLUSH and SOCKET_BYPASS: owner */
+	IPSEC6_A_FLOW,		/* nest: enum ipsec6_flow_attr (ACQUIRE) */
+	IPSEC6_A_SOCKET_COOKIE,	/* u64: SO_COOKIE of a socket */
 
 	__IPSEC6_A_MAX,
 	IPSEC6_A_MAX = __IPSEC6_A_MAX - 1
@@ -169,6 +190,10 @@ enum ipsec6_policy_attr {
 	IPSEC6_POLICY_A_FLAGS,		/* u32, enum ipsec6_policy_flags */
 	IPSEC6_POLICY_A_COUNTS,		/* nest, enum ipsec6_counts_attr (out) */
 	IPSEC6_POLICY_A_PAD,
+	IPSEC6_POLICY_A_OWNER,		/* u32, 0 = none (the administrator) */
+	IPSEC6_POLICY_A_LAST_USED,	/* u64, read-only: wall-clock seconds
+					 * of the last packet, 0 = never
+					 */
 
 	__IPSEC6_POLICY_A_MAX,
 	IPSEC6_POLICY_A_MAX = __IPSEC6_POLICY_A_MAX - 1
@@ -242,6 +267,19 @@ enum ipsec6_sa_attr {
 	IPSEC6_SA_A_STATE,		/* u8, enum ipsec6_sa_state */
 	IPSEC6_SA_A_COUNTS,		/* nest, enum ipsec6_counts_attr */
 	IPSEC6_SA_A_PAD,
+	IPSEC6_SA_A_OWNER,		/* u32, 0 = none (the administrator) */
+	IPSEC6_SA_A_SPI_MIN,		/* u32, SA_ALLOC_SPI: lowest SPI */
+	IPSEC6_SA_A_SPI_MAX,		/* u32, SA_ALLOC_SPI: highest SPI */
+	/* Read-only. */
+	IPSEC6_SA_A_LAST_USED,		/* u64, wall-clock seconds of the last
+					 * packet, 0 = never
+					 */
+	IPSEC6_SA_A_ADD_TIME,		/* u64, wall-clock seconds */
+	/* UDP encapsulation (RFC 3948); not implemented yet: refused. */
+	IPSEC6_SA_A_ENCAP_TYPE,		/* u16, 2 = UDP_ENCAP_ESPINUDP */
+	IPSEC6_SA_A_ENCAP_SPORT,	/* u16 */
+	IPSEC6_SA_A_ENCAP_DPORT,	/* u16 */
+	IPSEC6_SA_A_ENCAP_OA,		/* binary, in6_addr */
 
 	__IPSEC6_SA_A_MAX,
 	IPSEC6_SA_A_MAX = __IPSEC6_SA_A_MAX - 1
@@ -258,12 +296,33 @@ enum ipsec6_sa_state {
 	IPSEC6_SA_STATE_VALID,
 	IPSEC6_SA_STATE_SOFT_EXPIRED,
 	IPSEC6_SA_STATE_EXPIRED,	/* hard limit or sequence exhausted */
+	IPSEC6_SA_STATE_LARVAL,		/* SA_ALLOC_SPI: no keys yet */
 };
 
 enum ipsec6_expire {
 	IPSEC6_EXPIRE_SOFT = 1,
 	IPSEC6_EXPIRE_HARD,
 	IPSEC6_EXPIRE_SEQ,
+};
+
+/*
+ * The packet behind an ACQUIRE: addresses as sent (SRC is this host),
+ * the next protocol, ports (TCP, UDP, SCTP, UDP-Lite) or ICMPv6 type and
+ * code when the packet has them, and the outgoing interface.
+ */
+enum ipsec6_flow_attr {
+	IPSEC6_FLOW_A_UNSPEC,
+	IPSEC6_FLOW_A_SRC,		/* binary, in6_addr */
+	IPSEC6_FLOW_A_DST,		/* binary, in6_addr */
+	IPSEC6_FLOW_A_PROTO,		/* u8 */
+	IPSEC6_FLOW_A_SPORT,		/* u16 */
+	IPSEC6_FLOW_A_DPORT,		/* u16 */
+	IPSEC6_FLOW_A_ICMP_TYPE,	/* u8 */
+	IPSEC6_FLOW_A_ICMP_CODE,	/* u8 */
+	IPSEC6_FLOW_A_IFINDEX,		/* u32 */
+
+	__IPSEC6_FLOW_A_MAX,
+	IPSEC6_FLOW_A_MAX = __IPSEC6_FLOW_A_MAX - 1
 };
 
 /* Packet and byte counters of a policy or SA. */
