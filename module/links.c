@@ -210,7 +210,8 @@ static int ipsec6_links_split(struct ipsec6_links_ctx *c)
 		struct ipsec6_sa *sa = db->sa[i];
 		const struct ipsec6_spd_entry *e;
 
-		if (sa->dir == IPSEC6_DIR_IN)
+		/* Larval SAs (SA_ALLOC_SPI) have no keys: never sent on. */
+		if (sa->dir == IPSEC6_DIR_IN || sa->larval)
 			continue;
 		if (!sa->policy) {
 			c->gen[c->ngen++] = sa;

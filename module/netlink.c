@@ -13,6 +13,8 @@
 #include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
+#include "alloc.h"
+#include "bypass.h"
 #include "compat.h"
 #include "db.h"
 #include "netlink.h"
@@ -102,6 +104,9 @@ static const struct nla_policy ipsec6_nl_policy_policy[IPSEC6_POLICY_A_MAX + 1] 
 	[IPSEC6_POLICY_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, IPSEC6_POLICY_F_ALL),
 	[IPSEC6_POLICY_A_COUNTS] = { .type = NLA_REJECT,
 				     .reject_message = "COUNTS: read-only" },
+	[IPSEC6_POLICY_A_OWNER] = { .type = NLA_U32 },
+	[IPSEC6_POLICY_A_LAST_USED] = { .type = NLA_REJECT,
+					.reject_message = "LAST_USED: read-only" },
 };
 
 /* Identifying a policy: only the index. */
@@ -109,7 +114,7 @@ static const struct nla_policy ipsec6_nl_policy_id_policy[IPSEC6_POLICY_A_INDEX 
 	[IPSEC6_POLICY_A_INDEX] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy ipsec6_nl_sa_policy[IPSEC6_SA_A_MAX + 1] = {
+const struct nla_policy ipsec6_nl_sa_policy[IPSEC6_SA_A_MAX + 1] = {
 	[IPSEC6_SA_A_INDEX] = { .type = NLA_U32 },
 	[IPSEC6_SA_A_SPI] = { .type = NLA_U32 },
 	[IPSEC6_SA_A_PROTO] = { .type = NLA_U8 },
@@ -156,6 +161,17 @@ static const struct nla_policy ipsec6_nl_sa_policy[IPSEC6_SA_A_MAX + 1] = {
 				.reject_message = "STATE: read-only" },
 	[IPSEC6_SA_A_COUNTS] = { .type = NLA_REJECT,
 				 .reject_message = "COUNTS: read-only" },
+	[IPSEC6_SA_A_OWNER] = { .type = NLA_U32 },
+	[IPSEC6_SA_A_SPI_MIN] = { .type = NLA_U32 },
+	[IPSEC6_SA_A_SPI_MAX] = { .type = NLA_U32 },
+	[IPSEC6_SA_A_LAST_USED] = { .type = NLA_REJECT,
+				    .reject_message = "LAST_USED: read-only" },
+	[IPSEC6_SA_A_ADD_TIME] = { .type = NLA_REJECT,
+				   .reject_message = "ADD_TIME: read-only" },
+	[IPSEC6_SA_A_ENCAP_TYPE] = { .type = NLA_U16 },
+	[IPSEC6_SA_A_ENCAP_SPORT] = { .type = NLA_U16 },
+	[IPSEC6_SA_A_ENCAP_DPORT] = { .type = NLA_U16 },
+	[IPSEC6_SA_A_ENCAP_OA] = NLA_POLICY_EXACT_LEN(16),
 };
 
 /* Identifying an SA: its index, or (SPI, DST, PROTO). */
@@ -198,6 +214,15 @@ static const struct nla_policy ipsec6_nl_req_sa_id[IPSEC6_A_SA + 1] = {
 	[IPSEC6_A_SA] = NLA_POLICY_NESTED(ipsec6_nl_sa_id_policy),
 };
 
+static const struct nla_policy ipsec6_nl_req_flush[IPSEC6_A_OWNER + 1] = {
+	[IPSEC6_A_OWNER] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy ipsec6_nl_req_bypass[IPSEC6_A_SOCKET_COOKIE + 1] = {
+	[IPSEC6_A_OWNER] = { .type = NLA_U32 },
+	[IPSEC6_A_SOCKET_COOKIE] = { .type = NLA_U64 },
+};
+
 static const struct nla_policy ipsec6_nl_req_txn_begin[IPSEC6_A_TXN_FLAGS + 1] = {
 	[IPSEC6_A_TXN_FLAGS] = NLA_POLICY_MASK(NLA_U32, IPSEC6_TXN_F_REPLACE),
 };
@@ -207,9 +232,8 @@ static const struct nla_policy ipsec6_nl_req_txn_commit[IPSEC6_A_TXN_REQUESTS + 
 };
 
 /* A required attribute: report it missing, naming it. */
-static bool ipsec6_nl_need(struct nlattr **tb, int type,
-			   const struct nlattr *nest, const char *name,
-			   struct netlink_ext_ack *extack)
+bool ipsec6_nl_need(struct nlattr **tb, int type, const struct nlattr *nest,
+		    const char *name, struct netlink_ext_ack *extack)
 {
 	if (tb[type])
 		return true;
@@ -219,8 +243,8 @@ static bool ipsec6_nl_need(struct nlattr **tb, int type,
 }
 
 /* The one nest a request carries, or an error naming it. */
-static struct nlattr *ipsec6_nl_nest(struct genl_info *info, int type,
-				     const char *name)
+struct nlattr *ipsec6_nl_nest(struct genl_info *info, int type,
+			      const char *name)
 {
 	struct nlattr *nest = info->attrs[type];
 
@@ -457,7 +481,12 @@ static int ipsec6_nl_parse_tmpl(struct nlattr **tb, const struct nlattr *nest,
 	return 0;
 }
 
+/*
+ * @index: what the kernel picked when the request has no INDEX (0: INDEX
+ * is required).
+ */
 static struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
+						    u32 index,
 						    struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[IPSEC6_POLICY_A_MAX + 1];
@@ -468,7 +497,9 @@ static struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
 			       ipsec6_nl_policy_policy, extack);
 	if (err)
 		return ERR_PTR(err);
-	if (!ipsec6_nl_need(tb, IPSEC6_POLICY_A_INDEX, nest, "INDEX", extack) ||
+	if ((!index &&
+	     !ipsec6_nl_need(tb, IPSEC6_POLICY_A_INDEX, nest, "INDEX",
+			     extack)) ||
 	    !ipsec6_nl_need(tb, IPSEC6_POLICY_A_DIR, nest, "DIR", extack) ||
 	    !ipsec6_nl_need(tb, IPSEC6_POLICY_A_ACTION, nest, "ACTION", extack))
 		return ERR_PTR(-EINVAL);
@@ -477,7 +508,8 @@ static struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
 	if (!pol)
 		return ERR_PTR(-ENOMEM);
 	err = -EINVAL;
-	pol->index = nla_get_u32(tb[IPSEC6_POLICY_A_INDEX]);
+	pol->index = tb[IPSEC6_POLICY_A_INDEX] ?
+		     nla_get_u32(tb[IPSEC6_POLICY_A_INDEX]) : index;
 	if (!pol->index) {
 		ipsec6_netlink_err(extack, tb[IPSEC6_POLICY_A_INDEX],
 				   "INDEX: 0 is invalid (indexes start at 1)");
@@ -500,6 +532,8 @@ static struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
 	}
 	if (tb[IPSEC6_POLICY_A_FLAGS])
 		pol->flags = nla_get_u32(tb[IPSEC6_POLICY_A_FLAGS]);
+	if (tb[IPSEC6_POLICY_A_OWNER])
+		pol->owner = nla_get_u32(tb[IPSEC6_POLICY_A_OWNER]);
 	err = ipsec6_nl_parse_sel(tb, &pol->sel, extack);
 	if (err)
 		goto err;
@@ -534,8 +568,8 @@ static int ipsec6_nl_check_spi(const struct nlattr *a,
 	return 0;
 }
 
-static int ipsec6_nl_check_proto(const struct nlattr *a,
-				 struct netlink_ext_ack *extack)
+int ipsec6_nl_check_proto(const struct nlattr *a,
+			  struct netlink_ext_ack *extack)
 {
 	u8 proto = nla_get_u8(a);
 
@@ -671,8 +705,42 @@ static int ipsec6_nl_sa_proto_mode(struct nlattr **tb,
 	return 0;
 }
 
+/* Attributes an SA nest of SA_NEW (and SA_UPDATE) must not carry. */
+static const struct {
+	int type;
+	const char *msg;
+} ipsec6_nl_sa_refused[] = {
+	{ IPSEC6_SA_A_SPI_MIN, "SPI_MIN: only with SA_ALLOC_SPI" },
+	{ IPSEC6_SA_A_SPI_MAX, "SPI_MAX: only with SA_ALLOC_SPI" },
+	{ IPSEC6_SA_A_ENCAP_TYPE, "ENCAP_TYPE: UDP encapsulation is not supported yet" },
+	{ IPSEC6_SA_A_ENCAP_SPORT, "ENCAP_SPORT: UDP encapsulation is not supported yet" },
+	{ IPSEC6_SA_A_ENCAP_DPORT, "ENCAP_DPORT: UDP encapsulation is not supported yet" },
+	{ IPSEC6_SA_A_ENCAP_OA, "ENCAP_OA: UDP encapsulation is not supported yet" },
+};
+
+static int ipsec6_nl_sa_refuse(struct nlattr **tb,
+			       struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ipsec6_nl_sa_refused); i++) {
+		const struct nlattr *a = tb[ipsec6_nl_sa_refused[i].type];
+
+		if (a) {
+			ipsec6_netlink_err(extack, a, "%s",
+					   ipsec6_nl_sa_refused[i].msg);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * @index: what the kernel picked when the request has no INDEX (0: INDEX
+ * is required).
+ */
 static struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
-					    struct ipsec6_txn *txn,
+					    struct ipsec6_txn *txn, u32 index,
 					    struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[IPSEC6_SA_A_MAX + 1];
@@ -683,18 +751,21 @@ static struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 			       extack);
 	if (err)
 		return ERR_PTR(err);
-	if (!ipsec6_nl_need(tb, IPSEC6_SA_A_INDEX, nest, "INDEX", extack) ||
+	if ((!index &&
+	     !ipsec6_nl_need(tb, IPSEC6_SA_A_INDEX, nest, "INDEX", extack)) ||
 	    !ipsec6_nl_need(tb, IPSEC6_SA_A_SPI, nest, "SPI", extack) ||
 	    !ipsec6_nl_need(tb, IPSEC6_SA_A_DST, nest, "DST", extack))
 		return ERR_PTR(-EINVAL);
-	if (ipsec6_nl_check_spi(tb[IPSEC6_SA_A_SPI], extack))
+	if (ipsec6_nl_check_spi(tb[IPSEC6_SA_A_SPI], extack) ||
+	    ipsec6_nl_sa_refuse(tb, extack))
 		return ERR_PTR(-EINVAL);
 
 	sa = ipsec6_sad_sa_alloc();
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
 	err = -EINVAL;
-	sa->index = nla_get_u32(tb[IPSEC6_SA_A_INDEX]);
+	sa->index = tb[IPSEC6_SA_A_INDEX] ?
+		    nla_get_u32(tb[IPSEC6_SA_A_INDEX]) : index;
 	if (!sa->index) {
 		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_INDEX],
 				   "INDEX: 0 is invalid (indexes start at 1)");
@@ -729,6 +800,8 @@ static struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 		goto err;
 	if (tb[IPSEC6_SA_A_REQID])
 		sa->reqid = nla_get_u32(tb[IPSEC6_SA_A_REQID]);
+	if (tb[IPSEC6_SA_A_OWNER])
+		sa->owner = nla_get_u32(tb[IPSEC6_SA_A_OWNER]);
 	if (tb[IPSEC6_SA_A_REPLAY_WINDOW])
 		sa->replay_window = nla_get_u32(tb[IPSEC6_SA_A_REPLAY_WINDOW]);
 	if (tb[IPSEC6_SA_A_FLAGS])
@@ -841,8 +914,7 @@ static int ipsec6_nl_put_sel(struct sk_buff *skb, const struct ipsec6_sel *s)
 	return 0;
 }
 
-static int ipsec6_nl_put_policy(struct sk_buff *skb,
-				const struct ipsec6_policy *pol)
+int ipsec6_nl_put_policy(struct sk_buff *skb, const struct ipsec6_policy *pol)
 {
 	const struct ipsec6_tmpl *t = pol->tmpl;
 	struct nlattr *nest;
@@ -857,6 +929,11 @@ static int ipsec6_nl_put_policy(struct sk_buff *skb,
 	    ipsec6_nl_put_sel(skb, &pol->sel))
 		goto cancel;
 	if (pol->flags && nla_put_u32(skb, IPSEC6_POLICY_A_FLAGS, pol->flags))
+		goto cancel;
+	if (pol->owner && nla_put_u32(skb, IPSEC6_POLICY_A_OWNER, pol->owner))
+		goto cancel;
+	if (nla_put_u64_64bit(skb, IPSEC6_POLICY_A_LAST_USED,
+			      READ_ONCE(pol->last_used), IPSEC6_POLICY_A_PAD))
 		goto cancel;
 	if (pol->action == IPSEC6_ACTION_APPLY) {
 		if (nla_put_u8(skb, IPSEC6_POLICY_A_IPSEC_PROTO, t->proto) ||
@@ -939,8 +1016,18 @@ static int ipsec6_nl_put_lifetime(struct sk_buff *skb,
 	return 0;
 }
 
+/* What dumps call the state: a larval SA is LARVAL until it expires. */
+static u8 ipsec6_nl_sa_state(const struct ipsec6_sa *sa)
+{
+	int state = READ_ONCE(sa->state);
+
+	if (sa->larval && state == IPSEC6_SA_STATE_VALID)
+		return IPSEC6_SA_STATE_LARVAL;
+	return state;
+}
+
 /* Everything about an SA except its keys. */
-static int ipsec6_nl_put_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
+int ipsec6_nl_put_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 {
 	const struct ipsec6_crypto_cfg *c = &sa->cfg;
 	struct nlattr *nest;
@@ -957,6 +1044,7 @@ static int ipsec6_nl_put_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 	    (sa->has_src && nla_put_in6_addr(skb, IPSEC6_SA_A_SRC, &sa->src)) ||
 	    (sa->policy && nla_put_u32(skb, IPSEC6_SA_A_POLICY, sa->policy)) ||
 	    (sa->reqid && nla_put_u32(skb, IPSEC6_SA_A_REQID, sa->reqid)) ||
+	    (sa->owner && nla_put_u32(skb, IPSEC6_SA_A_OWNER, sa->owner)) ||
 	    ipsec6_nl_put_sa_sel(skb, &sa->sel) ||
 	    ipsec6_nl_put_alg(skb, IPSEC6_SA_A_AUTH_NAME, c->auth) ||
 	    ipsec6_nl_put_alg(skb, IPSEC6_SA_A_ENC_NAME, c->enc) ||
@@ -976,7 +1064,11 @@ static int ipsec6_nl_put_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 	    (sa->replay &&
 	     nla_put_u64_64bit(skb, IPSEC6_SA_A_RSEQ,
 			       ipsec6_replay_top(sa->replay), IPSEC6_SA_A_PAD)) ||
-	    nla_put_u8(skb, IPSEC6_SA_A_STATE, READ_ONCE(sa->state)) ||
+	    nla_put_u8(skb, IPSEC6_SA_A_STATE, ipsec6_nl_sa_state(sa)) ||
+	    nla_put_u64_64bit(skb, IPSEC6_SA_A_LAST_USED,
+			      READ_ONCE(sa->last_used), IPSEC6_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPSEC6_SA_A_ADD_TIME, sa->add_time,
+			      IPSEC6_SA_A_PAD) ||
 	    ipsec6_nl_put_counts(skb, IPSEC6_SA_A_COUNTS, sa->counts)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -996,12 +1088,86 @@ static bool ipsec6_nl_replace(const struct genl_info *info)
 	return nla_get_flag(info->attrs[IPSEC6_A_REPLACE]);
 }
 
+/*
+ * A NEW request without INDEX gets one from the kernel (alloc.c); *@index
+ * stays 0 if the request has one.
+ */
+static int ipsec6_nl_auto_index(struct ipsec6_net *in, struct ipsec6_txn *txn,
+				const struct nlattr *nest, bool sa, u32 *index,
+				struct netlink_ext_ack *extack)
+{
+	*index = 0;
+	if (!nest || nla_find_nested(nest, sa ? IPSEC6_SA_A_INDEX :
+					  IPSEC6_POLICY_A_INDEX))
+		return 0;
+	if (sa)
+		return ipsec6_alloc_sa_index(in, txn, index, extack);
+	return ipsec6_alloc_policy_index(in, txn, index, extack);
+}
+
+/*
+ * Does a NEW request get the object back before its ack?  When the kernel
+ * chose the index, and on NLM_F_ECHO.
+ */
+static bool ipsec6_nl_answers(const struct genl_info *info, u32 auto_index)
+{
+	return auto_index || (info->nlhdr->nlmsg_flags & NLM_F_ECHO);
+}
+
+/* The caller's open change set, or NULL (its changes are published). */
+static struct ipsec6_txn *ipsec6_nl_staged(struct ipsec6_net *in,
+					   const struct genl_info *info)
+{
+	lockdep_assert_held(&in->lock);
+
+	if (in->txn && in->txn->portid == info->snd_portid)
+		return in->txn;
+	return NULL;
+}
+
+/*
+ * The policy a request left at @index, referenced: staged in the caller's
+ * open transaction, or published.  NULL if there is none.
+ */
+static struct ipsec6_policy *ipsec6_nl_result_policy(struct ipsec6_net *in,
+						     const struct genl_info *info,
+						     u32 index)
+{
+	struct ipsec6_txn *txn = ipsec6_nl_staged(in, info);
+	struct ipsec6_db *db = ipsec6_net_db(in);
+	const struct ipsec6_spd_entry *e;
+	struct ipsec6_policy *pol;
+
+	if (txn) {
+		pol = ipsec6_txn_policy_find(txn, index);
+		return pol ? ipsec6_spd_policy_get(pol) : NULL;
+	}
+	e = db ? ipsec6_spd_find(db, index) : NULL;
+	return e ? ipsec6_spd_policy_get(e->pol) : NULL;
+}
+
+/* The same for an SA. */
+struct ipsec6_sa *ipsec6_nl_result_sa(struct ipsec6_net *in,
+				      const struct genl_info *info, u32 index)
+{
+	struct ipsec6_txn *txn = ipsec6_nl_staged(in, info);
+	struct ipsec6_db *db = ipsec6_net_db(in);
+	struct ipsec6_sa *sa;
+
+	if (txn)
+		sa = xa_load(&txn->sa, index);
+	else
+		sa = db ? ipsec6_sad_find(db, index) : NULL;
+	return sa ? ipsec6_sad_sa_get(sa) : NULL;
+}
+
 static int ipsec6_nl_policy_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipsec6_net *in = ipsec6_net(genl_info_net(info));
 	struct nlattr *nest = ipsec6_nl_nest(info, IPSEC6_A_POLICY, "POLICY");
-	struct ipsec6_policy *pol;
+	struct ipsec6_policy *pol, *res = NULL;
 	struct ipsec6_txn *txn;
+	u32 index;
 	int err;
 
 	mutex_lock(&in->lock);
@@ -1011,19 +1177,30 @@ static int ipsec6_nl_policy_new(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	/* Parsed under the change set: a rejection must mark it failed. */
-	pol = nest ? ipsec6_nl_parse_policy(nest, info->extack) :
+	err = ipsec6_nl_auto_index(in, txn, nest, false, &index,
+				   info->extack);
+	pol = err ? ERR_PTR(err) :
+	      nest ? ipsec6_nl_parse_policy(nest, index, info->extack) :
 		     ERR_PTR(-EINVAL);
 	if (IS_ERR(pol)) {
 		err = PTR_ERR(pol);
 	} else {
+		index = ipsec6_nl_answers(info, index) ? pol->index : 0;
 		err = ipsec6_txn_policy_add(txn, pol, ipsec6_nl_replace(info),
 					    info->extack);
 		if (err)
 			ipsec6_spd_policy_put(pol);
 	}
 	err = ipsec6_txn_finish(in, txn, err, info->extack);
+	if (!err && index)
+		res = ipsec6_nl_result_policy(in, info, index);
 out:
 	mutex_unlock(&in->lock);
+	if (res) {
+		err = ipsec6_nl_reply(info, IPSEC6_CMD_POLICY_NEW,
+				      ipsec6_nl_fill_policy, res);
+		ipsec6_spd_policy_put(res);
+	}
 	return err;
 }
 
@@ -1068,9 +1245,11 @@ out:
 	return err;
 }
 
+/* With OWNER, only that owner's objects (and socket-bypass cookies). */
 static int ipsec6_nl_policy_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipsec6_net *in = ipsec6_net(genl_info_net(info));
+	const struct nlattr *owner = info->attrs[IPSEC6_A_OWNER];
 	struct ipsec6_txn *txn;
 	int err;
 
@@ -1080,8 +1259,15 @@ static int ipsec6_nl_policy_flush(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(txn);
 		goto out;
 	}
-	err = ipsec6_txn_policy_flush(txn);
+	if (owner) {
+		ipsec6_txn_policy_flush_owner(txn, nla_get_u32(owner));
+		err = 0;
+	} else {
+		err = ipsec6_txn_policy_flush(txn);
+	}
 	err = ipsec6_txn_finish(in, txn, err, info->extack);
+	if (!err && owner)
+		ipsec6_bypass_flush(in, nla_get_u32(owner));
 out:
 	mutex_unlock(&in->lock);
 	return err;
@@ -1091,8 +1277,9 @@ static int ipsec6_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipsec6_net *in = ipsec6_net(genl_info_net(info));
 	struct nlattr *nest = ipsec6_nl_nest(info, IPSEC6_A_SA, "SA");
+	struct ipsec6_sa *sa, *res = NULL;
 	struct ipsec6_txn *txn;
-	struct ipsec6_sa *sa;
+	u32 index;
 	int err;
 
 	mutex_lock(&in->lock);
@@ -1101,20 +1288,30 @@ static int ipsec6_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(txn);
 		goto out;
 	}
-	sa = nest ? ipsec6_nl_parse_sa(nest, txn, info->extack) :
+	err = ipsec6_nl_auto_index(in, txn, nest, true, &index, info->extack);
+	sa = err ? ERR_PTR(err) :
+	     nest ? ipsec6_nl_parse_sa(nest, txn, index, info->extack) :
 		    ERR_PTR(-EINVAL);
 	if (IS_ERR(sa)) {
 		err = PTR_ERR(sa);
 	} else {
 		sa->net = in;
+		index = ipsec6_nl_answers(info, index) ? sa->index : 0;
 		err = ipsec6_txn_sa_add(txn, sa, ipsec6_nl_replace(info),
 					info->extack);
 		if (err)
 			ipsec6_sad_sa_put(sa);
 	}
 	err = ipsec6_txn_finish(in, txn, err, info->extack);
+	if (!err && index)
+		res = ipsec6_nl_result_sa(in, info, index);
 out:
 	mutex_unlock(&in->lock);
+	if (res) {
+		err = ipsec6_nl_reply(info, IPSEC6_CMD_SA_NEW,
+				      ipsec6_nl_fill_sa, res);
+		ipsec6_sad_sa_put(res);
+	}
 	return err;
 }
 
@@ -1189,6 +1386,7 @@ out:
 static int ipsec6_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipsec6_net *in = ipsec6_net(genl_info_net(info));
+	const struct nlattr *owner = info->attrs[IPSEC6_A_OWNER];
 	struct ipsec6_txn *txn;
 	int err;
 
@@ -1198,11 +1396,23 @@ static int ipsec6_nl_sa_flush(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(txn);
 		goto out;
 	}
-	ipsec6_txn_sa_flush(txn);
+	if (owner)
+		ipsec6_txn_sa_flush_owner(txn, nla_get_u32(owner));
+	else
+		ipsec6_txn_sa_flush(txn);
 	err = ipsec6_txn_finish(in, txn, 0, info->extack);
+	if (!err && owner)
+		ipsec6_bypass_flush(in, nla_get_u32(owner));
 out:
 	mutex_unlock(&in->lock);
 	return err;
+}
+
+/* Not there yet: it comes with SA state shared across objects. */
+static int ipsec6_nl_sa_update(struct sk_buff *skb, struct genl_info *info)
+{
+	ipsec6_netlink_err(info->extack, NULL, "SA_UPDATE: not implemented yet");
+	return -EOPNOTSUPP;
 }
 
 static int ipsec6_nl_txn_begin(struct sk_buff *skb, struct genl_info *info)
@@ -1288,9 +1498,8 @@ static int ipsec6_nl_txn_abort(struct sk_buff *skb, struct genl_info *info)
 
 /* Queries. */
 
-static int ipsec6_nl_reply(struct genl_info *info, u8 cmd,
-			   int (*fill)(struct sk_buff *skb, void *obj),
-			   void *obj)
+int ipsec6_nl_reply(struct genl_info *info, u8 cmd,
+		    int (*fill)(struct sk_buff *skb, void *obj), void *obj)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -1314,12 +1523,12 @@ err:
 	return err;
 }
 
-static int ipsec6_nl_fill_policy(struct sk_buff *skb, void *obj)
+int ipsec6_nl_fill_policy(struct sk_buff *skb, void *obj)
 {
 	return ipsec6_nl_put_policy(skb, obj);
 }
 
-static int ipsec6_nl_fill_sa(struct sk_buff *skb, void *obj)
+int ipsec6_nl_fill_sa(struct sk_buff *skb, void *obj)
 {
 	return ipsec6_nl_put_sa(skb, obj);
 }
@@ -1464,10 +1673,32 @@ static int ipsec6_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 
 /* Notifications. */
 
-static void ipsec6_nl_multicast(struct net *net, struct sk_buff *msg)
+void ipsec6_nl_multicast(struct ipsec6_net *in, struct sk_buff *msg)
 {
-	genlmsg_multicast_netns(&ipsec6_family, net, msg, 0,
+	genlmsg_multicast_netns(&ipsec6_family, in->net, msg, 0,
 				IPSEC6_MCGRP_ID_EVENTS, GFP_ATOMIC);
+}
+
+/* Is anyone listening to the events group of @in's namespace? */
+bool ipsec6_nl_listening(struct ipsec6_net *in)
+{
+	return genl_has_listeners(&ipsec6_family, in->net,
+				  IPSEC6_MCGRP_ID_EVENTS);
+}
+
+/* An event message of @cmd; NULL if no memory.  Finish with genlmsg_end(). */
+struct sk_buff *ipsec6_nl_event_new(u8 cmd, gfp_t gfp, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &ipsec6_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
 }
 
 void ipsec6_netlink_notify_changed(struct ipsec6_net *in)
@@ -1487,7 +1718,7 @@ void ipsec6_netlink_notify_changed(struct ipsec6_net *in)
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	ipsec6_nl_multicast(in->net, msg);
+	ipsec6_nl_multicast(in, msg);
 }
 
 /* May run in softirq context. */
@@ -1510,7 +1741,7 @@ void ipsec6_netlink_notify_expired(struct ipsec6_sa *sa, u8 what)
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	ipsec6_nl_multicast(net, msg);
+	ipsec6_nl_multicast(sa->net, msg);
 }
 
 #define IPSEC6_NL_OP(_cmd, _doit, _dumpit, _policy, _maxattr, _flags) { \
@@ -1533,8 +1764,9 @@ static const struct genl_ops ipsec6_ops[] = {
 		     ipsec6_nl_policy_dump,
 		     ipsec6_nl_req_policy_id,
 		     ARRAY_SIZE(ipsec6_nl_req_policy_id) - 1, 0),
-	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_POLICY_FLUSH, ipsec6_nl_policy_flush,
-			    GENL_UNS_ADMIN_PERM),
+	IPSEC6_NL_OP(IPSEC6_CMD_POLICY_FLUSH, ipsec6_nl_policy_flush, NULL,
+		     ipsec6_nl_req_flush,
+		     ARRAY_SIZE(ipsec6_nl_req_flush) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_SA_NEW, ipsec6_nl_sa_new, NULL,
 		     ipsec6_nl_req_sa_new,
 		     ARRAY_SIZE(ipsec6_nl_req_sa_new) - 1, GENL_UNS_ADMIN_PERM),
@@ -1544,8 +1776,9 @@ static const struct genl_ops ipsec6_ops[] = {
 	IPSEC6_NL_OP(IPSEC6_CMD_SA_GET, ipsec6_nl_sa_get, ipsec6_nl_sa_dump,
 		     ipsec6_nl_req_sa_id,
 		     ARRAY_SIZE(ipsec6_nl_req_sa_id) - 1, GENL_UNS_ADMIN_PERM),
-	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_SA_FLUSH, ipsec6_nl_sa_flush,
-			    GENL_UNS_ADMIN_PERM),
+	IPSEC6_NL_OP(IPSEC6_CMD_SA_FLUSH, ipsec6_nl_sa_flush, NULL,
+		     ipsec6_nl_req_flush,
+		     ARRAY_SIZE(ipsec6_nl_req_flush) - 1, GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP(IPSEC6_CMD_TXN_BEGIN, ipsec6_nl_txn_begin, NULL,
 		     ipsec6_nl_req_txn_begin,
 		     ARRAY_SIZE(ipsec6_nl_req_txn_begin) - 1, GENL_UNS_ADMIN_PERM),
@@ -1555,6 +1788,15 @@ static const struct genl_ops ipsec6_ops[] = {
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_TXN_ABORT, ipsec6_nl_txn_abort,
 			    GENL_UNS_ADMIN_PERM),
 	IPSEC6_NL_OP_NOATTR(IPSEC6_CMD_STATS_GET, ipsec6_nl_stats_get, 0),
+	IPSEC6_NL_OP(IPSEC6_CMD_SA_ALLOC_SPI, ipsec6_nl_sa_alloc_spi, NULL,
+		     ipsec6_nl_req_sa_del,
+		     ARRAY_SIZE(ipsec6_nl_req_sa_del) - 1, GENL_UNS_ADMIN_PERM),
+	IPSEC6_NL_OP(IPSEC6_CMD_SA_UPDATE, ipsec6_nl_sa_update, NULL,
+		     ipsec6_nl_req_sa_del,
+		     ARRAY_SIZE(ipsec6_nl_req_sa_del) - 1, GENL_UNS_ADMIN_PERM),
+	IPSEC6_NL_OP(IPSEC6_CMD_SOCKET_BYPASS, ipsec6_nl_socket_bypass, NULL,
+		     ipsec6_nl_req_bypass,
+		     ARRAY_SIZE(ipsec6_nl_req_bypass) - 1, GENL_UNS_ADMIN_PERM),
 };
 
 static const struct genl_multicast_group ipsec6_mcgrps[] = {

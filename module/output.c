@@ -23,6 +23,7 @@
 #include <net/ipv6.h>
 #include <net/inet_ecn.h>
 #include <net/dsfield.h>
+#include "bypass.h"
 #include "compat.h"
 #include "db.h"
 #include "netns.h"
@@ -324,11 +325,14 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	if (unlikely(!db))
 		return NF_ACCEPT;
 	if (db->out_all) {
-		ipsec6_counters_add(db->out_all->pol->counts, skb->len);
+		ipsec6_policy_account(db->out_all->pol, skb->len);
 		return NF_ACCEPT;
 	}
 	if (this_cpu_read(ipsec6_xmit_nest) ||
 	    (state->out && (state->out->flags & IFF_LOOPBACK)))
+		return NF_ACCEPT;
+	/* An IKE daemon's own packets (SOCKET_BYPASS). */
+	if (ipsec6_bypass_output(in, skb))
 		return NF_ACCEPT;
 
 	pkt.in = in;
@@ -343,7 +347,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_POLICY);
 		return NF_DROP;
 	}
-	ipsec6_counters_add(e->pol->counts, skb->len);
+	ipsec6_policy_account(e->pol, skb->len);
 	switch (e->pol->action) {
 	case IPSEC6_ACTION_APPLY:
 		break;

@@ -15,6 +15,8 @@
 #include "selector.h"
 
 static u32 ipsec6_sad_seed __read_mostly;
+/* Creation order of SA objects, for "the newest SA sends" (links.c). */
+static atomic64_t ipsec6_sad_next_seq = ATOMIC64_INIT(0);
 
 struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 {
@@ -30,6 +32,7 @@ struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 	}
 	refcount_set(&sa->ref, 1);
 	sa->add_time = ktime_get_real_seconds();
+	sa->add_seq = atomic64_inc_return(&ipsec6_sad_next_seq);
 	return sa;
 }
 
@@ -91,6 +94,7 @@ static bool ipsec6_sad_str_equal(const char *a, const char *b)
 bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b)
 {
 	return a->index == b->index && a->spi == b->spi &&
+	       a->owner == b->owner && a->larval == b->larval &&
 	       a->proto == b->proto && a->mode == b->mode &&
 	       a->dir == b->dir && a->has_src == b->has_src &&
 	       a->flags == b->flags && ipv6_addr_equal(&a->src, &b->src) &&

@@ -257,6 +257,24 @@ int ipsec6_txn_policy_flush(struct ipsec6_txn *txn)
 	return err;
 }
 
+/*
+ * POLICY_FLUSH with an OWNER: that owner's policies and the SAs naming
+ * them go; the default policy is not added back.
+ */
+void ipsec6_txn_policy_flush_owner(struct ipsec6_txn *txn, u32 owner)
+{
+	struct ipsec6_policy *pol;
+	unsigned long i;
+
+	xa_for_each(&txn->pol, i, pol) {
+		if (pol->owner != owner)
+			continue;
+		xa_erase(&txn->pol, i);
+		ipsec6_spd_policy_put(pol);
+		ipsec6_txn_sa_drop_policy(txn, i);
+	}
+}
+
 int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 		      bool replace, struct netlink_ext_ack *extack)
 {
@@ -302,6 +320,20 @@ void ipsec6_txn_sa_flush(struct ipsec6_txn *txn)
 	unsigned long i;
 
 	xa_for_each(&txn->sa, i, sa) {
+		xa_erase(&txn->sa, i);
+		ipsec6_sad_sa_put(sa);
+	}
+}
+
+/* SA_FLUSH with an OWNER: only that owner's SAs. */
+void ipsec6_txn_sa_flush_owner(struct ipsec6_txn *txn, u32 owner)
+{
+	struct ipsec6_sa *sa;
+	unsigned long i;
+
+	xa_for_each(&txn->sa, i, sa) {
+		if (sa->owner != owner)
+			continue;
 		xa_erase(&txn->sa, i);
 		ipsec6_sad_sa_put(sa);
 	}
