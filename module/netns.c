@@ -5,6 +5,7 @@
  * namespace starts with the default policy (index 1, wildcards, BIDIRECT,
  * BYPASS).
  */
+#include "acquire.h"
 #include "bypass.h"
 #include "db.h"
 #include "hooks.h"
@@ -84,6 +85,7 @@ static void __net_exit ipsec6_netns_exit(struct net *net)
 	ipsec6_lifetime_stop(in);
 	ipsec6_netns_free_tables(in);
 	ipsec6_bypass_free(in);
+	ipsec6_acquire_free(in);
 	ipsec6_stats_free(in->stats);
 }
 

@@ -23,6 +23,7 @@
 #include <net/ipv6.h>
 #include <net/inet_ecn.h>
 #include <net/dsfield.h>
+#include "acquire.h"
 #include "bypass.h"
 #include "compat.h"
 #include "db.h"
@@ -366,6 +367,8 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = ipsec6_db_next(db, e)) {
 		struct ipsec6_sa *sa = ipsec6_sad_select(db, e, &fl);
 
+		if (!sa)
+			ipsec6_acquire(in, e, &fl);
 		if (!sa || READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
 			ipsec6_stats_drop(in, sa ? IPSEC6_STATS_A_EXPIRED :
 					  IPSEC6_STATS_A_NO_SA);

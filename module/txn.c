@@ -20,6 +20,7 @@
 #include "links.h"
 #include "netlink.h"
 #include "netns.h"
+#include "notify.h"
 #include "txn.h"
 
 static void ipsec6_txn_free(struct ipsec6_txn *txn)
@@ -607,6 +608,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	old = rcu_replace_pointer(in->db, db, lockdep_is_held(&in->lock));
 	if (ipsec6_db_idle(db))
 		ipsec6_hooks_arm(in, false);
+	ipsec6_notify_publish(in, old, db);
 	if (old)
 		ipsec6_db_free_rcu(old);
 	ipsec6_netlink_notify_changed(in);

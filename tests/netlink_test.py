@@ -2048,12 +2048,225 @@ def t_larval():
          ['%r' % sa_indexes()])
 
 
+# ---- 12. notifications per object, ACQUIRE -------------------------------
+
+NTF = ('SA_ADD_NTF', 'SA_UPDATE_NTF', 'SA_DEL_NTF', 'POLICY_ADD_NTF',
+       'POLICY_DEL_NTF')
+
+
+def ntfs(evs):
+    """(command name, INDEX) of the per-object notifications, and
+    'CHANGED' where a CHANGED came, in order."""
+    names = {CMD(n): n for n in NTF}
+    out = []
+    for c, a in evs:
+        if c == CMD('CHANGED'):
+            out.append('CHANGED')
+        elif c in names:
+            top = A_SA if names[c].startswith('SA') else A_POLICY
+            o = nl.parse_attrs(a.get(top, b''))
+            out.append((names[c], u32at(o, S('INDEX') if top == A_SA
+                                         else P('INDEX'))))
+    return out
+
+
+def ntf_of(sock, cmd, attrs, flags=REQ):
+    drain_events()
+    r = sock.request(CMD(cmd), attrs, flags)
+    return r, events()
+
+
+def t_notifications():
+    T.section('per-object notifications')
+    reset()
+    r, evs = ntf_of(g, 'POLICY_NEW', apol(20, AH, owner=IKE))
+    T.is_(ntfs(evs), [('POLICY_ADD_NTF', 20), 'CHANGED'],
+          'POLICY_NEW: POLICY_ADD_NTF, then CHANGED')
+    p = [nl.parse_attrs(a[A_POLICY]) for c, a in evs
+         if c == CMD('POLICY_ADD_NTF')]
+    _, pg = get_policy(20)
+    T.ok(p and pg and nodyn(p[0]) == nodyn(pg) and
+         u32at(p[0], P('OWNER')) == IKE,
+         '... carrying the policy as POLICY_GET shows it (OWNER too)',
+         ['%r' % p, '%r' % pg])
+    r, evs = ntf_of(g, 'SA_NEW', sa(1, 0x6001, D2, AH, policy=20))
+    T.is_(ntfs(evs), [('SA_ADD_NTF', 1), 'CHANGED'],
+          'SA_NEW: SA_ADD_NTF, then CHANGED')
+    blob = b''.join(v for _, a in evs for v in a.values())
+    T.ok(KEY_SHA256 not in blob and evs and
+         S('AUTH_KEY') not in nl.parse_attrs(evs[0][1].get(A_SA, b'')),
+         '... without the key', ['%r' % evs])
+    r, evs = ntf_of(g, 'SA_NEW', sa(1, 0x6001, D2, AH, policy=20))
+    T.is_(ntfs(evs), [], 'the identical SA_NEW: no notification')
+    r, evs = ntf_of(g, 'SA_NEW', sa(1, 0x6001, D2, AH, policy=20,
+                                    keyfile='k') + [nl.flag(A_REPLACE)])
+    T.is_(ntfs(evs), [('SA_UPDATE_NTF', 1), 'CHANGED'],
+          'SA_NEW with REPLACE: SA_UPDATE_NTF')
+    r, evs = ntf_of(g, 'POLICY_NEW', apol(20, AH, priority=3) +
+                    [nl.flag(A_REPLACE)])
+    T.is_(ntfs(evs), [('POLICY_ADD_NTF', 20), 'CHANGED'],
+          'POLICY_NEW with REPLACE: POLICY_ADD_NTF with the new content')
+    T.ok(evs and u32at(nl.parse_attrs(evs[0][1].get(A_POLICY, b'')),
+                       P('PRIORITY')) == 3, '... (PRIORITY 3)')
+    load(g, [(CMD('SA_NEW'), sa(2, 0x6002)), (CMD('SA_NEW'), sa(3, 0x6003))],
+         'SAs 2 and 3')
+    drain_events()
+    load(g, [(CMD('TXN_BEGIN'), []), (CMD('SA_DEL'), said(3)),
+             (CMD('SA_NEW'), sa(4, 0x6003)), (CMD('POLICY_NEW'), pol(30)),
+             (CMD('POLICY_DEL'), pid(20)), (CMD('TXN_COMMIT'), [])],
+         'a transaction: delete SA 3 and policy 20 (and SA 1 that names '
+         'it), add SA 4 with SA 3\'s SPI and policy 30')
+    T.is_(ntfs(events()), [('POLICY_DEL_NTF', 20), ('SA_DEL_NTF', 1),
+                           ('SA_DEL_NTF', 3), ('POLICY_ADD_NTF', 30),
+                           ('SA_ADD_NTF', 4), 'CHANGED'],
+          '... one notification per object, deletions first, then CHANGED')
+    r, evs = ntf_of(g, 'SA_FLUSH', [])
+    T.is_(ntfs(evs), [('SA_DEL_NTF', 2), ('SA_DEL_NTF', 4), 'CHANGED'],
+          'SA_FLUSH: SA_DEL_NTF for each SA')
+    r, evs = ntf_of(g, 'SA_ALLOC_SPI', larval(hard_add_seconds=1))
+    idx = [u32at(x, S('INDEX')) for x in answers(r, 'SA_ALLOC_SPI', A_SA)]
+    T.is_(ntfs(evs), [('SA_ADD_NTF', idx[0] if idx else None), 'CHANGED'],
+          'SA_ALLOC_SPI: SA_ADD_NTF')
+    t1 = time.time() + 6 * float(os.environ.get('TEST_TIMEOUT_SCALE', '1'))
+    evs = []
+    while time.time() < t1 and 'CHANGED' not in ntfs(evs):
+        evs += events(0.5)
+    T.is_([x for x in ntfs(evs) if x != 'CHANGED'],
+          [('SA_DEL_NTF', idx[0] if idx else None)],
+          '... and SA_DEL_NTF when its lifetime deletes it')
+
+
+SYSPARAM = '/sys/module/ipsec6/parameters/acquire_interval'
+
+
+def acq_events(evs):
+    out = []
+    for c, a in evs:
+        if c == CMD('ACQUIRE'):
+            out.append((nl.parse_attrs(a.get(A_POLICY, b'')),
+                        nl.parse_attrs(a.get(A_FLOW, b''))))
+    return out
+
+
+def F(n):
+    return C['IPSEC6_FLOW_A_' + n]
+
+
+def nstat(name):
+    r = g2.request(CMD('STATS_GET'))
+    st = nl.parse_attrs(r.msgs[0][2].get(A_STATS, b'')) if r.msgs else {}
+    return nl.num(st, C['IPSEC6_STATS_A_' + name])
+
+
+def t_acquire():
+    T.section('ACQUIRE')
+    reset()
+    a6 = socket.inet_pton
+    pa = apol(50, ESP, TRANSPORT, remote=('2001:db8:1::', '2001:db8:1::ffff'),
+              proto=17, from_packet=C['IPSEC6_FROM_PKT_REMOTE_ADDR'] |
+              C['IPSEC6_FROM_PKT_REMOTE_PORT'], reqid=5, owner=IKE)
+    published('an outbound ESP policy for UDP to 2001:db8:1::/112, REQID 5, '
+              'FROM_PACKET remote address and port, no SA',
+              CMD('POLICY_NEW'), pa)
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u.bind(('2001:db8:1::1', 0))
+    sport = u.getsockname()[1]
+    ifindex = socket.if_nametoindex('d0')
+
+    def send(port=9, dst=PEER):
+        try:
+            u.sendto(b'x', (dst, port))
+        except OSError:
+            pass
+
+    drain_events()
+    n0 = nstat('NO_SA')
+    send()
+    acq = acq_events(events(1))
+    T.is_(nstat('NO_SA'), n0 + 1, 'a datagram to %s:9 is dropped as NO_SA'
+          % PEER)
+    T.is_(len(acq), 1, '... and announced by one ACQUIRE')
+    p, f = acq[0] if acq else ({}, {})
+    T.ok(u32at(p, P('INDEX')) == 50 and u32at(p, P('REQID')) == 5 and
+         u32at(p, P('IPSEC_PROTO')) == ESP and u32at(p, P('OWNER')) == IKE
+         and u32at(p, P('ACTION')) == C['IPSEC6_ACTION_APPLY'],
+         'its POLICY nest: index 50, APPLY ESP, REQID 5, OWNER', ['%r' % p])
+    T.ok(p.get(P('REMOTE_START')) == a6(socket.AF_INET6, PEER) and
+         p.get(P('REMOTE_END')) == a6(socket.AF_INET6, PEER) and
+         u32at(p, P('REMOTE_PORT_START')) == 9 and
+         u32at(p, P('REMOTE_PORT_END')) == 9 and
+         P('LOCAL_START') not in p and u32at(p, P('PROTO')) == 17,
+         '... FROM_PACKET selectors narrowed to the packet (remote %s, '
+         'port 9), the others as configured' % PEER, ['%r' % p])
+    T.ok(f.get(F('SRC')) == a6(socket.AF_INET6, '2001:db8:1::1') and
+         f.get(F('DST')) == a6(socket.AF_INET6, PEER) and
+         u32at(f, F('PROTO')) == 17 and u32at(f, F('SPORT')) == sport and
+         u32at(f, F('DPORT')) == 9 and u32at(f, F('IFINDEX')) == ifindex and
+         F('ICMP_TYPE') not in f,
+         'its FLOW nest: SRC, DST, PROTO 17, SPORT %d, DPORT 9, IFINDEX of '
+         'd0' % sport, ['%r' % f])
+    send()
+    send()
+    T.is_(acq_events(events(0.3)), [], 'two more datagrams of that flow: '
+          'no ACQUIRE (rate limit)')
+    send(10)
+    acq = acq_events(events(1))
+    T.is_([u32at(x[1], F('DPORT')) for x in acq], [10],
+          'another port: another ACQUIRE')
+    send(9, '2001:db8:1::3')
+    acq = acq_events(events(1))
+    T.is_([x[1].get(F('DST')) for x in acq],
+          [a6(socket.AF_INET6, '2001:db8:1::3')],
+          'another destination: another ACQUIRE')
+    published('an SA serving the policy (and its rate-limit entries go)',
+              CMD('SA_NEW'), sa(9, 0x9000, '2001:db8:1::7', ESP, reqid=5,
+                                 **GCM))
+    send()
+    acq = acq_events(events(1))
+    T.is_(len(acq), 1, 'after an SA for the policy was added, the flow is '
+          'announced again at once')
+    try:
+        with open(SYSPARAM) as fh:
+            old = fh.read().strip()
+        with open(SYSPARAM, 'w') as fh:
+            fh.write('1')
+    except OSError as e:
+        old = None
+        T.diag('acquire_interval: %s' % e)
+    T.is_(old, '30', 'the module parameter acquire_interval is 30 by '
+          'default')
+    counts = []
+    for pause in (0, 0, 1.1):
+        time.sleep(pause)
+        send(11)
+        counts.append(len(acq_events(events(0.5))))
+    T.is_(counts, [1, 0, 1], 'with acquire_interval 1: a new flow is '
+          'announced, at once again it is not, after a second it is')
+    if old:
+        with open(SYSPARAM, 'w') as fh:
+            fh.write(old)
+    u.close()
+    published('an ICMPv6-only policy, FROM_PACKET proto',
+              CMD('POLICY_NEW'),
+              apol(51, ESP, TRANSPORT, remote=(PEER, PEER), proto=58,
+                   icmp_type=128, from_packet=C['IPSEC6_FROM_PKT_PROTO']))
+    drain_events()
+    os.system('ping -c 1 -W 1 %s >/dev/null 2>&1' % PEER)
+    acq = acq_events(events(1))
+    f = acq[0][1] if acq else {}
+    T.ok(len(acq) == 1 and u32at(acq[0][0], P('INDEX')) == 51 and
+         u32at(f, F('PROTO')) == 58 and u32at(f, F('ICMP_TYPE')) == 128 and
+         u32at(f, F('ICMP_CODE')) == 0 and F('SPORT') not in f,
+         'a ping: ACQUIRE with ICMP_TYPE 128, ICMP_CODE 0, no ports',
+         ['%r' % acq])
+
+
 # ---- main ----------------------------------------------------------------
 
 SECTIONS = [t_initial, t_policy_rejections, t_policy_semantics,
             t_sa_rejections, t_sa_semantics, t_malformed, t_transactions,
             t_privileges, t_sa_state, t_dumps, t_auto_index, t_owner,
-            t_larval]
+            t_larval, t_notifications, t_acquire]
 
 
 def main():
