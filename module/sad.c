@@ -284,10 +284,16 @@ bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
 }
 
 /*
- * The SA that protects an outbound packet under APPLY entry @e of @db: the
- * first by index that covers the flow.  Every SA of @e's list is bound to
- * one destination, the tunnel peer or (transport mode) the packet's, and
- * the list is sorted by destination: only one run of it is tried.
+ * The SA that protects an outbound packet under APPLY entry @e of @db: of
+ * those that cover the flow, the newest (latest made, sad_sa_alloc()) that
+ * is not soft-expired; if all are, the newest soft-expired one; a
+ * hard-expired one only if nothing else covers it (the caller drops the
+ * packet then).  This is XFRM's rule, make-before-break: a rekeyed SA
+ * takes the traffic as soon as it is published, and the one it replaces
+ * can be deleted without a packet lost.  Every SA of @e's list is bound
+ * to one destination, the tunnel peer or (transport mode) the packet's;
+ * the list is sorted by destination, newest first (links.c): only one run
+ * of it is tried, and usually only its first SA.
  */
 struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 				    const struct ipsec6_spd_entry *e,
@@ -298,6 +304,8 @@ struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 	const struct in6_addr *dst = t->mode == IPSEC6_MODE_TUNNEL ?
 				     &t->tremote : &fl->remote;
 	unsigned long lo = 1, hi = l[0].n + 1;
+	struct ipsec6_sa *best = NULL;
+	int best_state = 0;
 
 	while (lo < hi) {
 		unsigned long mid = lo + (hi - lo) / 2;
@@ -307,8 +315,20 @@ struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 		else
 			hi = mid;
 	}
-	for (; lo <= l[0].n && ipv6_addr_equal(&l[lo].sa->dst, dst); lo++)
-		if (ipsec6_sad_match_flow(l[lo].sa, fl, IPSEC6_DIR_OUT))
-			return l[lo].sa;
-	return NULL;
+	for (; lo <= l[0].n && ipv6_addr_equal(&l[lo].sa->dst, dst); lo++) {
+		struct ipsec6_sa *sa = l[lo].sa;
+		int state;
+
+		if (!ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_OUT))
+			continue;
+		state = READ_ONCE(sa->state);
+		if (state == IPSEC6_SA_STATE_VALID)
+			return sa;
+		if (!best || (state == IPSEC6_SA_STATE_SOFT_EXPIRED &&
+			      best_state != IPSEC6_SA_STATE_SOFT_EXPIRED)) {
+			best = sa;
+			best_state = state;
+		}
+	}
+	return best;
 }
