@@ -7,6 +7,7 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include "netlink.h"
 #include "stats.h"
 
 struct ipsec6_acquire;
@@ -36,6 +37,9 @@ struct ipsec6_net {
 	struct ipsec6_acquire *acq;	/* ACQUIRE rate limit (acquire.c) */
 	bool armed;			/* hooks and nf_defrag_ipv6 on, under @lock */
 	bool dying;			/* namespace exit began, under @lock */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+	struct ipsec6_err_ring err;	/* extack messages (netlink.c) */
+#endif
 };
 
 extern unsigned int ipsec6_net_id;

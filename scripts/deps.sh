@@ -19,16 +19,23 @@ PKGS=(
 	# guest tools
 	iproute2 iputils-ping tcpdump tshark iperf3 ethtool socat procps
 	nftables iptables python3 python3-scapy python3-yaml bash-completion
+	# netlink code generation and the tests' netlink library: the kernel's
+	# YNL (scripts/ynl.sh extracts it from the 6.12 source)
+	linux-source-6.12 python3-jsonschema
 	# lint
 	sparse linux-source-6.1 shellcheck man-db groff-base
 )
+
+ynl() { # YNL extracted into /var/cache/ipsec6/ynl (silent when it is)
+	bash "$(dirname "${BASH_SOURCE[0]}")/ynl.sh" >/dev/null
+}
 
 missing=()
 for p in "${PKGS[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
 	[[ $st == ii* ]] || missing+=("$p")
 done
-((${#missing[@]})) || exit 0
+((${#missing[@]})) || { ynl; exit 0; }
 
 if ((EUID != 0)); then
 	echo "deps: missing packages: ${missing[*]}; run as root" >&2
@@ -51,4 +58,5 @@ if ! apt-get install -y --no-install-recommends \
 	exit 1
 fi
 rm -f "$log"
+ynl
 echo "deps: done" >&2

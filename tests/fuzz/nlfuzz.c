@@ -1175,8 +1175,7 @@ static void fuzz(unsigned long total)
 
 static bool privileged_cmd(int cmd)
 {
-	return (cmd >= IPSEC6_CMD_POLICY_NEW && cmd <= IPSEC6_CMD_TXN_ABORT &&
-		cmd != IPSEC6_CMD_POLICY_GET) ||
+	return (cmd >= IPSEC6_CMD_POLICY_NEW && cmd <= IPSEC6_CMD_STATS_GET) ||
 	       cmd == IPSEC6_CMD_SA_ALLOC_SPI || cmd == IPSEC6_CMD_SA_UPDATE ||
 	       cmd == IPSEC6_CMD_SOCKET_BYPASS;
 }
