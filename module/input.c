@@ -19,6 +19,7 @@
 #include <net/dsfield.h>
 #include <net/inet_ecn.h>
 #include <net/ipv6.h>
+#include "bypass.h"
 #include "db.h"
 #include "icmp.h"
 #include "netns.h"
@@ -264,6 +265,11 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 			return -ELOOP;
 		}
 		ipsec6_pkt_add_sa(pkt, sa);
+		/* SA_ALLOC_SPI reserved the SPI; there are no keys yet. */
+		if (sa->larval) {
+			pkt->drop = IPSEC6_STATS_A_UNKNOWN_SPI;
+			return -ENOKEY;
+		}
 		if (READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
 			pkt->drop = IPSEC6_STATS_A_EXPIRED;
 			return -EKEYEXPIRED;
@@ -311,12 +317,15 @@ ipsec6_input_judge(struct ipsec6_pkt *pkt, const struct ipsec6_db *db,
 	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, fl);
 	if (!e)
 		return IPSEC6_STATS_A_NO_POLICY;
-	ipsec6_counters_add(e->pol->counts, len);
+	ipsec6_policy_account(e->pol, len);
 	if (!pkt->nsa) {
 		switch (e->pol->action) {
 		case IPSEC6_ACTION_APPLY:
 			/* No SA protects multicast; ND and MLD must pass. */
 			if (ipsec6_selector_nd_mld(fl, false))
+				return 0;
+			/* An IKE daemon's socket (SOCKET_BYPASS). */
+			if (!pkt->spi_miss && ipsec6_bypass_input(pkt->in, fl))
 				return 0;
 			ipsec6_counters_drop(e->pol->counts);
 			return pkt->spi_miss ? IPSEC6_STATS_A_UNKNOWN_SPI :
@@ -507,7 +516,7 @@ unsigned int ipsec6_input_hook(void *priv, struct sk_buff *skb,
 	if (unlikely(!db))
 		return NF_ACCEPT;
 	if (db->in_all && !db->nsa) {
-		ipsec6_counters_add(db->in_all->pol->counts, skb->len);
+		ipsec6_policy_account(db->in_all->pol, skb->len);
 		return NF_ACCEPT;
 	}
 	if (state->in->flags & IFF_LOOPBACK)

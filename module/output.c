@@ -24,6 +24,8 @@
 #include <net/ipv6.h>
 #include <net/inet_ecn.h>
 #include <net/dsfield.h>
+#include "acquire.h"
+#include "bypass.h"
 #include "compat.h"
 #include "db.h"
 #include "icmp.h"
@@ -385,10 +387,13 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	if (unlikely(!db))
 		return NF_ACCEPT;
 	if (db->out_all) {
-		ipsec6_counters_add(db->out_all->pol->counts, skb->len);
+		ipsec6_policy_account(db->out_all->pol, skb->len);
 		return NF_ACCEPT;
 	}
 	if (state->out && (state->out->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	/* An IKE daemon's own packets (SOCKET_BYPASS). */
+	if (ipsec6_bypass_output(in, skb))
 		return NF_ACCEPT;
 
 	pkt.in = in;
@@ -407,7 +412,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_SA);
 		return NF_DROP;
 	}
-	ipsec6_counters_add(e->pol->counts, skb->len);
+	ipsec6_policy_account(e->pol, skb->len);
 	switch (e->pol->action) {
 	case IPSEC6_ACTION_APPLY:
 		break;
@@ -435,6 +440,8 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = ipsec6_db_next(db, e)) {
 		struct ipsec6_sa *sa = ipsec6_sad_select(db, e, &fl);
 
+		if (!sa)
+			ipsec6_acquire(in, e, &fl);
 		if (!sa || READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
 			ipsec6_stats_drop(in, sa ? IPSEC6_STATS_A_EXPIRED :
 					  IPSEC6_STATS_A_NO_SA);

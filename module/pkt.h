@@ -112,4 +112,18 @@ void ipsec6_mss_clamp(struct sk_buff *skb, u16 mss);
 /* Per-SA accounting after a successful transform. */
 void ipsec6_sa_account(struct ipsec6_sa *sa, unsigned int len);
 
+/*
+ * Count a packet a policy matched and note the time: the shared word is
+ * written only when the second changed.
+ */
+static inline void ipsec6_policy_account(struct ipsec6_policy *pol,
+					 unsigned int len)
+{
+	u32 now = (u32)ktime_get_real_seconds();
+
+	ipsec6_counters_add(pol->counts, len);
+	if (READ_ONCE(pol->last_used) != now)
+		WRITE_ONCE(pol->last_used, now);
+}
+
 #endif /* _IPSEC6_PKT_H */

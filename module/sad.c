@@ -16,6 +16,8 @@
 #include "selector.h"
 
 static u32 ipsec6_sad_seed __read_mostly;
+/* Creation order of SA objects, for "the newest SA sends" (links.c). */
+static atomic64_t ipsec6_sad_next_seq = ATOMIC64_INIT(0);
 
 static struct ipsec6_sa_live *ipsec6_sad_live_alloc(void)
 {
@@ -57,6 +59,7 @@ struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 	}
 	sa->counts = sa->live->counts;
 	refcount_set(&sa->ref, 1);
+	sa->add_seq = atomic64_inc_return(&ipsec6_sad_next_seq);
 	return sa;
 }
 
@@ -136,7 +139,8 @@ bool ipsec6_sad_sa_continues(const struct ipsec6_sa *sa,
  * @old: the object it replaces, published or not
  *
  * @sa drops its own state and shares @old's: sequence counter, replay
- * window, counters, lifetime charges, add and first-use time.  Packets
+ * window, counters, lifetime charges, add, first- and last-use time, and
+ * its place in the newest-first order.  Packets
  * still in flight on @old keep drawing from the same state, so nothing is
  * copied and nothing races.  The window takes @sa's size (the memory it
  * needs comes from @sa's own state, so this cannot fail); @sa's
@@ -161,6 +165,7 @@ void ipsec6_sad_sa_inherit(struct ipsec6_sa *sa, struct ipsec6_sa *old)
 	}
 	refcount_inc(&live->ref);
 	sa->live = live;
+	sa->add_seq = old->add_seq;	/* the same SA: no newer than it was */
 	sa->counts = live->counts;
 	if (sa->replay)
 		sa->replay = live->replay;
@@ -178,6 +183,7 @@ static bool ipsec6_sad_str_equal(const char *a, const char *b)
 bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b)
 {
 	return a->index == b->index && a->spi == b->spi &&
+	       a->owner == b->owner && a->larval == b->larval &&
 	       a->proto == b->proto && a->mode == b->mode &&
 	       a->dir == b->dir && a->has_src == b->has_src &&
 	       a->flags == b->flags && ipv6_addr_equal(&a->src, &b->src) &&
@@ -367,10 +373,16 @@ bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
 }
 
 /*
- * The SA that protects an outbound packet under APPLY entry @e of @db: the
- * first by index that covers the flow.  Every SA of @e's list is bound to
- * one destination, the tunnel peer or (transport mode) the packet's, and
- * the list is sorted by destination: only one run of it is tried.
+ * The SA that protects an outbound packet under APPLY entry @e of @db: of
+ * those that cover the flow, the newest (latest made, sad_sa_alloc()) that
+ * is not soft-expired; if all are, the newest soft-expired one; a
+ * hard-expired one only if nothing else covers it (the caller drops the
+ * packet then).  This is XFRM's rule, make-before-break: a rekeyed SA
+ * takes the traffic as soon as it is published, and the one it replaces
+ * can be deleted without a packet lost.  Every SA of @e's list is bound
+ * to one destination, the tunnel peer or (transport mode) the packet's;
+ * the list is sorted by destination, newest first (links.c): only one run
+ * of it is tried, and usually only its first SA.
  */
 struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 				    const struct ipsec6_spd_entry *e,
@@ -381,6 +393,8 @@ struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 	const struct in6_addr *dst = t->mode == IPSEC6_MODE_TUNNEL ?
 				     &t->tremote : &fl->remote;
 	unsigned long lo = 1, hi = l[0].n + 1;
+	struct ipsec6_sa *best = NULL;
+	int best_state = 0;
 
 	while (lo < hi) {
 		unsigned long mid = lo + (hi - lo) / 2;
@@ -390,8 +404,20 @@ struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 		else
 			hi = mid;
 	}
-	for (; lo <= l[0].n && ipv6_addr_equal(&l[lo].sa->dst, dst); lo++)
-		if (ipsec6_sad_match_flow(l[lo].sa, fl, IPSEC6_DIR_OUT))
-			return l[lo].sa;
-	return NULL;
+	for (; lo <= l[0].n && ipv6_addr_equal(&l[lo].sa->dst, dst); lo++) {
+		struct ipsec6_sa *sa = l[lo].sa;
+		int state;
+
+		if (!ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_OUT))
+			continue;
+		state = READ_ONCE(sa->state);
+		if (state == IPSEC6_SA_STATE_VALID)
+			return sa;
+		if (!best || (state == IPSEC6_SA_STATE_SOFT_EXPIRED &&
+			      best_state != IPSEC6_SA_STATE_SOFT_EXPIRED)) {
+			best = sa;
+			best_state = state;
+		}
+	}
+	return best;
 }

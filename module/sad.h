@@ -57,6 +57,9 @@ struct ipsec6_sa_live {
 	atomic64_t lft_packets;
 	time64_t add_time;
 	time64_t use_time;		/* first use, 0 = unused */
+	time64_t last_used;		/* last packet, 0 = never; written only
+					 * when it changes (once a second)
+					 */
 };
 
 /*
@@ -70,6 +73,9 @@ struct ipsec6_sa_live {
 struct ipsec6_sa {
 	refcount_t ref;
 	u32 index;
+	u32 owner;		/* IPSEC6_SA_A_OWNER, 0 = none */
+	bool larval;		/* SA_ALLOC_SPI: no keys, carries nothing */
+	u64 add_seq;		/* creation order: the newest sends first */
 	__be32 spi;
 	u8 proto;		/* IPPROTO_AH or IPPROTO_ESP */
 	u8 mode;		/* IPSEC6_MODE_*, resolved */

@@ -20,6 +20,7 @@
 #include "links.h"
 #include "netlink.h"
 #include "netns.h"
+#include "notify.h"
 #include "txn.h"
 
 static void ipsec6_txn_free(struct ipsec6_txn *txn)
@@ -257,6 +258,24 @@ int ipsec6_txn_policy_flush(struct ipsec6_txn *txn)
 	return err;
 }
 
+/*
+ * POLICY_FLUSH with an OWNER: that owner's policies and the SAs naming
+ * them go; the default policy is not added back.
+ */
+void ipsec6_txn_policy_flush_owner(struct ipsec6_txn *txn, u32 owner)
+{
+	struct ipsec6_policy *pol;
+	unsigned long i;
+
+	xa_for_each(&txn->pol, i, pol) {
+		if (pol->owner != owner)
+			continue;
+		xa_erase(&txn->pol, i);
+		ipsec6_spd_policy_put(pol);
+		ipsec6_txn_sa_drop_policy(txn, i);
+	}
+}
+
 int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 		      bool replace, struct netlink_ext_ack *extack)
 {
@@ -302,6 +321,20 @@ void ipsec6_txn_sa_flush(struct ipsec6_txn *txn)
 	unsigned long i;
 
 	xa_for_each(&txn->sa, i, sa) {
+		xa_erase(&txn->sa, i);
+		ipsec6_sad_sa_put(sa);
+	}
+}
+
+/* SA_FLUSH with an OWNER: only that owner's SAs. */
+void ipsec6_txn_sa_flush_owner(struct ipsec6_txn *txn, u32 owner)
+{
+	struct ipsec6_sa *sa;
+	unsigned long i;
+
+	xa_for_each(&txn->sa, i, sa) {
+		if (sa->owner != owner)
+			continue;
 		xa_erase(&txn->sa, i);
 		ipsec6_sad_sa_put(sa);
 	}
@@ -603,6 +636,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	old = rcu_replace_pointer(in->db, db, lockdep_is_held(&in->lock));
 	if (ipsec6_db_idle(db))
 		ipsec6_hooks_arm(in, false);
+	ipsec6_notify_publish(in, old, db);
 	if (old)
 		ipsec6_db_free_rcu(old);
 	ipsec6_netlink_notify_changed(in);
