@@ -58,7 +58,8 @@ tev() { grep -qE -- "$1" "$W/text"; }
 # seen NAME JSON-PYEXPR TEXT-ERE: both monitors report the event.
 seen() {
 	check "monitor -j: $1" wait_for 10 jev "$2"
-	check "monitor: $1" wait_for 10 tev "$3"
+	check "monitor: $1" wait_for 10 tev "$3" ||
+		diag "$(grep "^${3:1:8}" "$W/text")"
 }
 
 c monitor >"$W/text" 2>&1 &
@@ -127,7 +128,7 @@ else
 fi
 IPSEC6CTL_DUMP_MSGS=1 c --dry-run sa update dst "$B" proto esp spi 0x3001 \
 	aead gcm "$KEY" 128 >/dev/null 2>"$W/req"
-like "$(grep '^SA_' "$W/req")" '^SA_UPDATE SA\{INDEX=20 SPI=12289 ' \
+like "$(grep '^SA_UPDATE' "$W/req")" '^SA_UPDATE SA\{INDEX=20 SPI=12289 ' \
 	"sa update sends SA_UPDATE for the SA of that dst, proto and spi"
 
 c sa del index 20

@@ -119,7 +119,7 @@ int cmd_batch(const char *path)
 	size_t len;
 	int n, ret = 1;
 
-	if (read_file(path, &data, &len) < 0) {
+	if (read_file(path, SIZE_MAX, &data, &len) < 0) {
 		err_msg("%s: %s", shown_name, strerror(errno));
 		return 1;
 	}

@@ -181,8 +181,8 @@ static int sa_query(struct xg_sa *r)
 	int got;
 
 	if (r->op == XG_GET || r->op == XG_ALLOCSPI) {
-		got = r->op == XG_GET ? nl_get_sa(ctl_nl(), &r->sa, &sa) :
-					nl_alloc_spi(ctl_nl(), &r->sa, &sa);
+		got = nl_get_sa(ctl_nl(), r->op == XG_GET ? IPSEC6_CMD_SA_GET :
+				IPSEC6_CMD_SA_ALLOC_SPI, &r->sa, &sa);
 		if (!got && r->op == XG_GET)
 			err_msg("sa get: no such SA");
 		if (got > 0)

@@ -83,19 +83,7 @@ static const struct word e_from_pkt[] = {
 	{ "LOCAL_PORT", IPSEC6_FROM_PKT_LOCAL_PORT },
 };
 
-static const struct word e_state[] = {
-	{ "VALID", IPSEC6_SA_STATE_VALID },
-	{ "SOFT_EXPIRED", IPSEC6_SA_STATE_SOFT_EXPIRED },
-	{ "EXPIRED", IPSEC6_SA_STATE_EXPIRED },
-	{ "LARVAL", IPSEC6_SA_STATE_LARVAL },
-};
-
 static const struct word e_txn[] = { { "REPLACE", IPSEC6_TXN_F_REPLACE } };
-
-static const struct word e_expire[] = {
-	{ "SOFT", IPSEC6_EXPIRE_SOFT }, { "HARD", IPSEC6_EXPIRE_HARD },
-	{ "SEQ", IPSEC6_EXPIRE_SEQ },
-};
 
 static const struct attr a_counts[IPSEC6_COUNTS_A_MAX + 1] = {
 	[IPSEC6_COUNTS_A_PACKETS] = { "PACKETS", T_U64, P_NEVER,
@@ -184,7 +172,7 @@ static const struct attr a_sa[IPSEC6_SA_A_MAX + 1] = {
 	/* Requests set starting numbers only when asked to. */
 	SA_HAS(SEQ, T_U64, seq, has_seq),
 	SA_HAS(RSEQ, T_U64, rseq, has_rseq),
-	SA(STATE, T_U8, P_NEVER, state), H(sa, has_state), E(e_state, false) },
+	SA(STATE, T_U8, P_NEVER, state), H(sa, has_state), E(w_sa_state, false) },
 	SA(COUNTS, T_NEST, P_NEVER, counts), H(sa, counts.present),
 		N(a_counts) },
 	[IPSEC6_SA_A_PAD] = { "PAD", T_BIN },
@@ -232,7 +220,7 @@ static const struct attr a_top[IPSEC6_A_MAX + 1] = {
 	[IPSEC6_A_TXN_FLAGS] = { "TXN_FLAGS", T_U32, E(e_txn, true) },
 	[IPSEC6_A_STATS] = { "STATS", T_NEST, N(a_stats) },
 	[IPSEC6_A_COUNTS] = { "COUNTS", T_NEST, N(a_counts) },
-	[IPSEC6_A_EXPIRE] = { "EXPIRE", T_U8, E(e_expire, false) },
+	[IPSEC6_A_EXPIRE] = { "EXPIRE", T_U8, E(w_expire, false) },
 	[IPSEC6_A_REPLACE] = { "REPLACE", T_FLAG },
 	[IPSEC6_A_PAD] = { "PAD", T_BIN },
 	[IPSEC6_A_TXN_REQUESTS] = { "TXN_REQUESTS", T_U32 },
@@ -1330,28 +1318,20 @@ int nl_get_policy(struct nl *nl, uint32_t index, struct policy *out)
 	return nl_get(nl, nlh, &rp, "policy get");
 }
 
-int nl_get_sa(struct nl *nl, const struct sa *id, struct sa *out)
+int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
+	      struct sa *out)
 {
 	struct reply rp = { .type = IPSEC6_A_SA, .obj = out };
 	char buf[NL_MSG_MAX] = { 0 };
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = genl_hdr(buf, nl->family, cmd, 0);
 
 	sa_init(out);
-	nlh = genl_hdr(buf, nl->family, IPSEC6_CMD_SA_GET, 0);
-	put_sa_id(nlh, id);
-	return nl_get(nl, nlh, &rp, "sa get");
-}
-
-int nl_alloc_spi(struct nl *nl, const struct sa *req, struct sa *out)
-{
-	struct reply rp = { .type = IPSEC6_A_SA, .obj = out };
-	char buf[NL_MSG_MAX] = { 0 };
-	struct nlmsghdr *nlh;
-
-	sa_init(out);
-	nlh = genl_hdr(buf, nl->family, IPSEC6_CMD_SA_ALLOC_SPI, 0);
-	put_obj(nlh, IPSEC6_A_SA, a_sa, IPSEC6_SA_A_MAX, req);
-	return nl_get(nl, nlh, &rp, "sa allocspi");
+	if (cmd == IPSEC6_CMD_SA_GET)
+		put_sa_id(nlh, sa);
+	else
+		put_obj(nlh, IPSEC6_A_SA, a_sa, IPSEC6_SA_A_MAX, sa);
+	return nl_get(nl, nlh, &rp, cmd == IPSEC6_CMD_SA_GET ? "sa get" :
+			 "sa allocspi");
 }
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)

@@ -63,9 +63,9 @@ int nl_dump_policies(struct nl *nl, struct vec *out);
 int nl_dump_sas(struct nl *nl, struct vec *out);
 /* One object; 1 if found, 0 if not, -1 on error (printed). */
 int nl_get_policy(struct nl *nl, uint32_t index, struct policy *out);
-int nl_get_sa(struct nl *nl, const struct sa *id, struct sa *out);
-/* SA_ALLOC_SPI: the larval SA the kernel made, as nl_get_sa(). */
-int nl_alloc_spi(struct nl *nl, const struct sa *req, struct sa *out);
+/* @cmd SA_GET (@sa: the index, or SPI, DST and PROTO) or SA_ALLOC_SPI. */
+int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
+	      struct sa *out);
 int nl_get_stats(struct nl *nl, uint64_t *stats, bool *present);
 const char *stats_name(unsigned int type);	/* "NO_POLICY", ... */
 

@@ -113,6 +113,7 @@ static void json_addr(struct json *j, const char *key,
 	json_str(j, key, present ? fmt_in6(a, buf, sizeof(buf), false) : NULL);
 }
 
+/* An address range: null for any, else {"start": A, "end": B}. */
 static void json_range(struct json *j, const char *key,
 		       const struct addr_sel *r)
 {
@@ -177,18 +178,6 @@ static const struct word from_pkt_bits[] = {
 	{ "local-port", IPSEC6_FROM_PKT_LOCAL_PORT },
 };
 
-static const struct word states[] = {
-	{ "valid", IPSEC6_SA_STATE_VALID },
-	{ "soft-expired", IPSEC6_SA_STATE_SOFT_EXPIRED },
-	{ "expired", IPSEC6_SA_STATE_EXPIRED },
-	{ "larval", IPSEC6_SA_STATE_LARVAL },
-};
-
-static const struct word expires[] = {
-	{ "soft", IPSEC6_EXPIRE_SOFT }, { "hard", IPSEC6_EXPIRE_HARD },
-	{ "seq", IPSEC6_EXPIRE_SEQ },
-};
-
 static const struct word events[] = {
 	{ "changed", IPSEC6_CMD_CHANGED }, { "acquire", IPSEC6_CMD_ACQUIRE },
 	{ "sa-expired", IPSEC6_CMD_SA_EXPIRED },
@@ -199,7 +188,7 @@ static const struct word events[] = {
 	{ "policy-del", IPSEC6_CMD_POLICY_DEL_NTF },
 };
 
-/* The lower-case name of @v in @t (upper case), or NULL. */
+/* The name of @v in @t, lower case and '-' for '_' ("soft-expired"). */
 static const char *lower(const struct word *t, size_t n, uint32_t v,
 			 char *buf, size_t len)
 {
@@ -209,7 +198,8 @@ static const char *lower(const struct word *t, size_t n, uint32_t v,
 	if (!s)
 		return NULL;
 	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+		buf[i] = (char)(s[i] == '_' ? '-' : s[i] >= 'A' && s[i] <= 'Z' ?
+				s[i] + 32 : s[i]);
 	buf[i] = '\0';
 	return buf;
 }
@@ -290,7 +280,7 @@ void json_sa(struct json *j, const char *key, const struct sa *sa)
 	json_obj_end(j);
 	json_u64(j, "seq", sa->seq);
 	json_u64(j, "rseq", sa->rseq);
-	json_str(j, "state", word_name(WORDS(states), sa->state) ?: "unknown");
+	json_str(j, "state", LOWER(w_sa_state, sa->state, b) ?: "unknown");
 	json_u64(j, "owner", sa->owner);
 	json_counts(j, &sa->counts);
 	json_u64(j, "add_time", sa->add_time);
@@ -497,7 +487,7 @@ void print_sa(FILE *f, const struct sa *sa)
 	if (any)
 		fputc('\n', f);
 	fprintf(f, "\tstate %s oseq 0x%llx seq 0x%llx packets %llu bytes %llu drops %llu",
-		word_name(WORDS(states), sa->state) ?: "unknown",
+		LOWER(w_sa_state, sa->state, m) ?: "unknown",
 		(unsigned long long)sa->seq,
 		(unsigned long long)sa->rseq,
 		(unsigned long long)sa->counts.packets,
@@ -597,7 +587,8 @@ typedef void (*json_fn)(struct json *j, const char *key, const void *obj);
 void print_event(FILE *f, const struct nl_event *ev, bool json)
 {
 	const char *name = word_name(WORDS(events), ev->cmd) ?: "unknown";
-	const char *exp = word_name(WORDS(expires), ev->expire);
+	char b[16];
+	const char *exp = LOWER(w_expire, ev->expire, b);
 	struct json j;
 
 	json_init(&j, f);
@@ -622,7 +613,8 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 	if (ev->has_policy && json)
 		json_policy(&j, "policy", &ev->policy);
 	else if (ev->has_policy)
-		print_flat(f, " policy", &ev->policy, (text_fn)print_policy);
+		print_flat(f, ev->has_flow ? " policy" : "", &ev->policy,
+			   (text_fn)print_policy);
 	if (ev->has_sa && json)
 		json_sa(&j, "sa", &ev->sa);
 	else if (ev->has_sa)

@@ -351,7 +351,7 @@ int split_words(char *line, struct vec *words, char *err, size_t errlen)
 	return (int)words->n;
 }
 
-int read_file(const char *path, char **data, size_t *len)
+int read_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct buf b = { 0 };
 	int fd, saved;
@@ -363,20 +363,23 @@ int read_file(const char *path, char **data, size_t *len)
 	for (;;) {
 		ssize_t n;
 
-		buf_reserve(&b, 65536);
-		n = read(fd, b.p + b.len, b.cap - b.len - 1);
+		/* Files hold keys: a buffer left behind is wiped. */
+		buf_reserve_secret(&b, 65536);
+		n = read(fd, b.p + b.len, b.cap - b.len - 1 < max - b.len ?
+					  b.cap - b.len - 1 : max - b.len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			saved = errno;
 			close(fd);
+			explicit_bzero(b.p, b.cap);
 			free(b.p);
 			errno = saved;
 			return -1;
 		}
-		if (!n)
-			break;
 		b.len += (size_t)n;
+		if (!n || b.len == max)
+			break;
 	}
 	close(fd);
 	b.p[b.len] = '\0';
