@@ -63,11 +63,7 @@ static void oom(void)
 
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		oom();
-	return p;
+	return xrealloc(NULL, n);
 }
 
 void *xcalloc(size_t n, size_t size)
@@ -89,11 +85,7 @@ void *xrealloc(void *p, size_t n)
 
 char *xstrdup(const char *s)
 {
-	char *p = strdup(s);
-
-	if (!p)
-		oom();
-	return p;
+	return strcpy(xmalloc(strlen(s) + 1), s);
 }
 
 char *xasprintf(const char *fmt, ...)
