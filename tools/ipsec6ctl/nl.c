@@ -409,24 +409,6 @@ static const struct nlattr *top_attr(const struct nlmsghdr *nlh, int type)
 static void print_attrs(FILE *f, const void *data, size_t len,
 			const struct attr *t, int max);
 
-static void print_str(FILE *f, const char *s, size_t len)
-{
-	size_t i;
-
-	fputc('"', f);
-	for (i = 0; i < len && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
 		       int max)
 {
@@ -462,7 +444,7 @@ static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
 		fputs(fmt_in6(mnl_attr_get_payload(a), buf, sizeof(buf),
 			      false), f);
 	else if (d->type == T_STR)
-		print_str(f, mnl_attr_get_payload(a), len);
+		fput_quoted(f, mnl_attr_get_str(a));
 	else
 		fprintf(f, "<%u bytes>", len);
 }

@@ -16,34 +16,13 @@ void json_init(struct json *j, FILE *f)
 	j->f = f;
 }
 
-static void json_escape(FILE *f, const char *s)
-{
-	static const char special[] = "\"\\\n\t\r", escaped[] = "\"\\ntr";
-	const char *e;
-
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		e = c ? strchr(special, c) : NULL;
-		if (e)
-			fprintf(f, "\\%c", escaped[e - special]);
-		else if (c < 0x20 || c >= 0x7f)
-			/* Control bytes and non-ASCII: never invalid JSON. */
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_key(struct json *j, const char *key)
 {
 	if (j->comma[j->depth])
 		fputc(',', j->f);
 	j->comma[j->depth] = true;
 	if (key) {
-		json_escape(j->f, key);
+		fput_quoted(j->f, key);
 		fputc(':', j->f);
 	}
 }
@@ -89,7 +68,7 @@ void json_str(struct json *j, const char *key, const char *v)
 {
 	json_key(j, key);
 	if (v)
-		json_escape(j->f, v);
+		fput_quoted(j->f, v);
 	else
 		fputs("null", j->f);
 }

@@ -441,6 +441,27 @@ void atomic_discard(struct atomic_file *af)
 	af->tmp = af->path = NULL;
 }
 
+void fput_quoted(FILE *f, const char *s)
+{
+	static const char special[] = "\"\\\n\t\r", escaped[] = "\"\\ntr";
+	const char *e;
+
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		e = c ? strchr(special, c) : NULL;
+		if (e)
+			fprintf(f, "\\%c", escaped[e - special]);
+		else if (c < 0x20 || c >= 0x7f)
+			/* Control bytes and non-ASCII: never invalid JSON. */
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
 const char *shown(const char *s, char *out, size_t len)
 {
 	size_t i = 0;

@@ -133,6 +133,12 @@ int atomic_open(struct atomic_file *af, const char *path);
 int atomic_commit(struct atomic_file *af);	/* fclose, fsync, rename */
 void atomic_discard(struct atomic_file *af);
 
+/*
+ * @s in double quotes, escaped as JSON strings are (control bytes and
+ * non-ASCII as \u00XX): for JSON and the request listing.
+ */
+void fput_quoted(FILE *f, const char *s);
+
 /* Quote a value for an error message: printable ASCII only, capped. */
 const char *shown(const char *s, char *out, size_t len);
 
