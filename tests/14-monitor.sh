@@ -149,7 +149,8 @@ spi=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["spi"])' "
 like "$(c sa list)" "spi $(printf '0x%08x' "$spi")\\($spi\\) mode transport reqid 7.*state larval" \
 	"sa list shows the larval SA"
 out=$(c sa allocspi dst "$B" proto esp spi "$spi" 2>&1)
-like "$out" "^ipsec6ctl: sa allocspi: " "allocspi refuses an SPI in use" ||
+like "$out" "^ipsec6ctl: sa allocspi: SPI_MIN: no free SPI in $spi-$spi " \
+	"allocspi refuses an SPI in use" ||
 	diag "$out"
 out=$(c sa allocspi dst "$B" proto ah spi 0x6000 limit time-hard 1)
 like "$out" "spi 0x00006000\\(24576\\) .*state larval" "allocspi spi N takes N"
@@ -161,9 +162,14 @@ check "the expired larval SA is gone" \
 
 # --- owners -------------------------------------------------------------------
 
-c sa add dst "$B" proto esp spi 0x3002 aead gcm "$KEY" 128 index 21 owner 5
-c sa add dst "$B" proto esp spi 0x3003 aead gcm "$KEY" 128 index 22
-c policy add dst 2001:db8::99 dir out index 11 action block
+two_owners() {
+	c sa add dst "$B" proto esp spi 0x3002 aead gcm "$KEY" 128 index 21 \
+		owner 5 &&
+		c sa add dst "$B" proto esp spi 0x3003 aead gcm "$KEY" 128 \
+			index 22 &&
+		c policy add dst 2001:db8::99 dir out index 11 action block
+}
+check "SAs and a policy of two owners" two_owners
 check "sa flush owner 5" c sa flush owner 5
 is "$(c sa list | grep -oE 'index 2[12]\b' | tr '\n' ' ')" "index 22 " \
 	"only owner 5's SAs went" || diag "$(c sa list)"
