@@ -291,6 +291,7 @@ policy add src 2001:db8::1 dst 2001:db8::2
 sa list
 policy add dir out 'unterminated
 sa add dst 2001:db8::2 proto esp spi 300 auth md5 x index 3
+state allocspi dst 2001:db8::2 proto esp
 EOF
 run_ctl out err --dry-run -batch b2
 expect_eq "every error of a batch is reported, nothing is sent" \
@@ -298,7 +299,8 @@ expect_eq "every error of a batch is reported, nothing is sent" \
 b2:3: missing 'dir {in|out|fwd}'
 b2:4: 'sa list' cannot be in a batch (a batch is one transaction of add, update, del and flush)
 b2:5: unterminated ' quote
-ipsec6ctl: 4 errors in b2; nothing was changed
+b2:7: 'sa allocspi' cannot be in a batch (a batch is one transaction of add, update, del and flush)
+ipsec6ctl: 5 errors in b2; nothing was changed
 1:" "$(cat err)
 $RC:$(cat out)"
 

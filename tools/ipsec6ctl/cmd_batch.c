@@ -98,8 +98,7 @@ static int batch_line(struct plan *p, char **w, int n,
 		origin_msg(o, "%s", err);
 	else if (!is_change(op))
 		origin_msg(o, "'%s %s' cannot be in a batch (a batch is one transaction of add, update, del and flush)",
-			family, op == XG_GET ? "get" : op == XG_LIST ? "list" :
-			"count");
+			family, w[skip]);
 	else if (fam)
 		plan_add_sa(p, &rs, o);
 	else
