@@ -72,7 +72,9 @@ static int ipsec6_nl_sa_update(struct ipsec6_net *in, struct ipsec6_txn *txn,
 		return err;
 	cur = xa_load(&txn->sa, index);
 	if (!cur) {
-		ipsec6_netlink_err(info->extack, nest, "INDEX: no SA %u", index);
+		ipsec6_netlink_err(info->extack,
+				   nla_find_nested(nest, IPSEC6_SA_A_INDEX) ?:
+				   nest, "INDEX: no SA %u", index);
 		return -ENOENT;
 	}
 	sa = ipsec6_nl_parse_sa(nest, txn, cur->index, info->extack);
