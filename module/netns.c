@@ -5,6 +5,7 @@
  * namespace starts with the default policy (index 1, wildcards, BIDIRECT,
  * BYPASS).
  */
+#include <linux/netdevice.h>
 #include "acquire.h"
 #include "bypass.h"
 #include "db.h"
@@ -42,8 +43,8 @@ static void ipsec6_netns_free_tables(struct ipsec6_net *in)
 		ipsec6_txn_abort(in, in->txn);
 	db = rcu_replace_pointer(in->db, NULL, lockdep_is_held(&in->lock));
 	mutex_unlock(&in->lock);
-	/* The hooks are gone (nf_unregister_net_hooks() waited for their
-	 * readers), so nobody else can see @db.
+	/* The hooks are gone and their last runs are over (synchronize_net()
+	 * in ipsec6_netns_exit()), so nobody else can see @db.
 	 */
 	ipsec6_db_free(db);
 }
@@ -80,6 +81,13 @@ static void __net_exit ipsec6_netns_exit(struct net *net)
 	in->dying = true;
 	ipsec6_hooks_arm(in, false);
 	mutex_unlock(&in->lock);
+	/*
+	 * Unregistering does not wait for a hook already running (6.1 and
+	 * 6.12 swap in accept_all and free the old entries after a grace
+	 * period): wait for those, which may still read the tables or park
+	 * a packet in crypto (counted in @in->inflight before they return).
+	 */
+	synchronize_net();
 	/* Packets still inside asynchronous crypto count into @in. */
 	wait_var_event(&in->inflight, !atomic_read(&in->inflight));
 	ipsec6_lifetime_stop(in);
