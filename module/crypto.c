@@ -280,6 +280,46 @@ static int ipsec6_crypto_cfg_auth_enc(struct ipsec6_crypto_cfg *cfg,
 }
 
 /**
+ * ipsec6_crypto_cfg_req - the request that configures @cfg again
+ * @cfg: a configuration made by ipsec6_crypto_cfg_init()
+ * @req: result; points into @cfg, which must outlive it
+ *
+ * For an SA_UPDATE that names no algorithm: the SA keeps its own.
+ */
+void ipsec6_crypto_cfg_req(const struct ipsec6_crypto_cfg *cfg,
+			   struct ipsec6_crypto_req *req)
+{
+	static const u8 no_key[1];
+	const struct ipsec6_alg *alg[IPSEC6_ALG_KINDS] = {
+		[IPSEC6_ALG_AUTH] = cfg->auth,
+		[IPSEC6_ALG_ENC] = cfg->enc,
+		[IPSEC6_ALG_AEAD] = cfg->aead,
+	};
+	const u8 *key[IPSEC6_ALG_KINDS] = {
+		[IPSEC6_ALG_AUTH] = cfg->auth_key,
+		[IPSEC6_ALG_ENC] = cfg->enc_key,
+		[IPSEC6_ALG_AEAD] = cfg->aead_key,
+	};
+	const u16 len[IPSEC6_ALG_KINDS] = {
+		[IPSEC6_ALG_AUTH] = cfg->auth_key_len,
+		[IPSEC6_ALG_ENC] = cfg->enc_key_len,
+		[IPSEC6_ALG_AEAD] = cfg->aead_key_len,
+	};
+	int kind;
+
+	memset(req, 0, sizeof(*req));
+	for (kind = 0; kind < IPSEC6_ALG_KINDS; kind++) {
+		if (!alg[kind])
+			continue;
+		req->name[kind] = alg[kind]->name;
+		req->key[kind] = key[kind] ?: no_key;
+		req->key_len[kind] = len[kind];
+	}
+	req->icv_bits = cfg->icv_bits;
+	req->has_icv = cfg->icv_bits != 0;
+}
+
+/**
  * ipsec6_crypto_cfg_init - check an SA's algorithm choice against the table
  * @cfg: result; free with ipsec6_crypto_cfg_free() whatever the outcome
  * @req: the algorithms, keys and ICV length as requested

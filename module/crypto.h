@@ -95,6 +95,8 @@ int ipsec6_crypto_cfg_init(struct ipsec6_crypto_cfg *cfg,
 			   const struct ipsec6_crypto_req *req, u8 proto,
 			   struct ipsec6_crypto_blame *blame,
 			   struct netlink_ext_ack *extack);
+void ipsec6_crypto_cfg_req(const struct ipsec6_crypto_cfg *cfg,
+			   struct ipsec6_crypto_req *req);
 void ipsec6_crypto_cfg_free(struct ipsec6_crypto_cfg *cfg);
 bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
 			     const struct ipsec6_crypto_cfg *b);

@@ -292,7 +292,7 @@ static int ipsec6_nl_sa_new(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	err = ipsec6_nl_auto_index(in, txn, nest, true, &index, info->extack);
 	if (err)
 		return err;
-	sa = ipsec6_nl_parse_sa(nest, txn, index, info->extack);
+	sa = ipsec6_nl_parse_sa(nest, txn, index, NULL, info->extack);
 	if (IS_ERR(sa))
 		return PTR_ERR(sa);
 	sa->net = in;

@@ -52,6 +52,9 @@ int ipsec6_nl_sa_alloc_spi_doit(struct sk_buff *skb, struct genl_info *info)
 /*
  * SA_UPDATE: the SA nest as for SA_NEW, naming the SA it changes by INDEX
  * or, without INDEX, by SPI, DST and PROTO (the SA keeps its index).
+ * Without algorithm, key and ICV_LEN attributes a complete SA keeps its
+ * own (an IKE daemon moving an SA to new addresses has no keys to send:
+ * no dump gives them back).
  * sad.c says what may change; txn.c carries the state over at commit.
  */
 static int ipsec6_nl_sa_update(struct ipsec6_net *in, struct ipsec6_txn *txn,
@@ -77,7 +80,7 @@ static int ipsec6_nl_sa_update(struct ipsec6_net *in, struct ipsec6_txn *txn,
 				   nest, "INDEX: no SA %u", index);
 		return -ENOENT;
 	}
-	sa = ipsec6_nl_parse_sa(nest, txn, cur->index, info->extack);
+	sa = ipsec6_nl_parse_sa(nest, txn, cur->index, cur, info->extack);
 	if (IS_ERR(sa))
 		return PTR_ERR(sa);
 	err = ipsec6_sad_sa_update(sa, cur, info->extack);

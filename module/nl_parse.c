@@ -577,8 +577,22 @@ static int ipsec6_nl_key_lens(struct nlattr **tb,
 }
 
 /* The algorithm attributes, checked against the table by crypto.c. */
+/* Does the nest name any algorithm, key or ICV length? */
+static bool ipsec6_nl_has_crypto(struct nlattr **tb)
+{
+	return tb[IPSEC6_SA_A_AUTH_NAME] || tb[IPSEC6_SA_A_AUTH_KEY] ||
+	       tb[IPSEC6_SA_A_ENC_NAME] || tb[IPSEC6_SA_A_ENC_KEY] ||
+	       tb[IPSEC6_SA_A_AEAD_NAME] || tb[IPSEC6_SA_A_AEAD_KEY] ||
+	       tb[IPSEC6_SA_A_ICV_LEN];
+}
+
+/*
+ * The algorithms and keys of @sa: from the attributes, or, for an update
+ * (@keep: the complete SA it changes) that names none, @keep's own.
+ */
 static int ipsec6_nl_parse_crypto(struct nlattr **tb, const struct nlattr *nest,
 				  struct ipsec6_sa *sa,
+				  const struct ipsec6_sa *keep,
 				  struct netlink_ext_ack *extack)
 {
 	static const int name_attr[IPSEC6_ALG_KINDS] = {
@@ -595,6 +609,10 @@ static int ipsec6_nl_parse_crypto(struct nlattr **tb, const struct nlattr *nest,
 	struct ipsec6_crypto_blame blame;
 	int kind, type = 0, err;
 
+	if (keep && !keep->larval && !ipsec6_nl_has_crypto(tb)) {
+		ipsec6_crypto_cfg_req(&keep->cfg, &req);
+		goto init;
+	}
 	for (kind = 0; kind < IPSEC6_ALG_KINDS; kind++) {
 		const struct nlattr *n = tb[name_attr[kind]];
 		const struct nlattr *k = tb[key_attr[kind]];
@@ -607,6 +625,7 @@ static int ipsec6_nl_parse_crypto(struct nlattr **tb, const struct nlattr *nest,
 		req.icv_bits = nla_get_u32(tb[IPSEC6_SA_A_ICV_LEN]);
 		req.has_icv = true;
 	}
+init:
 	err = ipsec6_crypto_cfg_init(&sa->cfg, &req, sa->proto, &blame, extack);
 	if (!err)
 		return 0;
@@ -703,12 +722,15 @@ static int ipsec6_nl_parse_sa_id_attrs(struct nlattr **tb, struct ipsec6_sa *sa,
  * @nest: IPSEC6_A_SA
  * @txn: the change set it goes to (the policy it names is looked up there)
  * @index: the index for a nest without INDEX (0: INDEX is required)
+ * @keep: SA_UPDATE: the SA it changes, whose algorithms and keys a nest
+ *	without any keeps (NULL otherwise)
  * @extack: names the attribute at fault
  *
  * Return: a new SA, set up but not yet in any table, or an ERR_PTR.
  */
 struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 				     struct ipsec6_txn *txn, u32 index,
+				     const struct ipsec6_sa *keep,
 				     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[IPSEC6_SA_A_MAX + 1];
@@ -739,7 +761,7 @@ struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 	err = ipsec6_nl_parse_sa_id_attrs(tb, sa, index, extack) ?:
 	      ipsec6_nl_sa_proto_mode(tb, nest, txn, sa, extack) ?:
 	      ipsec6_nl_parse_sa_state(tb, sa, extack) ?:
-	      ipsec6_nl_parse_crypto(tb, nest, sa, extack) ?:
+	      ipsec6_nl_parse_crypto(tb, nest, sa, keep, extack) ?:
 	      ipsec6_sad_sa_setup(sa, extack);
 	if (err) {
 		ipsec6_sad_sa_put(sa);

@@ -28,6 +28,7 @@ struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
 					     struct netlink_ext_ack *extack);
 struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 				     struct ipsec6_txn *txn, u32 index,
+				     const struct ipsec6_sa *keep,
 				     struct netlink_ext_ack *extack);
 struct ipsec6_sa *ipsec6_nl_parse_larval(const struct nlattr *nest, u32 *min,
 					 u32 *max,

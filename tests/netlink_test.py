@@ -2394,6 +2394,17 @@ def t_sa_update():
     _, s_ = get_sa(said(1))
     T.ok(s_ and u32at(s_, S('REQID')) == 8 and u32at(s_, S('SEQ')) == 5,
          '... REQID 8, SEQ still 5', ['%r' % s_])
+    published('SA_UPDATE of SA 1 without algorithm, key or ICV_LEN '
+              '(a daemon has no keys to send)', CMD('SA_UPDATE'),
+              sa(1, 0x7001, PEER, ESP, dir=2, reqid=9, noalg=True))
+    send()
+    _, s_ = get_sa(said(1))
+    T.ok(s_ and u32at(s_, S('REQID')) == 9 and u32at(s_, S('SEQ')) == 6 and
+         s_.get(S('AEAD_NAME')) == b'rfc4106(gcm(aes))\0' and
+         u32at(s_, S('ICV_LEN')) == 128 and
+         u32at(s_, S('KEY_BITS')) == 8 * len(KEY_GCM),
+         '... it keeps its algorithm, key length and ICV; REQID 9; the next '
+         'datagram SEQ 6', ['%r' % s_])
     u.close()
 
     T.section('SA_UPDATE completes a larval SA')
@@ -2405,6 +2416,10 @@ def t_sa_update():
            'SA_UPDATE'), sa(lidx, lspi + 1, D1, ESP, **GCM), errno.EINVAL,
            r'^SPI: SA %d is larval: SPI, DST and PROTO must be its own' %
            lidx, at=None)
+    expect('SA_UPDATE of the larval SA without an algorithm: EINVAL',
+           CMD('SA_UPDATE'), sa(lidx, lspi, D1, ESP, noalg=True),
+           errno.EINVAL,
+           r'^(AEAD|ENC|AUTH)', at=None)
     drain_events()
     r = g.request(CMD('SA_UPDATE'),
                   drop(sa(0, lspi, D1, ESP, owner=IKE, **GCM), S('INDEX')))
