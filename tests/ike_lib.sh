@@ -49,7 +49,8 @@
 #   ike_capture_start / ike_capture_stop / ike_cleartext A B
 #                           tcpdump on br0; packets between A and B that
 #                           are neither AH/ESP nor IKE nor ND
-#   ike_stream_start FROM TO DST PORT N RATE TIMEOUT / ike_stream_result PORT
+#   ike_stream_start FROM TO DST PORT N RATE TIMEOUT / ike_stream_wait /
+#   ike_stream_result PORT
 #                           N numbered UDP datagrams at RATE/s from
 #                           namespace FROM to DST:PORT (in namespace TO);
 #                           the result is how many distinct ones arrived
@@ -371,7 +372,7 @@ _ike_spis_same() {
 }
 
 ike_spis_match() {
-	wait_for 10 _ike_spis_same "$1" "$2" && return 0
+	wait_for 20 _ike_spis_same "$1" "$2" && return 0
 	echo "charon $1: $(ike_charon_spis "$1" | tr '\n' ' ')"
 	echo "ipsec6ctl in $2: $(ike_kernel_spis "$2" | tr '\n' ' ')"
 	return 1
@@ -442,10 +443,19 @@ ike_stream_start() {
 		"$port" "$n" "$rate" >/dev/null 2>&1 &
 }
 
-# ike_stream_result PORT: waits for the receiver (it stops when all came,
-# or at its timeout) and prints how many distinct datagrams arrived.
+# ike_stream_wait: waits for the receivers (each stops when all its
+# datagrams came, or at its timeout).  Not in a $(...): a subshell cannot
+# wait for them.
+ike_stream_wait() {
+	local port
+	for port in "${!IKE_STREAM_PID[@]}"; do
+		wait "${IKE_STREAM_PID[$port]}" 2>/dev/null
+		unset "IKE_STREAM_PID[$port]"
+	done
+}
+
+# ike_stream_result PORT: how many distinct datagrams arrived (after
+# ike_stream_wait).
 ike_stream_result() {
-	wait "${IKE_STREAM_PID[$1]}" 2>/dev/null
-	unset "IKE_STREAM_PID[$1]"
-	cat "$IKE_DIR/stream.$1"
+	cat "$IKE_DIR/stream.$1" 2>/dev/null || echo 0
 }
