@@ -16,6 +16,23 @@
 #include <asm/unaligned.h>
 #endif
 
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+/*
+ * Split ops (one entry per command and do/dump), as netlink-gen.c lists
+ * them, came in 6.2: the fields the generator fills.  netlink.c turns the
+ * table into full ops on every kernel.
+ */
+struct genl_split_ops {
+	int (*doit)(struct sk_buff *skb, struct genl_info *info);
+	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	const struct nla_policy *policy;
+	unsigned int maxattr;
+	u8 cmd;
+	u8 flags;
+	u8 validate;
+};
+#endif
+
 /* The attributes a dump request was parsed into. */
 static inline struct nlattr **ipsec6_dump_attrs(struct netlink_callback *cb)
 {

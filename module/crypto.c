@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Algorithms: the table of what we accept (names, key and ICV sizes), the
- * validation of an SA's algorithm attributes, and transform allocation on
- * the kernel crypto API.
+ * validation of an SA's algorithm choice against it (the netlink attributes
+ * are read in nl_parse.c), and transform allocation on the kernel crypto
+ * API.
  *
  * Every SA runs on one AEAD transform.  ESP: a real AEAD (GCM,
  * ChaCha20-Poly1305, GMAC) or authenc()/authencesn() around a MAC and a
@@ -21,7 +22,6 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
-#include <net/netlink.h>
 #include "crypto.h"
 #include "netlink.h"
 #include "uapi/ipsec6.h"
@@ -95,144 +95,213 @@ static bool ipsec6_crypto_key_len_ok(const struct ipsec6_alg *alg,
 	return false;
 }
 
-/* One algorithm attribute with its key; *key is a copy the caller frees. */
-static int ipsec6_crypto_parse_one(struct nlattr **tb, int name_attr,
-				   int key_attr, u8 kind, u8 proto,
-				   const struct ipsec6_alg **alg, u8 **key,
-				   u16 *key_len, const char *what,
+static const char *const ipsec6_crypto_kind_name[] = {
+	[IPSEC6_ALG_AUTH] = "AUTH",
+	[IPSEC6_ALG_ENC] = "ENC",
+	[IPSEC6_ALG_AEAD] = "AEAD",
+};
+
+static int ipsec6_crypto_blame(struct ipsec6_crypto_blame *blame, u8 field,
+			       u8 kind, bool missing, int err)
+{
+	blame->field = field;
+	blame->kind = kind;
+	blame->missing = missing;
+	return err;
+}
+
+/* One algorithm with its key; cfg keeps a copy of the key. */
+static int ipsec6_crypto_cfg_one(struct ipsec6_crypto_cfg *cfg,
+				 const struct ipsec6_crypto_req *req, u8 kind,
+				 u8 proto, struct ipsec6_crypto_blame *blame,
+				 struct netlink_ext_ack *extack)
+{
+	const char *what = ipsec6_crypto_kind_name[kind];
+	const char *name = req->name[kind];
+	const struct ipsec6_alg *alg;
+	u16 len = req->key_len[kind];
+	struct {
+		const struct ipsec6_alg **alg;
+		u8 **key;
+		u16 *key_len;
+	} slot;
+
+	switch (kind) {
+	case IPSEC6_ALG_AUTH:
+		slot.alg = &cfg->auth;
+		slot.key = &cfg->auth_key;
+		slot.key_len = &cfg->auth_key_len;
+		break;
+	case IPSEC6_ALG_ENC:
+		slot.alg = &cfg->enc;
+		slot.key = &cfg->enc_key;
+		slot.key_len = &cfg->enc_key_len;
+		break;
+	default:
+		slot.alg = &cfg->aead;
+		slot.key = &cfg->aead_key;
+		slot.key_len = &cfg->aead_key_len;
+		break;
+	}
+
+	alg = ipsec6_crypto_find(name, kind);
+	if (!alg) {
+		ipsec6_netlink_err(extack, NULL, "%s: unknown algorithm '%.32s'",
+				   what, name);
+		return ipsec6_crypto_blame(blame, IPSEC6_CRYPTO_F_NAME, kind,
+					   false, -ENOENT);
+	}
+	if ((proto == IPPROTO_AH && !alg->ah) ||
+	    (proto == IPPROTO_ESP && !alg->esp)) {
+		ipsec6_netlink_err(extack, NULL, "%s: '%s' is not usable with %s",
+				   what, name, proto == IPPROTO_AH ? "AH" : "ESP");
+		return ipsec6_crypto_blame(blame, IPSEC6_CRYPTO_F_NAME, kind,
+					   false, -EINVAL);
+	}
+	if (!ipsec6_crypto_key_len_ok(alg, len)) {
+		ipsec6_netlink_err(extack, NULL,
+				   "%s key: %u bytes does not suit '%s'", what,
+				   len, name);
+		return ipsec6_crypto_blame(blame, req->key[kind] ?
+					   IPSEC6_CRYPTO_F_KEY :
+					   IPSEC6_CRYPTO_F_NAME, kind, false,
+					   -EINVAL);
+	}
+	*slot.alg = alg;
+	if (!len)
+		return 0;
+	*slot.key = kmemdup(req->key[kind], len, GFP_KERNEL_ACCOUNT);
+	if (!*slot.key)
+		return -ENOMEM;
+	*slot.key_len = len;
+	return 0;
+}
+
+/* A field the request must carry. */
+static int ipsec6_crypto_need(const struct ipsec6_crypto_req *req, u8 field,
+			      u8 kind, const char *why,
+			      struct ipsec6_crypto_blame *blame,
+			      struct netlink_ext_ack *extack)
+{
+	if ((field == IPSEC6_CRYPTO_F_NAME && req->name[kind]) ||
+	    (field == IPSEC6_CRYPTO_F_KEY && req->key[kind]) ||
+	    (field == IPSEC6_CRYPTO_F_ICV && req->has_icv))
+		return 0;
+	if (field == IPSEC6_CRYPTO_F_ICV)
+		ipsec6_netlink_err(extack, NULL, "ICV_LEN: missing%s", why);
+	else
+		ipsec6_netlink_err(extack, NULL, "%s_%s: missing%s",
+				   ipsec6_crypto_kind_name[kind],
+				   field == IPSEC6_CRYPTO_F_NAME ? "NAME" : "KEY",
+				   why);
+	return ipsec6_crypto_blame(blame, field, kind, true, -EINVAL);
+}
+
+/* A key given without its algorithm. */
+static int ipsec6_crypto_stray_key(const struct ipsec6_crypto_req *req,
+				   u8 kind, struct ipsec6_crypto_blame *blame,
 				   struct netlink_ext_ack *extack)
 {
-	const struct nlattr *n = tb[name_attr], *k = tb[key_attr];
-	const char *name = nla_data(n);
-
-	*alg = ipsec6_crypto_find(name, kind);
-	if (!*alg) {
-		ipsec6_netlink_err(extack, n, "%s: unknown algorithm '%.32s'",
-				   what, name);
-		return -ENOENT;
-	}
-	if ((proto == IPPROTO_AH && !(*alg)->ah) ||
-	    (proto == IPPROTO_ESP && !(*alg)->esp)) {
-		ipsec6_netlink_err(extack, n, "%s: '%s' is not usable with %s",
-				   what, name, proto == IPPROTO_AH ? "AH" : "ESP");
-		return -EINVAL;
-	}
-	*key_len = k ? nla_len(k) : 0;
-	if (!ipsec6_crypto_key_len_ok(*alg, *key_len)) {
-		ipsec6_netlink_err(extack, k ?: n,
-				   "%s key: %u bytes does not suit '%s'", what,
-				   *key_len, name);
-		return -EINVAL;
-	}
-	if (!*key_len)
+	if (!req->key[kind] || req->name[kind])
 		return 0;
-	*key = kmemdup(nla_data(k), *key_len, GFP_KERNEL_ACCOUNT);
-	return *key ? 0 : -ENOMEM;
+	ipsec6_netlink_err(extack, NULL, "%s_KEY: given without %s_NAME",
+			   ipsec6_crypto_kind_name[kind],
+			   ipsec6_crypto_kind_name[kind]);
+	return ipsec6_crypto_blame(blame, IPSEC6_CRYPTO_F_KEY, kind, false,
+				   -EINVAL);
+}
+
+static int ipsec6_crypto_cfg_aead(struct ipsec6_crypto_cfg *cfg,
+				  const struct ipsec6_crypto_req *req, u8 proto,
+				  struct ipsec6_crypto_blame *blame,
+				  struct netlink_ext_ack *extack)
+{
+	if (req->name[IPSEC6_ALG_AUTH] || req->name[IPSEC6_ALG_ENC]) {
+		ipsec6_netlink_err(extack, NULL,
+				   "AEAD_NAME: excludes AUTH_NAME and ENC_NAME");
+		return ipsec6_crypto_blame(blame, IPSEC6_CRYPTO_F_NAME,
+					   IPSEC6_ALG_AEAD, false, -EINVAL);
+	}
+	return ipsec6_crypto_need(req, IPSEC6_CRYPTO_F_KEY, IPSEC6_ALG_AEAD,
+				  "", blame, extack) ?:
+	       ipsec6_crypto_cfg_one(cfg, req, IPSEC6_ALG_AEAD, proto, blame,
+				     extack) ?:
+	       ipsec6_crypto_need(req, IPSEC6_CRYPTO_F_ICV, IPSEC6_ALG_AEAD,
+				  " (required with AEAD_NAME)", blame, extack);
+}
+
+static int ipsec6_crypto_cfg_auth_enc(struct ipsec6_crypto_cfg *cfg,
+				      const struct ipsec6_crypto_req *req,
+				      u8 proto,
+				      struct ipsec6_crypto_blame *blame,
+				      struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = ipsec6_crypto_need(req, IPSEC6_CRYPTO_F_NAME, IPSEC6_ALG_AUTH,
+				 proto == IPPROTO_AH ?
+				 " (AH needs an integrity algorithm)" :
+				 " (ESP needs an integrity algorithm)",
+				 blame, extack) ?:
+	      ipsec6_crypto_need(req, IPSEC6_CRYPTO_F_KEY, IPSEC6_ALG_AUTH,
+				 "", blame, extack);
+	if (err)
+		return err;
+	if (req->name[IPSEC6_ALG_ENC] && proto == IPPROTO_AH) {
+		ipsec6_netlink_err(extack, NULL, "ENC_NAME: AH does not encrypt");
+		return ipsec6_crypto_blame(blame, IPSEC6_CRYPTO_F_NAME,
+					   IPSEC6_ALG_ENC, false, -EINVAL);
+	}
+	err = ipsec6_crypto_cfg_one(cfg, req, IPSEC6_ALG_AUTH, proto, blame,
+				    extack);
+	if (err)
+		return err;
+	if (req->name[IPSEC6_ALG_ENC])
+		return ipsec6_crypto_cfg_one(cfg, req, IPSEC6_ALG_ENC, proto,
+					     blame, extack);
+	return ipsec6_crypto_stray_key(req, IPSEC6_ALG_ENC, blame, extack);
 }
 
 /**
- * ipsec6_crypto_cfg_parse - validate an SA's algorithm attributes
+ * ipsec6_crypto_cfg_init - check an SA's algorithm choice against the table
  * @cfg: result; free with ipsec6_crypto_cfg_free() whatever the outcome
+ * @req: the algorithms, keys and ICV length as requested
  * @proto: IPPROTO_AH or IPPROTO_ESP
- * @tb: the parsed SA nest
- * @nest: the SA nest, for missing-attribute reports
- * @extack: names the attribute at fault
+ * @blame: on error, the field at fault (for the caller to point at)
+ * @extack: the message, naming the field
  */
-int ipsec6_crypto_cfg_parse(struct ipsec6_crypto_cfg *cfg, u8 proto,
-			    struct nlattr **tb, const struct nlattr *nest,
-			    struct netlink_ext_ack *extack)
+int ipsec6_crypto_cfg_init(struct ipsec6_crypto_cfg *cfg,
+			   const struct ipsec6_crypto_req *req, u8 proto,
+			   struct ipsec6_crypto_blame *blame,
+			   struct netlink_ext_ack *extack)
 {
 	const struct ipsec6_alg *mac;
 	u32 icv;
 	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (tb[IPSEC6_SA_A_AEAD_NAME]) {
-		if (tb[IPSEC6_SA_A_AUTH_NAME] || tb[IPSEC6_SA_A_ENC_NAME]) {
-			ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_AEAD_NAME],
-					   "AEAD_NAME: excludes AUTH_NAME and ENC_NAME");
-			return -EINVAL;
-		}
-		if (!tb[IPSEC6_SA_A_AEAD_KEY]) {
-			NL_SET_ERR_ATTR_MISS(extack, nest, IPSEC6_SA_A_AEAD_KEY);
-			ipsec6_netlink_err(extack, NULL, "AEAD_KEY: missing");
-			return -EINVAL;
-		}
-		err = ipsec6_crypto_parse_one(tb, IPSEC6_SA_A_AEAD_NAME,
-					      IPSEC6_SA_A_AEAD_KEY,
-					      IPSEC6_ALG_AEAD, proto,
-					      &cfg->aead, &cfg->aead_key,
-					      &cfg->aead_key_len, "AEAD",
-					      extack);
-		if (err)
-			return err;
-		if (!tb[IPSEC6_SA_A_ICV_LEN]) {
-			NL_SET_ERR_ATTR_MISS(extack, nest, IPSEC6_SA_A_ICV_LEN);
-			ipsec6_netlink_err(extack, NULL,
-					   "ICV_LEN: missing (required with AEAD_NAME)");
-			return -EINVAL;
-		}
-		mac = cfg->aead;
-	} else {
-		if (!tb[IPSEC6_SA_A_AUTH_NAME]) {
-			NL_SET_ERR_ATTR_MISS(extack, nest, IPSEC6_SA_A_AUTH_NAME);
-			ipsec6_netlink_err(extack, NULL,
-					   "AUTH_NAME: missing (%s needs an integrity algorithm)",
-					   proto == IPPROTO_AH ? "AH" : "ESP");
-			return -EINVAL;
-		}
-		if (!tb[IPSEC6_SA_A_AUTH_KEY]) {
-			NL_SET_ERR_ATTR_MISS(extack, nest, IPSEC6_SA_A_AUTH_KEY);
-			ipsec6_netlink_err(extack, NULL, "AUTH_KEY: missing");
-			return -EINVAL;
-		}
-		if (tb[IPSEC6_SA_A_ENC_NAME] && proto == IPPROTO_AH) {
-			ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_ENC_NAME],
-					   "ENC_NAME: AH does not encrypt");
-			return -EINVAL;
-		}
-		err = ipsec6_crypto_parse_one(tb, IPSEC6_SA_A_AUTH_NAME,
-					      IPSEC6_SA_A_AUTH_KEY,
-					      IPSEC6_ALG_AUTH, proto,
-					      &cfg->auth, &cfg->auth_key,
-					      &cfg->auth_key_len, "AUTH",
-					      extack);
-		if (err)
-			return err;
-		if (tb[IPSEC6_SA_A_ENC_NAME]) {
-			err = ipsec6_crypto_parse_one(tb, IPSEC6_SA_A_ENC_NAME,
-						      IPSEC6_SA_A_ENC_KEY,
-						      IPSEC6_ALG_ENC, proto,
-						      &cfg->enc, &cfg->enc_key,
-						      &cfg->enc_key_len, "ENC",
-						      extack);
-			if (err)
-				return err;
-		} else if (tb[IPSEC6_SA_A_ENC_KEY]) {
-			ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_ENC_KEY],
-					   "ENC_KEY: given without ENC_NAME");
-			return -EINVAL;
-		}
-		mac = cfg->auth;
-	}
-	if (tb[IPSEC6_SA_A_AUTH_KEY] && !tb[IPSEC6_SA_A_AUTH_NAME]) {
-		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_AUTH_KEY],
-				   "AUTH_KEY: given without AUTH_NAME");
-		return -EINVAL;
-	}
-	if (tb[IPSEC6_SA_A_AEAD_KEY] && !tb[IPSEC6_SA_A_AEAD_NAME]) {
-		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_AEAD_KEY],
-				   "AEAD_KEY: given without AEAD_NAME");
-		return -EINVAL;
-	}
+	ipsec6_crypto_blame(blame, IPSEC6_CRYPTO_F_NONE, 0, false, 0);
+	if (req->name[IPSEC6_ALG_AEAD])
+		err = ipsec6_crypto_cfg_aead(cfg, req, proto, blame, extack);
+	else
+		err = ipsec6_crypto_cfg_auth_enc(cfg, req, proto, blame,
+						 extack);
+	err = err ?: ipsec6_crypto_stray_key(req, IPSEC6_ALG_AUTH, blame,
+					     extack) ?:
+	      ipsec6_crypto_stray_key(req, IPSEC6_ALG_AEAD, blame, extack);
+	if (err)
+		return err;
 
-	icv = tb[IPSEC6_SA_A_ICV_LEN] ? nla_get_u32(tb[IPSEC6_SA_A_ICV_LEN]) :
-					mac->icv_default;
+	mac = cfg->aead ?: cfg->auth;
+	icv = req->has_icv ? req->icv_bits : mac->icv_default;
 	if (icv < mac->icv_min || icv > mac->icv_max || icv % 32) {
-		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_ICV_LEN],
+		ipsec6_netlink_err(extack, NULL,
 				   "ICV_LEN: %u bits invalid for '%s' (%u..%u, multiple of 32)",
 				   icv, mac->name, mac->icv_min, mac->icv_max);
-		return -EINVAL;
+		return ipsec6_crypto_blame(blame, req->has_icv ?
+					   IPSEC6_CRYPTO_F_ICV :
+					   IPSEC6_CRYPTO_F_NONE, 0, false,
+					   -EINVAL);
 	}
 	cfg->icv_bits = icv;
 	return 0;

@@ -6,12 +6,12 @@
 
 struct crypto_aead;
 struct netlink_ext_ack;
-struct nlattr;
 
 enum ipsec6_alg_kind {
 	IPSEC6_ALG_AUTH,
 	IPSEC6_ALG_ENC,
 	IPSEC6_ALG_AEAD,
+	IPSEC6_ALG_KINDS
 };
 
 /* One algorithm we accept, as named on the wire. */
@@ -55,10 +55,38 @@ struct ipsec6_crypto {
 	bool async;			/* may complete asynchronously */
 };
 
+/*
+ * An SA's algorithms and keys as requested (nl_parse.c fills it from the
+ * attributes), indexed by enum ipsec6_alg_kind; NULL is absent.  Points
+ * into the request.
+ */
+struct ipsec6_crypto_req {
+	const char *name[IPSEC6_ALG_KINDS];
+	const u8 *key[IPSEC6_ALG_KINDS];
+	u16 key_len[IPSEC6_ALG_KINDS];
+	u32 icv_bits;
+	bool has_icv;
+};
+
+/* Which field of a struct ipsec6_crypto_req a refusal is about. */
+enum ipsec6_crypto_field {
+	IPSEC6_CRYPTO_F_NONE,
+	IPSEC6_CRYPTO_F_NAME,	/* name[kind] */
+	IPSEC6_CRYPTO_F_KEY,	/* key[kind] */
+	IPSEC6_CRYPTO_F_ICV,	/* icv_bits */
+};
+
+struct ipsec6_crypto_blame {
+	u8 field;		/* enum ipsec6_crypto_field */
+	u8 kind;		/* enum ipsec6_alg_kind */
+	bool missing;		/* the field is absent but needed */
+};
+
 const struct ipsec6_alg *ipsec6_crypto_find(const char *name, u8 kind);
-int ipsec6_crypto_cfg_parse(struct ipsec6_crypto_cfg *cfg, u8 proto,
-			    struct nlattr **tb, const struct nlattr *nest,
-			    struct netlink_ext_ack *extack);
+int ipsec6_crypto_cfg_init(struct ipsec6_crypto_cfg *cfg,
+			   const struct ipsec6_crypto_req *req, u8 proto,
+			   struct ipsec6_crypto_blame *blame,
+			   struct netlink_ext_ack *extack);
 void ipsec6_crypto_cfg_free(struct ipsec6_crypto_cfg *cfg);
 bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
 			     const struct ipsec6_crypto_cfg *b);

@@ -7,6 +7,7 @@
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include "netlink.h"
 #include "stats.h"
 
 struct ipsec6_db;
@@ -30,6 +31,9 @@ struct ipsec6_net {
 	struct delayed_work expire_work;	/* SA lifetimes (lifetime.c) */
 	bool armed;			/* hooks and nf_defrag_ipv6 on, under @lock */
 	bool dying;			/* namespace exit began, under @lock */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+	struct ipsec6_err_ring err;	/* extack messages (netlink.c) */
+#endif
 };
 
 extern unsigned int ipsec6_net_id;

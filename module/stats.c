@@ -45,7 +45,7 @@ void ipsec6_counters_free(struct ipsec6_counters __percpu *c)
 }
 
 void ipsec6_counters_read(struct ipsec6_counters __percpu *c,
-			  struct ipsec6_counts *sum)
+			  struct ipsec6_counters *sum)
 {
 	int cpu;
 

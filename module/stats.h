@@ -17,14 +17,11 @@ struct ipsec6_pcpu_stats {
 	u64 drop[IPSEC6_STATS_A_MAX + 1];
 };
 
-/* Per-CPU packet/byte counters of a policy or an SA. */
+/*
+ * Packet/byte counters of a policy or an SA: per-CPU in the object, and
+ * their sum over the CPUs (ipsec6_counters_read()).
+ */
 struct ipsec6_counters {
-	u64 packets;
-	u64 bytes;
-	u64 drops;
-};
-
-struct ipsec6_counts {
 	u64 packets;
 	u64 bytes;
 	u64 drops;
@@ -39,7 +36,7 @@ u64 ipsec6_stats_read(struct ipsec6_pcpu_stats __percpu *stats,
 struct ipsec6_counters __percpu *ipsec6_counters_alloc(void);
 void ipsec6_counters_free(struct ipsec6_counters __percpu *c);
 void ipsec6_counters_read(struct ipsec6_counters __percpu *c,
-			  struct ipsec6_counts *sum);
+			  struct ipsec6_counters *sum);
 
 static inline void ipsec6_counters_add(struct ipsec6_counters __percpu *c,
 				       unsigned int len)

@@ -19,6 +19,9 @@ PKGS=(
 	# guest tools
 	iproute2 iputils-ping tcpdump tshark iperf3 ethtool socat procps
 	nftables iptables python3 python3-scapy python3-yaml bash-completion
+	# netlink code generation and the tests' netlink library: the kernel's
+	# YNL (scripts/ynl.sh extracts it from the 6.12 source)
+	linux-source-6.12 python3-jsonschema
 	# lint
 	sparse linux-source-6.1 shellcheck man-db groff-base
 	# strongSwan: charon and its tools in the guests; the plugin's build
@@ -69,12 +72,16 @@ if ! have_deb_src; then
 	need_update=1
 fi
 
+ynl() { # YNL extracted into /var/cache/ipsec6/ynl (silent when it is)
+	bash "$(dirname "${BASH_SOURCE[0]}")/ynl.sh" >/dev/null
+}
+
 missing=()
 for p in "${PKGS[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
 	[[ $st == ii* ]] || missing+=("$p")
 done
-((${#missing[@]} || need_update)) || exit 0
+((${#missing[@]} || need_update)) || { ynl; exit 0; }
 
 if ((EUID != 0)); then
 	echo "deps: missing packages: ${missing[*]}; run as root" >&2
@@ -97,4 +104,5 @@ if ((${#missing[@]})) && ! apt-get install -y --no-install-recommends \
 	exit 1
 fi
 rm -f "$log"
+ynl
 echo "deps: done" >&2

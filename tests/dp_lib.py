@@ -28,8 +28,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ipsec6nl as nl  # noqa: E402
-from ipsec6nl import C  # noqa: E402
+import ynl_ipsec6 as nl  # noqa: E402
+from ynl_ipsec6 import C  # noqa: E402
 
 H1_IP, H2_IP = '2001:db8::1', '2001:db8::2'
 H1_MAC, H2_MAC = '00:aa:00:53:a9:2c', '00:aa:00:92:d0:f1'

@@ -38,8 +38,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ipsec6nl as nl  # noqa: E402
-from ipsec6nl import C  # noqa: E402
+import ynl_ipsec6 as nl  # noqa: E402
+from ynl_ipsec6 import C  # noqa: E402
 from netns_helper import enter  # noqa: E402
 
 H1, H2 = '2001:db8::1', '2001:db8::2'

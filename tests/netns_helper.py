@@ -23,8 +23,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import ipsec6nl as nl  # noqa: E402
-from ipsec6nl import C  # noqa: E402
+import ynl_ipsec6 as nl  # noqa: E402
+from ynl_ipsec6 import C  # noqa: E402
 
 ALGS = [
     (51, dict(auth_name='hmac(sha256)', auth_key=bytes(range(32)))),

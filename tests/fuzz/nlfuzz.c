@@ -1115,8 +1115,7 @@ static void fuzz(unsigned long total)
 
 static bool privileged_cmd(int cmd)
 {
-	return cmd >= IPSEC6_CMD_POLICY_NEW && cmd <= IPSEC6_CMD_TXN_ABORT &&
-	       cmd != IPSEC6_CMD_POLICY_GET;
+	return cmd >= IPSEC6_CMD_POLICY_NEW && cmd <= IPSEC6_CMD_STATS_GET;
 }
 
 static void drop_cap_net_admin(void)
