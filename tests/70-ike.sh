@@ -29,8 +29,8 @@
 #     old one left in ipsec6, and traffic is negotiated again.
 #  8. the reference: h2 -> h4, XFRM on both ends, PSK, transport, trap.
 # The capture on br0 must show no packet between the hosts in cleartext.
-# Figures ("figure:" lines on stderr): from the first packet to the first
-# reply through the new CHILD_SA, pinging at 10/s.
+# Figures ("figure:" lines on stderr at the end): from the first packet to
+# the first reply through the new CHILD_SA, pinging at 10/s.
 # timeout: 360
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
@@ -49,7 +49,8 @@ trap_ping() {
 		cat "$IKE_DIR/ping.$1"
 		return 1
 	fi
-	note "figure: $3: first reply $(((first - 1) / 10)).$(((first - 1) % 10)) s after the first packet"
+	echo "figure: $3: first reply $(((first - 1) / 10)).$(((first - 1) % 10)) s after the first packet" \
+		>>"$IKE_DIR/figures"
 	((n == 50 - first + 1)) || { echo "$n replies from seq $first"; return 1; }
 }
 
@@ -204,3 +205,4 @@ check "8: reference, XFRM on both ends: trap on h2, ping h4" \
 check "capture stopped" ike_capture_stop
 check "no cleartext between any two of h1 h2 h3 h4 s3 s4" no_cleartext
 dmesg_clean "no kernel splat"
+note "$(cat "$IKE_DIR/figures" 2>/dev/null)"

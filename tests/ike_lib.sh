@@ -58,7 +58,7 @@
 # ping/stream results are kept in $RESULTS/TEST.ike/.
 
 IKE_DIR=${TMPDIR:-/tmp}/ike
-IKE_PLUGIN=$REPO/tools/strongswan/libstrongswan-kernel-ipsec6.so
+IKE_PLUGIN=${IKE_PLUGIN:-$REPO/tools/strongswan/libstrongswan-kernel-ipsec6.so}
 IKE_PLUGIN_CONF=$REPO/tools/strongswan/kernel-ipsec6.conf
 declare -A IKE_PID=()
 IKE_HOSTS=()
