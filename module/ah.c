@@ -31,7 +31,6 @@
 #include "sad.h"
 
 #define IPSEC6_AH_GMAC_IV	8
-#define IPSEC6_AH_ICV_MAX	32	/* hmac(sha512) truncated to 256 bits */
 
 struct ipsec6_ah_tmp {
 	struct ipsec6_pkt pkt;		/* continuation, for async */
@@ -43,7 +42,7 @@ struct ipsec6_ah_tmp {
 	u64 seq;
 	__be32 seqhi;
 	u8 iv[IPSEC6_AH_GMAC_IV];
-	u8 icv[IPSEC6_AH_ICV_MAX];	/* computed, or received */
+	u8 icv[IPSEC6_ICV_MAX];		/* computed, or received */
 	struct scatterlist sg[3];
 	u8 saved[];			/* headers before AH, then request */
 };

@@ -31,41 +31,56 @@ module_param(crypto_async, bool, 0444);
 MODULE_PARM_DESC(crypto_async,
 		 "Run every transform through pcrypt (tests the asynchronous path)");
 
-#define ANY_KEY	{ 0 }
+/*
+ * Table entries are written with these macros only, so that an ICV above
+ * IPSEC6_ICV_MAX or an IV above IPSEC6_IV_MAX (the buffers of ah.c and
+ * esp.c) is a build error: ALG_ICV(bits) is @bits, but the array it takes
+ * the size of has a negative size when @bits is too large.  ICVs are in
+ * bits, keys and IVs in bytes; a key length list of 0 means any length
+ * from 1 to IPSEC6_KEY_MAX (none for cipher_null).
+ */
+#define ALG_ICV(bits)	(8 * IPSEC6_ICV_MAX - sizeof(char[8 * IPSEC6_ICV_MAX - (bits)]))
+#define ALG_IV(bytes)	(IPSEC6_IV_MAX - sizeof(char[IPSEC6_IV_MAX - (bytes)]))
 
+/* A MAC for AH and ESP: ICV from @min bits up to the whole digest. */
+#define ALG_HMAC(_name, _digest, _default, _min) {			\
+	.name = _name, .kind = IPSEC6_ALG_AUTH, .ah = true, .esp = true,	\
+	.icv_default = _default, .icv_min = _min,			\
+	.icv_max = ALG_ICV(_digest), .key_lens = { 0 } }
+
+/* An ESP cipher with its packet IV, payload alignment and IV generator. */
+#define ALG_CIPHER(_name, _iv, _block, _geniv, ...) {			\
+	.name = _name, .kind = IPSEC6_ALG_ENC, .esp = true,		\
+	.key_lens = { __VA_ARGS__ }, .iv = ALG_IV(_iv), .block = _block,	\
+	.geniv = _geniv }
+
+/*
+ * An AEAD with a 4-byte salt at the end of its key and an 8-byte IV; it
+ * has no default ICV (ICV_LEN is required).
+ */
+#define ALG_AEAD(_name, _ah, _icv_min, _icv_max, ...) {			\
+	.name = _name, .kind = IPSEC6_ALG_AEAD, .ah = _ah, .esp = true,	\
+	.icv_min = _icv_min, .icv_max = ALG_ICV(_icv_max),		\
+	.key_lens = { __VA_ARGS__ }, .salt = 4, .iv = ALG_IV(8), .block = 4, \
+	.geniv = "seqiv" }
+
+/*
+ * The default ICVs (ICV_LEN absent) are the RFCs' truncations: 96 bits for
+ * HMAC-MD5 and HMAC-SHA-1 (RFC 2403, 2404), 128/192/256 for HMAC-SHA-256/
+ * 384/512 (RFC 4868).  Linux XFRM's "auth" default for hmac(sha256) is 96
+ * (a pre-RFC draft); ipsec6ctl sends ICV_LEN with every "auth" line.
+ */
 static const struct ipsec6_alg ipsec6_algs[] = {
-	{ .name = "hmac(md5)", .kind = IPSEC6_ALG_AUTH, .ah = true,
-	  .esp = true, .digest_bits = 128, .icv_default = 96, .icv_min = 96,
-	  .icv_max = 128, .key_lens = ANY_KEY },
-	{ .name = "hmac(sha1)", .kind = IPSEC6_ALG_AUTH, .ah = true,
-	  .esp = true, .digest_bits = 160, .icv_default = 96, .icv_min = 96,
-	  .icv_max = 160, .key_lens = ANY_KEY },
-	{ .name = "hmac(sha256)", .kind = IPSEC6_ALG_AUTH, .ah = true,
-	  .esp = true, .digest_bits = 256, .icv_default = 128, .icv_min = 96,
-	  .icv_max = 256, .key_lens = ANY_KEY },
-	{ .name = "hmac(sha384)", .kind = IPSEC6_ALG_AUTH, .ah = true,
-	  .esp = true, .digest_bits = 384, .icv_default = 192, .icv_min = 192,
-	  .icv_max = 384, .key_lens = ANY_KEY },
-	{ .name = "hmac(sha512)", .kind = IPSEC6_ALG_AUTH, .ah = true,
-	  .esp = true, .digest_bits = 512, .icv_default = 256, .icv_min = 256,
-	  .icv_max = 512, .key_lens = ANY_KEY },
-	{ .name = "cbc(aes)", .kind = IPSEC6_ALG_ENC, .esp = true,
-	  .key_lens = { 16, 24, 32 }, .iv = 16, .block = 16,
-	  .geniv = "echainiv" },
-	{ .name = "ecb(cipher_null)", .kind = IPSEC6_ALG_ENC, .esp = true,
-	  .block = 4 },
-	{ .name = "rfc4106(gcm(aes))", .kind = IPSEC6_ALG_AEAD, .esp = true,
-	  .icv_default = 128, .icv_min = 64, .icv_max = 128,
-	  .key_lens = { 20, 28, 36 }, .salt = 4, .iv = 8, .block = 4,
-	  .geniv = "seqiv" },
-	{ .name = "rfc4543(gcm(aes))", .kind = IPSEC6_ALG_AEAD, .ah = true,
-	  .esp = true, .icv_default = 128, .icv_min = 128, .icv_max = 128,
-	  .key_lens = { 20, 28, 36 }, .salt = 4, .iv = 8, .block = 4,
-	  .geniv = "seqiv" },
-	{ .name = "rfc7539esp(chacha20,poly1305)", .kind = IPSEC6_ALG_AEAD,
-	  .esp = true, .icv_default = 128, .icv_min = 128, .icv_max = 128,
-	  .key_lens = { 36 }, .salt = 4, .iv = 8, .block = 4,
-	  .geniv = "seqiv" },
+	ALG_HMAC("hmac(md5)", 128, 96, 96),
+	ALG_HMAC("hmac(sha1)", 160, 96, 96),
+	ALG_HMAC("hmac(sha256)", 256, 128, 96),
+	ALG_HMAC("hmac(sha384)", 384, 192, 192),
+	ALG_HMAC("hmac(sha512)", 512, 256, 256),
+	ALG_CIPHER("cbc(aes)", 16, 16, "echainiv", 16, 24, 32),
+	ALG_CIPHER("ecb(cipher_null)", 0, 4, NULL, 0),
+	ALG_AEAD("rfc4106(gcm(aes))", false, 64, 128, 20, 28, 36),
+	ALG_AEAD("rfc4543(gcm(aes))", true, 128, 128, 20, 28, 36),
+	ALG_AEAD("rfc7539esp(chacha20,poly1305)", false, 128, 128, 36),
 };
 
 const struct ipsec6_alg *ipsec6_crypto_find(const char *name, u8 kind)

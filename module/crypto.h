@@ -14,14 +14,22 @@ enum ipsec6_alg_kind {
 	IPSEC6_ALG_KINDS
 };
 
+/*
+ * The largest ICV and the largest IV carried in a packet of any algorithm
+ * in crypto.c's table, in bytes: ah.c and esp.c size their per-packet
+ * buffers with them.  crypto.c builds every table entry through macros
+ * that fail the build if an entry exceeds them.
+ */
+#define IPSEC6_ICV_MAX	64	/* hmac(sha512) untruncated */
+#define IPSEC6_IV_MAX	16	/* cbc(aes) */
+
 /* One algorithm we accept, as named on the wire. */
 struct ipsec6_alg {
 	const char *name;	/* crypto API name, also the netlink name */
 	u8 kind;		/* enum ipsec6_alg_kind */
 	bool ah;		/* usable with AH */
 	bool esp;		/* usable with ESP */
-	u16 digest_bits;	/* AUTH: untruncated ICV */
-	u16 icv_default;	/* bits */
+	u16 icv_default;	/* bits, AUTH: when ICV_LEN is absent */
 	u16 icv_min;		/* bits */
 	u16 icv_max;		/* bits */
 	u8 key_lens[3];		/* accepted lengths in bytes, 0 = any 1..MAX */

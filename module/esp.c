@@ -21,8 +21,6 @@
 #include "replay.h"
 #include "sad.h"
 
-#define IPSEC6_ESP_IV_MAX	16
-
 struct ipsec6_esp_tmp {
 	struct ipsec6_pkt pkt;		/* continuation, for async */
 	struct sk_buff *skb;
@@ -32,7 +30,7 @@ struct ipsec6_esp_tmp {
 	unsigned int elen;		/* input: ciphertext length */
 	u64 seq;
 	__be32 assoc[3];		/* SPI, [ESN high], sequence number */
-	u8 iv[IPSEC6_ESP_IV_MAX] __aligned(8);
+	u8 iv[IPSEC6_IV_MAX] __aligned(8);
 	struct scatterlist sg[2];
 	u8 req[] __aligned(CRYPTO_MINALIGN);
 };

@@ -75,35 +75,11 @@ while IFS='|' read -r name proto alg; do
 	SPI_OF[$name]="$s_ab $s_ba"
 	PROTO_OF[$name]=$proto
 	peer=xfrm
-	[[ $name == ah-aes-gmac ]] && peer=module
-	# The same lines on both sides; '' is an empty key.
-	read -r -a a <<<"$alg"
-	for j in "${!a[@]}"; do [[ ${a[j]} == "''" ]] && a[j]=; done
-	st_ab=(src "$A" dst "$B" proto "$proto" spi "$s_ab" mode transport "${a[@]}")
-	st_ba=(src "$B" dst "$A" proto "$proto" spi "$s_ba" mode transport "${a[@]}")
-	pol_ab=(src "$A" dst "$B" tmpl src "$A" dst "$B" proto "$proto"
-		mode transport)
-	pol_ba=(src "$B" dst "$A" tmpl src "$B" dst "$A" proto "$proto"
-		mode transport)
-	ok=0
-	ip netns exec h1 "$IPSEC6CTL" sa add "${st_ab[@]}" &&
-		ip netns exec h1 "$IPSEC6CTL" sa add "${st_ba[@]}" &&
-		ip netns exec h1 "$IPSEC6CTL" policy add "${pol_ab[@]}" dir out &&
-		ip netns exec h1 "$IPSEC6CTL" policy add "${pol_ba[@]}" dir in || ok=1
-	check "$name: ipsec6ctl takes the ip-xfrm lines on h1" test $ok = 0
-	ok=0
-	if [[ $peer == xfrm ]]; then
-		ip -n h2 xfrm state add "${st_ab[@]}" &&
-			ip -n h2 xfrm state add "${st_ba[@]}" &&
-			ip -n h2 xfrm policy add "${pol_ba[@]}" dir out &&
-			ip -n h2 xfrm policy add "${pol_ab[@]}" dir in || ok=1
-	else
-		ip netns exec h2 "$IPSEC6CTL" sa add "${st_ab[@]}" &&
-			ip netns exec h2 "$IPSEC6CTL" sa add "${st_ba[@]}" &&
-			ip netns exec h2 "$IPSEC6CTL" policy add "${pol_ba[@]}" dir out &&
-			ip netns exec h2 "$IPSEC6CTL" policy add "${pol_ab[@]}" dir in || ok=1
-	fi
-	check "$name: h2 ($peer) configured" test $ok = 0
+	[[ $name == ah-aes-gmac ]] && peer=ipsec6ctl
+	# The same lines on both sides.
+	pair_lines "$proto" "$s_ab" "$s_ba" "$alg"
+	check "$name: ipsec6ctl takes the ip-xfrm lines on h1" pair_config h1 ipsec6ctl
+	check "$name: h2 ($peer) configured" pair_config h2 "$peer"
 	check "$name: h1 -> h2 ping" ip netns exec h1 ping -c 2 -i 0.2 -W 3 "$B"
 	check "$name: h2 -> h1 ping" ip netns exec h2 ping -c 2 -i 0.2 -W 3 "$A"
 	check "$name: TCP h1 -> h2, 2 MiB, same SHA-256" xfer h1 h2 "$B" 5001

@@ -42,6 +42,11 @@
 #   in_ns NS CMD...             ip netns exec NS CMD...
 #   ctl NS ARGS...              ip netns exec NS "$IPSEC6CTL" ARGS...
 #   two_hosts [--global]        h1/h2 joined by veth0 (see H1_* / H2_*)
+#   pair_lines PROTO SPI_AB SPI_BA WORDS
+#   pair_config NS {xfrm|ipsec6ctl}
+#                               the same ip-xfrm lines (a transport SA pair
+#                               between h1 and h2, their policies) through
+#                               ip xfrm or ipsec6ctl
 #   at_exit CMD...              run CMD at exit (before namespace cleanup)
 #   require_cmd CMD...          skip_all unless every CMD is installed
 #   tap_off                     for scripts that use the helpers but are no
@@ -468,6 +473,45 @@ require_cmd() {
 	for c in "$@"; do
 		command -v "$c" >/dev/null 2>&1 || skip_all "$c is not installed"
 	done
+}
+
+# ---- the same lines for ip xfrm and ipsec6ctl ---------------------------
+
+# pair_lines PROTO SPI_AB SPI_BA WORDS: the words of two transport-mode SAs,
+# $H1_IP -> $H2_IP (SPI_AB) and back, with the algorithm WORDS (split on
+# blanks; '' is an empty key), in the arrays PAIR_SA_AB and PAIR_SA_BA, and
+# of their policies (without "dir") in PAIR_POL_AB and PAIR_POL_BA.
+pair_lines() {
+	local proto=$1 s_ab=$2 s_ba=$3 w j a=$H1_IP b=$H2_IP
+	read -r -a w <<<"$4"
+	for j in "${!w[@]}"; do [[ ${w[j]} == "''" ]] && w[j]=; done
+	PAIR_SA_AB=(src "$a" dst "$b" proto "$proto" spi "$s_ab" mode transport "${w[@]}")
+	PAIR_SA_BA=(src "$b" dst "$a" proto "$proto" spi "$s_ba" mode transport "${w[@]}")
+	PAIR_POL_AB=(src "$a" dst "$b" tmpl src "$a" dst "$b" proto "$proto"
+		mode transport)
+	PAIR_POL_BA=(src "$b" dst "$a" tmpl src "$b" dst "$a" proto "$proto"
+		mode transport)
+}
+
+# pair_config NS {xfrm|ipsec6ctl}: the lines of pair_lines in NS ($H1 or
+# $H2), as "ip xfrm state/policy add" or "ipsec6ctl sa/policy add"; 0 when
+# all four were taken.
+pair_config() {
+	local ns=$1 out=("${PAIR_POL_AB[@]}") in=("${PAIR_POL_BA[@]}")
+	if [[ $ns == "$H2" ]]; then
+		out=("${PAIR_POL_BA[@]}") in=("${PAIR_POL_AB[@]}")
+	fi
+	if [[ $2 == xfrm ]]; then
+		ip -n "$ns" xfrm state add "${PAIR_SA_AB[@]}" &&
+			ip -n "$ns" xfrm state add "${PAIR_SA_BA[@]}" &&
+			ip -n "$ns" xfrm policy add "${out[@]}" dir out &&
+			ip -n "$ns" xfrm policy add "${in[@]}" dir in
+		return
+	fi
+	ctl "$ns" sa add "${PAIR_SA_AB[@]}" &&
+		ctl "$ns" sa add "${PAIR_SA_BA[@]}" &&
+		ctl "$ns" policy add "${out[@]}" dir out &&
+		ctl "$ns" policy add "${in[@]}" dir in
 }
 
 # ---- the kernel log ------------------------------------------------------

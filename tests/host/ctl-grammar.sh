@@ -123,10 +123,10 @@ usage "ip xfrm mark is rejected" "'mark': marks are not supported by ipsec6" \
 
 printf 'This is a test' >Test.key
 dry "@FILE reads a key file and records its name" \
-'SA_NEW SA{INDEX=1 SPI=3000 PROTO=AH DST=2001:db8::2 AUTH_NAME="hmac(sha1)" AUTH_KEY=<14 bytes> KEYFILE="Test.key"}' \
+'SA_NEW SA{INDEX=1 SPI=3000 PROTO=AH DST=2001:db8::2 AUTH_NAME="hmac(sha1)" AUTH_KEY=<14 bytes> ICV_LEN=96 KEYFILE="Test.key"}' \
 	sa add dst 2001:db8::2 proto ah spi 3000 auth sha1 @Test.key
 dry "keyfile FILE for enc, aliases aes and sha256" \
-'SA_NEW SA{INDEX=1 SPI=3000 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(sha256)" AUTH_KEY=<2 bytes> ENC_NAME="cbc(aes)" ENC_KEY=<14 bytes> ENC_KEYFILE="Test.key"}' \
+'SA_NEW SA{INDEX=1 SPI=3000 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(sha256)" AUTH_KEY=<2 bytes> ENC_NAME="cbc(aes)" ENC_KEY=<14 bytes> ICV_LEN=96 ENC_KEYFILE="Test.key"}' \
 	sa add dst 2001:db8::2 proto esp spi 3000 auth sha256 0xabcd \
 	enc aes keyfile Test.key
 dry "aead aliases: gcm, null-gmac, chacha20-poly1305" \
@@ -136,7 +136,7 @@ dry "chacha20-poly1305 alias" \
 'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 AEAD_NAME="rfc7539esp(chacha20,poly1305)" AEAD_KEY=<2 bytes> ICV_LEN=128}' \
 	sa add dst 2001:db8::2 proto esp spi 300 aead chacha20-poly1305 0x0102 128
 dry "enc null with an empty key" \
-'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<2 bytes> ENC_NAME="ecb(cipher_null)" ENC_KEY=<0 bytes>}' \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<2 bytes> ENC_NAME="ecb(cipher_null)" ENC_KEY=<0 bytes> ICV_LEN=96}' \
 	sa add dst 2001:db8::2 proto esp spi 300 auth md5 0x0102 enc null ''
 dry "policy-bound SA: proto and mode from the policy; dir, flags, limits, sel" \
 'SA_NEW SA{INDEX=5 SPI=65536 DIR=IN DST=2001:db8::2 POLICY=2 REQID=3 SEL_DST=2001:db8::2 SEL_SRC=2001:db8::1 SEL_PROTO=17 SEL_DPORT=53 AUTH_NAME="hmac(sha512)" AUTH_KEY=<1 bytes> ICV_LEN=256 FLAGS=ESN|DSCP_COPY SOFT_BYTES=1000 HARD_BYTES=2000 SOFT_PACKETS=10 HARD_PACKETS=20 SOFT_ADD_SECONDS=30 HARD_ADD_SECONDS=60 SOFT_USE_SECONDS=5}' \
@@ -172,6 +172,75 @@ usage "a flag we do not have" "flag: 'noecn' is not one of esn, dscp-copy" \
 	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x flag noecn
 usage "an unknown limit" "limit: 'byte' is not one of" \
 	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x limit byte 5
+
+# "auth NAME KEY" means what it means to "ip xfrm": XFRM's icv_truncbits.
+for x in "md5 96" "sha1 96" "sha256 96" "hmac(sha256) 96" "sha384 192" \
+	 "hmac(sha512) 256"; do
+	alg=${x% *} bits=${x#* } h=${x#hmac(}
+	h=${h%%[) ]*}
+	dry "auth $alg: ICV_LEN $bits, as ip xfrm" \
+"SA_NEW SA{INDEX=1 SPI=300 PROTO=AH DST=2001:db8::2 AUTH_NAME=\"hmac($h)\" AUTH_KEY=<1 bytes> ICV_LEN=$bits}" \
+		sa add dst 2001:db8::2 proto ah spi 300 auth "$alg" x
+done
+dry "auth-trunc NAME KEY 0 is the ip xfrm default too" \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(sha256)" AUTH_KEY=<1 bytes> ENC_NAME="cbc(aes)" ENC_KEY=<16 bytes> ICV_LEN=96}' \
+	sa add dst 2001:db8::2 proto esp spi 300 auth-trunc sha256 x 0 \
+	enc aes 0x00112233445566778899aabbccddeeff
+dry "auth-trunc sha256 128 is 128" \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=AH DST=2001:db8::2 AUTH_NAME="hmac(sha256)" AUTH_KEY=<1 bytes> ICV_LEN=128}' \
+	sa add dst 2001:db8::2 proto ah spi 300 auth-trunc sha256 x 128
+dry "an algorithm the module does not have: no ICV_LEN, the module names it" \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=AH DST=2001:db8::2 AUTH_NAME="hmac(rmd160)" AUTH_KEY=<1 bytes>}' \
+	sa add dst 2001:db8::2 proto ah spi 300 auth 'hmac(rmd160)' x
+dry "sa delete is sa del" 'SA_DEL SA{INDEX=7}' sa delete index 7
+dry "policy delete is policy del" 'POLICY_DEL POLICY{INDEX=5}' \
+	policy delete index 5
+dry "sel src ::/0 is any, ADDR/128 one address" \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 SEL_DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes> ICV_LEN=96}' \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x \
+	sel src ::/0 dst 2001:db8::2/128
+
+# The "ip xfrm" words ipsec6ctl(8) lists as not accepted: clear errors.
+usage "allocspi" "'allocspi': there are no larval SAs in ipsec6" \
+	sa allocspi dst 2001:db8::2 proto esp
+usage "state deleteall" "'deleteall': not supported by ipsec6: use 'flush'" \
+	sa deleteall
+usage "policy deleteall" "'deleteall': not supported by ipsec6: use 'flush'" \
+	policy deleteall dir out
+usage "sa help" "'help': the help is 'ipsec6ctl help sa'" sa help
+for w in set setdefault getdefault; do
+	usage "policy $w" "'$w': " policy $w
+done
+usage "state flush proto" "'flush' takes no arguments ('proto' is not supported)" \
+	sa flush proto esp
+usage "policy flush ptype" "'flush' takes no arguments ('ptype' is not supported)" \
+	policy flush ptype main
+usage "seq" "'seq': acquire sequence numbers are not supported" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x seq 5
+usage "sel with a prefix" "sel src: '2001:db8::/64': an SA selector takes one address, not a prefix" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x sel src 2001:db8::/64
+for w in dev type code key; do
+	usage "sel $w" "sel $w: not supported (an SA selector has src, dst, proto, sport and dport)" \
+		sa add dst 2001:db8::2 proto esp spi 300 auth md5 x sel proto 58 "$w" 1
+done
+usage "policy limit" "'limit': policy lifetimes are not supported by ipsec6" \
+	policy add dir out limit time-hard 60
+usage "policy flag localok" "flag: 'localok' is not one of dscp-copy, bundle-only" \
+	policy add dir out flag localok
+usage "gre key" "'key': GRE key selectors are not supported" \
+	policy add dir out proto gre key 5
+usage "state list filters" "'list' does not take 'mode'" sa list mode tunnel
+usage "state list nokeys" "'nokeys': keys are never shown" sa list nokeys
+usage "policy list filters" "'list' does not take 'src'" \
+	policy list src 2001:db8::1
+usage "policy list nosock" "'nosock': there are no socket policies" \
+	policy list nosock
+usage "sa del takes identities only" "'del' does not take 'mode'" \
+	sa del index 3 mode tunnel
+usage "mode beet" "mode: 'beet' is not one of transport, tunnel" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x mode beet
+usage "proto comp" "proto: 'comp' is not one of esp, ah" \
+	sa add dst 2001:db8::2 proto comp spi 300
 usage "sa del needs an identity" "needs 'index N' or 'dst ADDR proto {esp|ah} spi SPI'" \
 	sa del dst 2001:db8::2
 usage "an unknown subcommand" "unknown subcommand 'frob'" sa frob
@@ -188,7 +257,7 @@ dry "a new policy gets the highest index plus one" \
 	'POLICY_NEW POLICY{INDEX=8 DIR=IN ACTION=DISCARD}' \
 	policy add dir in action block
 dry "a new SA gets the highest index plus one" \
-'SA_NEW SA{INDEX=41 SPI=301 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes>}' \
+'SA_NEW SA{INDEX=41 SPI=301 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes> ICV_LEN=96}' \
 	sa add dst 2001:db8::2 proto esp spi 301 auth md5 x
 dry "sa update finds the SA by dst, proto and spi" \
 'SA_NEW flags=REPLACE SA{INDEX=40 SPI=300 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes> ICV_LEN=128}' \

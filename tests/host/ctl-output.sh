@@ -145,7 +145,7 @@ IPSEC6CTL_DUMP_MSGS=1 run_ctl out err sa add dst 2001:db8::7 proto esp \
 	spi 4000 auth md5 "$STRKEY"
 expect_line "IPSEC6CTL_DUMP_MSGS shows the dumps" err "POLICY_GET flags=DUMP"
 expect_grep "IPSEC6CTL_DUMP_MSGS shows the change" err \
-	'SA_NEW SA{INDEX=24 SPI=4000 PROTO=ESP DST=2001:db8::7 AUTH_NAME="hmac(md5)" AUTH_KEY=<14 bytes>}'
+	'SA_NEW SA{INDEX=24 SPI=4000 PROTO=ESP DST=2001:db8::7 AUTH_NAME="hmac(md5)" AUTH_KEY=<14 bytes> ICV_LEN=96}'
 
 # --- Keys never appear ----------------------------------------------------
 

@@ -15,7 +15,7 @@ void help_policy(FILE *f)
 "Usage: ipsec6ctl policy {add|update} [SELECTOR] dir {in|out|fwd}\n"
 "               [index INDEX] [priority N] [action ACTION] [tmpl TMPL]\n"
 "               [bundle INDEX] [flag FLAG...] [ptype main]\n"
-"       ipsec6ctl policy {del|get} {index INDEX |\n"
+"       ipsec6ctl policy {del|delete|get} {index INDEX |\n"
 "               [SELECTOR] dir {in|out|fwd} [priority N]}\n"
 "       ipsec6ctl policy {list|show|ls} [dir {in|out|fwd}] [index INDEX]\n"
 "               [action ACTION]\n"

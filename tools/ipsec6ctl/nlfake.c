@@ -464,7 +464,10 @@ static int fake_policy_flush(struct nlfake *f, const struct nlmsghdr *nlh)
 	return fake_finish(f, db, err);
 }
 
-/* ICV defaults of Documentation/netlink.rst. */
+/*
+ * The module's ICV when ICV_LEN is absent (Documentation/netlink.rst, the
+ * RFCs' truncations); "auth" lines send XFRM's ICV_LEN instead.
+ */
 static uint32_t fake_icv_default(const char *auth)
 {
 	if (!strcmp(auth, "hmac(sha256)"))

@@ -26,8 +26,9 @@ enum {
 
 static const struct word subcmds[] = {
 	{ "add", XG_ADD }, { "update", XG_UPDATE }, { "del", XG_DEL },
-	{ "get", XG_GET }, { "list", XG_LIST }, { "show", XG_LIST },
-	{ "ls", XG_LIST }, { "flush", XG_FLUSH }, { "count", XG_COUNT },
+	{ "delete", XG_DEL }, { "get", XG_GET }, { "list", XG_LIST },
+	{ "show", XG_LIST }, { "ls", XG_LIST }, { "flush", XG_FLUSH },
+	{ "count", XG_COUNT },
 };
 
 static const struct word sa_words[] = {
@@ -107,11 +108,26 @@ static const struct word levels[] = { { "required", 1 } };
 static const struct word ptypes[] = { { "main", 1 } };
 static const struct word keyfile_word[] = { { "keyfile", 1 } };
 
-/* "ip xfrm" words we do not support, with the reason. */
-static const struct {
+/*
+ * "ip xfrm" words we do not support, with the reason (ipsec6ctl(8), IP XFRM
+ * COMPATIBILITY, lists them all).
+ */
+struct unsupported {
 	const char *w;
 	const char *why;
-} unsupported[] = {
+};
+
+static const struct unsupported unsupported_subcmds[] = {
+	{ "allocspi", "there are no larval SAs in ipsec6: give the SPI to 'add'" },
+	{ "deleteall", "not supported by ipsec6: use 'flush', or 'del' for one" },
+	{ "delall", "not supported by ipsec6: use 'flush', or 'del' for one" },
+	{ "set", "policy hash thresholds do not exist in ipsec6" },
+	{ "setdefault", "not supported by ipsec6: the default is policy 1, searched last ('policy update index 1 ...')" },
+	{ "getdefault", "not supported by ipsec6: the default is policy 1, searched last ('policy get index 1')" },
+	{ "help", "the help is 'ipsec6ctl help sa' or 'ipsec6ctl help policy'" },
+};
+
+static const struct unsupported unsupported[] = {
 	{ "comp", "IP compression (IPComp) is not supported by ipsec6" },
 	{ "encap", "UDP encapsulation is not supported by ipsec6" },
 	{ "mark", "marks are not supported by ipsec6" },
@@ -123,6 +139,11 @@ static const struct {
 	{ "offload", "hardware offload is not supported by ipsec6" },
 	{ "tfcpad", "TFC padding is not supported by ipsec6" },
 	{ "lastused", "'lastused' is not supported by ipsec6" },
+	{ "seq", "acquire sequence numbers are not supported by ipsec6 (replay-oseq sets the first sequence number sent)" },
+	{ "limit", "policy lifetimes are not supported by ipsec6 (SAs have them)" },
+	{ "key", "GRE key selectors are not supported by ipsec6" },
+	{ "nokeys", "keys are never shown: leave 'nokeys' out" },
+	{ "nosock", "there are no socket policies in ipsec6: leave 'nosock' out" },
 };
 
 static int find(const struct word *t, size_t n, const char *w)
@@ -358,23 +379,41 @@ static int get_spi(struct args *a, const char *kw, uint32_t *spi,
 	return 0;
 }
 
-static int check_unsupported(struct args *a, const char *w)
+static int check_unsupported(struct args *a, const struct unsupported *t,
+			     size_t n, const char *w)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(unsupported); i++)
-		if (streq(unsupported[i].w, w))
-			return fail(a, "'%s': %s", w, unsupported[i].why);
+	for (i = 0; i < n; i++)
+		if (streq(t[i].w, w))
+			return fail(a, "'%s': %s", w, t[i].why);
 	return 0;
 }
+
+#define CHECK_UNSUPPORTED(a, t, w) check_unsupported(a, t, ARRAY_SIZE(t), w)
 
 static int unknown(struct args *a, const char *w)
 {
 	char sv[64];
 
-	if (check_unsupported(a, w) < 0)
+	if (CHECK_UNSUPPORTED(a, unsupported, w) < 0)
 		return -1;
 	return fail(a, "unknown argument '%s'", shown(w, sv, sizeof(sv)));
+}
+
+/* A keyword of the grammar that this subcommand (argv[0]) does not take. */
+static int not_here(struct args *a, const char *w)
+{
+	return fail(a, "'%s' does not take '%s'", a->argv[0], w);
+}
+
+/* flush and count take nothing ("ip xfrm state flush proto P" filters). */
+static int no_arguments(struct args *a)
+{
+	char sv[64];
+
+	return fail(a, "'%s' takes no arguments ('%s' is not supported)",
+		    a->argv[0], shown(peek(a), sv, sizeof(sv)));
 }
 
 static int get_subcmd(struct args *a, enum xg_op *op)
@@ -385,9 +424,12 @@ static int get_subcmd(struct args *a, enum xg_op *op)
 	if (!more(a))
 		return fail(a, "missing subcommand");
 	id = FIND(subcmds, a->argv[a->i]);
-	if (id < 0)
+	if (id < 0) {
+		if (CHECK_UNSUPPORTED(a, unsupported_subcmds, a->argv[a->i]) < 0)
+			return -1;
 		return fail(a, "unknown subcommand '%s'",
 			    shown(a->argv[a->i], sv, sizeof(sv)));
+	}
 	a->i++;
 	*op = (enum xg_op)id;
 	return 0;
@@ -422,6 +464,31 @@ static const char *alias(const char *name, int kind)
 		if (aliases[i].kind == kind && streq_ci(aliases[i].alias, name))
 			return aliases[i].name;
 	return name;
+}
+
+/*
+ * The ICV "auth NAME KEY" (and "auth-trunc NAME KEY 0") gets: what Linux
+ * XFRM gives it (icv_truncbits in net/xfrm/xfrm_algo.c), so that the line
+ * means the same to both.  For hmac(sha256) that is 96 bits, not RFC 4868's
+ * 128 (the module's default when ICV_LEN is absent).  0: a name the module
+ * will refuse anyway.
+ */
+static uint32_t xfrm_auth_icv(const char *name)
+{
+	static const struct {
+		const char *name;
+		uint32_t bits;
+	} icvs[] = {
+		{ "hmac(md5)", 96 }, { "hmac(sha1)", 96 },
+		{ "hmac(sha256)", 96 }, { "hmac(sha384)", 192 },
+		{ "hmac(sha512)", 256 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(icvs); i++)
+		if (streq(icvs[i].name, name))
+			return icvs[i].bits;
+	return 0;
 }
 
 /* KEY: 0xHEX, a string, @FILE, or "keyfile FILE". */
@@ -489,12 +556,13 @@ static int sa_algo(struct args *a, int id, const char *kw, struct sa *sa)
 		if (get_alg_name(a, kw, K_AUTH, &sa->auth_name) < 0 ||
 		    get_key(a, kw, &sa->auth_key, &sa->keyfile) < 0)
 			return -1;
-		if (id == K_AUTH_TRUNC) {
-			if (get_u32(a, kw, &bits) < 0)
-				return -1;
-			sa->has_icv = true;
-			sa->icv_bits = bits;
-		}
+		bits = 0;
+		if (id == K_AUTH_TRUNC && get_u32(a, kw, &bits) < 0)
+			return -1;
+		if (!bits)
+			bits = xfrm_auth_icv(sa->auth_name);
+		sa->has_icv = bits != 0;
+		sa->icv_bits = bits;
 		return 0;
 	case K_ENC:
 		if (sa->enc_name)
@@ -518,6 +586,28 @@ static int sa_algo(struct args *a, int id, const char *kw, struct sa *sa)
 	return -1;
 }
 
+/*
+ * An SA selector address is one address (ADDR or ADDR/128); a /0 prefix
+ * means any, like leaving it out (*given false).
+ */
+static int get_sel_addr(struct args *a, const char *kw, struct in6_addr *addr,
+			bool *given)
+{
+	const char *s = peek(a), *slash = s ? strchr(s, '/') : NULL;
+	char sv[64];
+
+	*given = true;
+	if (slash && streq(slash, "/0")) {
+		a->i++;
+		*given = false;
+		return 0;
+	}
+	if (slash && !streq(slash, "/128"))
+		return fail(a, "%s: '%s': an SA selector takes one address, not a prefix",
+			    kw, shown(s, sv, sizeof(sv)));
+	return get_addr(a, kw, addr);
+}
+
 static int sa_sel(struct args *a, struct sa *sa)
 {
 	uint32_t seen = 0;
@@ -533,14 +623,14 @@ static int sa_sel(struct args *a, struct sa *sa)
 		a->i++;
 		switch (id) {
 		case K_SRC:
-			if (get_addr(a, "sel src", &sa->sel_src) < 0)
+			if (get_sel_addr(a, "sel src", &sa->sel_src,
+					 &sa->has_sel_src) < 0)
 				return -1;
-			sa->has_sel_src = true;
 			break;
 		case K_DST:
-			if (get_addr(a, "sel dst", &sa->sel_dst) < 0)
+			if (get_sel_addr(a, "sel dst", &sa->sel_dst,
+					 &sa->has_sel_dst) < 0)
 				return -1;
-			sa->has_sel_dst = true;
 			break;
 		case K_PROTO:
 			if (get_proto(a, "sel proto", &sa->sel_proto) < 0)
@@ -564,6 +654,10 @@ static int sa_sel(struct args *a, struct sa *sa)
 			break;
 		}
 	}
+	if (more(a) && (streq(peek(a), "dev") || streq(peek(a), "type") ||
+			 streq(peek(a), "code") || streq(peek(a), "key")))
+		return fail(a, "sel %s: not supported (an SA selector has src, dst, proto, sport and dport)",
+			    peek(a));
 	if (!seen)
 		return fail(a, "'sel' needs src, dst, proto, sport or dport");
 	if ((sa->has_sel_sport || sa->has_sel_dport) &&
@@ -577,18 +671,18 @@ int xg_sa_parse(int argc, char **argv, struct xg_sa *req, char *err,
 {
 	struct args a = { argc, 0, argv, err, errlen };
 	struct sa *sa = &req->sa;
-	int id, v;
+	int id, v, known;
 
 	memset(req, 0, sizeof(*req));
 	if (get_subcmd(&a, &req->op) < 0)
 		return -1;
 	if ((req->op == XG_FLUSH || req->op == XG_COUNT) && more(&a))
-		return unknown(&a, peek(&a));
+		return no_arguments(&a);
 	while (more(&a)) {
 		const char *kw = a.argv[a.i++];
 		bool change = req->op == XG_ADD || req->op == XG_UPDATE;
 
-		id = FIND(sa_words, kw);
+		id = known = FIND(sa_words, kw);
 		/* del/get/list take only identities and filters. */
 		if (!change && id != K_SRC && id != K_DST && id != K_PROTO &&
 		    id != K_SPI && id != K_INDEX &&
@@ -704,6 +798,8 @@ int xg_sa_parse(int argc, char **argv, struct xg_sa *req, char *err,
 			break;
 		default:
 			a.i--;
+			if (known >= 0)
+				return not_here(&a, kw);
 			return unknown(&a, kw);
 		}
 	}
@@ -821,7 +917,7 @@ int xg_policy_parse(int argc, char **argv, struct xg_policy *req,
 	struct addr_sel src = { .any = true }, dst = { .any = true };
 	struct port_sel sport = { .any = true }, dport = { .any = true };
 	struct tmpl t = { 0 };
-	int id, v, action = -1;
+	int id, v, known, action = -1;
 	bool out;
 
 	memset(req, 0, sizeof(*req));
@@ -829,13 +925,13 @@ int xg_policy_parse(int argc, char **argv, struct xg_policy *req,
 	if (get_subcmd(&a, &req->op) < 0)
 		return -1;
 	if ((req->op == XG_FLUSH || req->op == XG_COUNT) && more(&a))
-		return unknown(&a, peek(&a));
+		return no_arguments(&a);
 	while (more(&a)) {
 		const char *kw = a.argv[a.i++];
 		bool change = req->op == XG_ADD || req->op == XG_UPDATE;
 		char *devname;
 
-		id = FIND(pol_words, kw);
+		id = known = FIND(pol_words, kw);
 		if (req->op == XG_LIST && id != K_DIR && id != K_INDEX &&
 		    id != K_ACTION)
 			id = -1;
@@ -943,6 +1039,8 @@ int xg_policy_parse(int argc, char **argv, struct xg_policy *req,
 			break;
 		default:
 			a.i--;
+			if (known >= 0)
+				return not_here(&a, kw);
 			return unknown(&a, kw);
 		}
 	}
