@@ -31,7 +31,7 @@
 # The capture on br0 must show no packet between the hosts in cleartext.
 # Figures ("figure:" lines on stderr at the end): from the first packet to
 # the first reply through the new CHILD_SA, pinging at 10/s.
-# timeout: 360
+# timeout: 420
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
 

@@ -19,7 +19,7 @@
 #   - the capture shows no packet of the pairs in cleartext.
 # XFRM <-> XFRM is the reference (measured: 0 lost over 4 rekeys).  The
 # figures go to stderr ("figure:").
-# timeout: 300
+# timeout: 420
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
 
