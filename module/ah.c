@@ -296,8 +296,10 @@ int ipsec6_ah_output(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		pkt->drop = IPSEC6_STATS_A_MALFORMED;
 		return err;
 	}
-	if (sa->crypto.async)
-		ipsec6_pkt_hold(pkt);
+	if (sa->crypto.async && ipsec6_pkt_hold(pkt, skb)) {
+		kfree(t);
+		return -ENETDOWN;
+	}
 	t->pkt = *pkt;
 	err = ipsec6_ah_crypt(t, true, ipsec6_ah_output_done);
 	if (err == -EINPROGRESS)
@@ -408,8 +410,10 @@ int ipsec6_ah_input(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		pkt->drop = IPSEC6_STATS_A_MALFORMED;
 		return err;
 	}
-	if (sa->crypto.async)
-		ipsec6_pkt_hold(pkt);
+	if (sa->crypto.async && ipsec6_pkt_hold(pkt, skb)) {
+		kfree(t);
+		return -ENETDOWN;
+	}
 	t->pkt = *pkt;
 	err = ipsec6_ah_crypt(t, false, ipsec6_ah_input_done);
 	if (err == -EINPROGRESS)

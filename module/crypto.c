@@ -13,8 +13,9 @@
  * or rfc4543(gcm(aes)) for AES-GMAC.  The tag check is then the crypto
  * API's constant-time one.
  *
- * crypto_async=1 (for tests) wraps every transform in pcrypt(), which
- * always completes asynchronously.
+ * crypto_async=1 (for tests) makes every transform one that always
+ * completes asynchronously: cryptd() around a synchronous implementation,
+ * pcrypt() where cryptd has none.
  */
 #include <crypto/aead.h>
 #include <crypto/algapi.h>
@@ -22,6 +23,7 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include "compat.h"
 #include "crypto.h"
 #include "netlink.h"
 #include "uapi/ipsec6.h"
@@ -29,7 +31,7 @@
 static bool crypto_async;
 module_param(crypto_async, bool, 0444);
 MODULE_PARM_DESC(crypto_async,
-		 "Run every transform through pcrypt (tests the asynchronous path)");
+		 "Run every transform through cryptd (tests the asynchronous path)");
 
 /*
  * Table entries are written with these macros only, so that an ICV above
@@ -338,17 +340,24 @@ static bool ipsec6_crypto_key_equal(const u8 *a, u16 alen, const u8 *b,
 	return !alen || !crypto_memneq(a, b, alen);
 }
 
-bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
-			     const struct ipsec6_crypto_cfg *b)
+/* Same algorithms and keys (the ICV length aside). */
+bool ipsec6_crypto_cfg_same_keys(const struct ipsec6_crypto_cfg *a,
+				 const struct ipsec6_crypto_cfg *b)
 {
 	return a->auth == b->auth && a->enc == b->enc && a->aead == b->aead &&
-	       a->icv_bits == b->icv_bits &&
 	       ipsec6_crypto_key_equal(a->auth_key, a->auth_key_len,
 				       b->auth_key, b->auth_key_len) &&
 	       ipsec6_crypto_key_equal(a->enc_key, a->enc_key_len,
 				       b->enc_key, b->enc_key_len) &&
 	       ipsec6_crypto_key_equal(a->aead_key, a->aead_key_len,
 				       b->aead_key, b->aead_key_len);
+}
+
+bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
+			     const struct ipsec6_crypto_cfg *b)
+{
+	return a->icv_bits == b->icv_bits &&
+	       ipsec6_crypto_cfg_same_keys(a, b);
 }
 
 u32 ipsec6_crypto_cfg_key_bits(const struct ipsec6_crypto_cfg *cfg)
@@ -369,28 +378,85 @@ static int ipsec6_crypto_name(char *buf, const char *geniv, const char *name)
 }
 
 /*
- * The transform, inside pcrypt() when the tests force the asynchronous
- * path.  A pcrypt instance is registered under the name of what it wraps
- * and found by its driver name, "pcrypt(DRIVER)", so the driver of the
- * plain transform is looked up first.
+ * @name inside the template @tmpl: @tmpl(DRIVER) of the implementation
+ * of @name that @mask allows.  Such instances are registered under the
+ * name of what they wrap and found by driver name, so the driver is looked
+ * up first; an instance that exists already outranks the plain transform
+ * and may be what the name finds.
  */
-static struct crypto_aead *ipsec6_crypto_alloc(char *name)
+static struct crypto_aead *ipsec6_crypto_wrap(const char *tmpl,
+					      const char *name, u32 mask)
 {
-	struct crypto_aead *tfm = crypto_alloc_aead(name, 0, 0);
+	struct crypto_aead *tfm = crypto_alloc_aead(name, 0, mask);
+	char wrapped[CRYPTO_MAX_ALG_NAME];
+	size_t len = strlen(tmpl);
 	const char *driver;
 	int n;
 
-	if (IS_ERR(tfm) || !crypto_async)
+	if (IS_ERR(tfm))
 		return tfm;
-	/* Once an instance exists it outranks the plain transform. */
 	driver = crypto_tfm_alg_driver_name(crypto_aead_tfm(tfm));
-	if (!strncmp(driver, "pcrypt(", 7))
+	if (!strncmp(driver, tmpl, len) && driver[len] == '(')
 		return tfm;
-	n = snprintf(name, CRYPTO_MAX_ALG_NAME, "pcrypt(%s)", driver);
+	n = snprintf(wrapped, sizeof(wrapped), "%s(%s)", tmpl, driver);
 	crypto_free_aead(tfm);
-	if (n >= CRYPTO_MAX_ALG_NAME)
+	if (n >= (int)sizeof(wrapped))
 		return ERR_PTR(-ENAMETOOLONG);
-	return crypto_alloc_aead(name, 0, 0);
+	return crypto_alloc_aead(wrapped, 0, 0);
+}
+
+/*
+ * Before 6.3 cryptd's AEAD hands the caller's request itself to the inner
+ * transform (req->base.tfm changes).  The crypto self-tests report that as
+ * a corrupted request (a WARN, and the instance is refused) for every AEAD
+ * they have test vectors for; of our transforms these (6.1's testmgr).
+ * They go through pcrypt instead.
+ */
+static bool ipsec6_crypto_cryptd_ok(const char *name)
+{
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0) && \
+	!IS_ENABLED(CONFIG_CRYPTO_MANAGER_DISABLE_TESTS)
+	static const char *const tested[] = {
+		"authenc(hmac(md5),ecb(cipher_null))",
+		"authenc(hmac(sha1),ecb(cipher_null))",
+		"rfc4543(gcm(aes))",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tested); i++)
+		if (!strcmp(name, tested[i]))
+			return false;
+#endif
+	return true;
+}
+
+/*
+ * The transform.  When the tests force the asynchronous path: cryptd()
+ * around a synchronous implementation (cryptd wraps only those; every
+ * request then goes through its worker and completes asynchronously),
+ * which keeps lockdep usable; pcrypt() (padata) where cryptd cannot: a
+ * transform of ipsec6_crypto_cryptd_ok()'s list, no cryptd, or no
+ * synchronous implementation (-ENOENT).  Not on any other error: a slow
+ * debug kernel can take longer than the crypto API's 60 s to build the
+ * templates (-ETIMEDOUT); that is waited for again, a few times.
+ */
+static struct crypto_aead *ipsec6_crypto_alloc(const char *name)
+{
+	struct crypto_aead *tfm;
+	int tries = 5;
+
+	if (!crypto_async)
+		return crypto_alloc_aead(name, 0, 0);
+	if (!ipsec6_crypto_cryptd_ok(name))
+		return ipsec6_crypto_wrap("pcrypt", name, 0);
+	do {
+		tfm = ipsec6_crypto_wrap("cryptd", name, CRYPTO_ALG_ASYNC);
+	} while (PTR_ERR_OR_ZERO(tfm) == -ETIMEDOUT && --tries);
+	if (PTR_ERR_OR_ZERO(tfm) == -ENOENT) {
+		pr_info("crypto_async: no cryptd for %s, pcrypt instead\n", name);
+		tfm = ipsec6_crypto_wrap("pcrypt", name, 0);
+	}
+	return tfm;
 }
 
 /* authenc() keys: an rtattr carrying the cipher key length, MAC key, cipher

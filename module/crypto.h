@@ -98,6 +98,8 @@ int ipsec6_crypto_cfg_init(struct ipsec6_crypto_cfg *cfg,
 void ipsec6_crypto_cfg_free(struct ipsec6_crypto_cfg *cfg);
 bool ipsec6_crypto_cfg_equal(const struct ipsec6_crypto_cfg *a,
 			     const struct ipsec6_crypto_cfg *b);
+bool ipsec6_crypto_cfg_same_keys(const struct ipsec6_crypto_cfg *a,
+				 const struct ipsec6_crypto_cfg *b);
 u32 ipsec6_crypto_cfg_key_bits(const struct ipsec6_crypto_cfg *cfg);
 int ipsec6_crypto_init(struct ipsec6_crypto *c,
 		       const struct ipsec6_crypto_cfg *cfg, u8 proto,

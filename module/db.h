@@ -10,7 +10,7 @@ struct ipsec6_spd_lk;
 
 /*
  * db->links holds, for each policy that sends through SAs, a list: one
- * slot with the length n, then n SAs sorted by (destination, index)
+ * slot with the length n, then n SAs sorted by destination, newest first
  * (links.c).  Lists are shared; links[0] is the empty one.
  */
 union ipsec6_link {

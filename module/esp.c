@@ -174,8 +174,10 @@ int ipsec6_esp_output(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	req = ipsec6_esp_req(t, ipsec6_esp_output_done,
 			     c->iv_len + clen + c->icv_len);
 	aead_request_set_crypt(req, t->sg, t->sg, c->iv_len + clen, t->iv);
-	if (c->async)
-		ipsec6_pkt_hold(pkt);
+	if (c->async && ipsec6_pkt_hold(pkt, skb)) {
+		kfree(t);
+		return -ENETDOWN;
+	}
 	t->pkt = *pkt;
 	err = crypto_aead_encrypt(req);
 	if (err == -EINPROGRESS)
@@ -301,8 +303,10 @@ int ipsec6_esp_input(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 			     c->iv_len + elen + c->icv_len);
 	aead_request_set_crypt(req, t->sg, t->sg, c->iv_len + elen + c->icv_len,
 			       t->iv);
-	if (c->async)
-		ipsec6_pkt_hold(pkt);
+	if (c->async && ipsec6_pkt_hold(pkt, skb)) {
+		kfree(t);
+		return -ENETDOWN;
+	}
 	t->pkt = *pkt;
 	err = crypto_aead_decrypt(req);
 	if (err == -EINPROGRESS)

@@ -1,22 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ICMPv6 errors about our own AH and ESP packets (RFC 4301 6.1.2).
+ * ICMPv6 errors: the packet they quote.
  *
- * The kernel hands an ICMPv6 error to the handler of the protocol the
- * offending packet carried; for AH and ESP those belong to XFRM, which
- * knows nothing of our SAs.  So the inbound hook looks at Packet Too Big
- * messages first: one that quotes an AH or ESP packet of one of our
- * outbound SAs lowers the path MTU towards that SA's destination, the
- * route the protected packets take.  In tunnel mode, the next inner packet
- * that no longer fits once protected then makes output.c send the inner
- * flow's source a Packet Too Big of its own (or fragment the protected
- * packet when that MTU would be below the IPv6 minimum), so the original
- * sender learns the path MTU of the tunnel.  In transport mode the route
- * is the inner flow's own: its senders size their packets to it and
- * output.c fragments what no longer fits once protected.
+ * RFC 4301 6.2: an error message quotes the packet that caused it, which
+ * may be the plaintext of a packet that travelled protected.  When the
+ * return traffic of the quoted packet (its addresses and ports swapped) is
+ * under an APPLY policy, the error belongs to that traffic: output.c sends
+ * it under that policy, input.c accepts it only through SAs that serve
+ * that policy (so never in cleartext).  A quote of the AH or ESP packet
+ * itself, as a router on the path sends it, is no plaintext.
+ *
+ * Packet Too Big (RFC 4301 6.1.2): the kernel hands an ICMPv6 error to the
+ * handler of the protocol the offending packet carried; for AH and ESP
+ * those belong to XFRM, which knows nothing of our SAs.  So once the
+ * inbound SPD has accepted a Packet Too Big, input.c passes it here: one
+ * that quotes an AH or ESP packet of one of our outbound SAs lowers the
+ * path MTU towards that SA's destination, the route the protected packets
+ * take.  In tunnel mode, the next inner packet that no longer fits once
+ * protected then makes output.c send the inner flow's source a Packet Too
+ * Big of its own (or fragment the protected packet when that MTU would be
+ * below the IPv6 minimum), so the original sender learns the path MTU of
+ * the tunnel.  In transport mode the route is the inner flow's own: its
+ * senders size their packets to it and output.c fragments what no longer
+ * fits once protected.
  *
  * The message goes on to the kernel's ICMPv6 code afterwards as usual.
- * Runs in the inbound hook under RCU.
+ * Runs in the hooks under RCU, the network header at skb->data.
  */
 #include <linux/icmpv6.h>
 #include <net/ip6_route.h>
@@ -24,13 +33,16 @@
 #include "db.h"
 #include "icmp.h"
 #include "sad.h"
+#include "selector.h"
 
-/* Offset of the ICMPv6 header of a Packet Too Big, or a negative error. */
-static int ipsec6_icmp_toobig(const struct sk_buff *skb, __be32 *mtu)
+/*
+ * Offset of the ICMPv6 header of an error message (with its header in
+ * @ih), or a negative error.
+ */
+static int ipsec6_icmp_error(const struct sk_buff *skb, struct icmp6hdr *ih)
 {
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-	struct icmp6hdr _ih;
-	const struct icmp6hdr *ih;
+	const struct icmp6hdr *h;
 	__be16 frag_off;
 	int off;
 
@@ -38,10 +50,11 @@ static int ipsec6_icmp_toobig(const struct sk_buff *skb, __be32 *mtu)
 			       &frag_off);
 	if (off < 0 || nexthdr != IPPROTO_ICMPV6 || frag_off)
 		return -ENOENT;
-	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
-	if (!ih || ih->icmp6_type != ICMPV6_PKT_TOOBIG)
+	h = skb_header_pointer(skb, off, sizeof(*ih), ih);
+	/* RFC 4443 2.1: types 0-127 are errors and quote a packet. */
+	if (!h || (h->icmp6_type & ICMPV6_INFOMSG_MASK))
 		return -ENOENT;
-	*mtu = ih->icmp6_mtu;
+	*ih = *h;
 	return off;
 }
 
@@ -82,10 +95,58 @@ static struct ipsec6_sa *ipsec6_icmp_sa(const struct sk_buff *skb,
 }
 
 /**
- * ipsec6_icmp_input - look at an arriving packet for a Packet Too Big
- *	about one of our AH or ESP packets
- * @net: the namespace
+ * ipsec6_icmp_quote - the return traffic of the packet an ICMPv6 error
+ *	quotes
  * @skb: the packet, network header at skb->data
+ * @fl: its selector fields
+ * @outbound: the direction @fl was read in, and @q is for
+ * @q: result: the quoted packet's selector fields with source and
+ *	destination (addresses and ports) swapped
+ *
+ * Returns 0, or -ENOENT if @skb is no ICMPv6 error or quotes no whole IPv6
+ * header.  A quote cut short inside its extension headers gives its
+ * addresses only (IPSEC6_FLOW_OPAQUE, as a non-initial fragment).
+ */
+int ipsec6_icmp_quote(const struct sk_buff *skb, const struct ipsec6_flow *fl,
+		      bool outbound, struct ipsec6_flow *q)
+{
+	struct icmp6hdr ih;
+	int off;
+
+	if (fl->proto != IPPROTO_ICMPV6 || !(fl->flags & IPSEC6_FLOW_ICMP) ||
+	    (fl->icmp_type & ICMPV6_INFOMSG_MASK))
+		return -ENOENT;
+	off = ipsec6_icmp_error(skb, &ih);
+	if (off < 0)
+		return off;
+	/* Our outbound packet seen inbound, and the other way round. */
+	if (ipsec6_selector_flow_at(skb, off + sizeof(ih), !outbound,
+				    fl->ifindex, q) &&
+	    !(q->flags & IPSEC6_FLOW_OPAQUE))
+		return -ENOENT;
+	return 0;
+}
+
+/**
+ * ipsec6_icmp_quotes_sa - does an ICMPv6 error quote an AH or ESP packet
+ *	of one of our outbound SAs?
+ * @skb: the packet, network header at skb->data
+ * @db: the current tables
+ */
+bool ipsec6_icmp_quotes_sa(const struct sk_buff *skb,
+			   const struct ipsec6_db *db)
+{
+	struct icmp6hdr ih;
+	int off = ipsec6_icmp_error(skb, &ih);
+
+	return off >= 0 && ipsec6_icmp_sa(skb, off + sizeof(ih), db);
+}
+
+/**
+ * ipsec6_icmp_input - act on a Packet Too Big about one of our AH or ESP
+ *	packets
+ * @net: the namespace
+ * @skb: the packet, network header at skb->data, accepted by the SPD
  * @db: the current tables
  *
  * Lowers the path MTU of the route to the quoted packet's destination.
@@ -95,20 +156,20 @@ static struct ipsec6_sa *ipsec6_icmp_sa(const struct sk_buff *skb,
 void ipsec6_icmp_input(struct net *net, struct sk_buff *skb,
 		       const struct ipsec6_db *db)
 {
+	struct icmp6hdr ih;
 	unsigned int eoff;
-	__be32 mtu;
 	int off;
 
-	off = ipsec6_icmp_toobig(skb, &mtu);
-	if (off < 0)
+	off = ipsec6_icmp_error(skb, &ih);
+	if (off < 0 || ih.icmp6_type != ICMPV6_PKT_TOOBIG)
 		return;
-	eoff = off + sizeof(struct icmp6hdr);
+	eoff = off + sizeof(ih);
 	if (!ipsec6_icmp_sa(skb, eoff, db))
 		return;
 	/* ip6_update_pmtu() reads the quoted header at skb->data. */
 	if (!pskb_may_pull(skb, eoff + sizeof(struct ipv6hdr)))
 		return;
 	__skb_pull(skb, eoff);
-	ip6_update_pmtu(skb, net, mtu, 0, 0, sock_net_uid(net, NULL));
+	ip6_update_pmtu(skb, net, ih.icmp6_mtu, 0, 0, sock_net_uid(net, NULL));
 	__skb_push(skb, eoff);
 }

@@ -10,6 +10,8 @@
  * Then the packet that is left must satisfy the inbound SPD: cleartext
  * under an APPLY policy is dropped, and a decapsulated packet must match
  * an APPLY policy whose bundle the SAs it came through serve, in order.
+ * An ICMPv6 error is also judged by the packet it quotes (RFC 4301 6.2),
+ * a packet with a routing header by every address it still goes to.
  *
  * AH or ESP that no SA of ours covers is treated like any other next
  * protocol: it may be forwarded, or be for another IPsec stack.
@@ -17,6 +19,7 @@
 #include <net/dsfield.h>
 #include <net/inet_ecn.h>
 #include <net/ipv6.h>
+#include "bypass.h"
 #include "db.h"
 #include "icmp.h"
 #include "netns.h"
@@ -152,6 +155,25 @@ static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 	return -EINVAL;
 }
 
+/*
+ * The addresses ip6_rcv_core() refuses from another node: the outer
+ * packet passed it, and the inner one goes on to routing in its place, so
+ * it must pass the same checks.  Loopback as source or destination
+ * (RFC 4291 2.5.3), a multicast source, a multicast destination of
+ * reserved or interface-local scope (RFC 4291 2.7).
+ */
+static bool ipsec6_input_inner_ok(const struct ipv6hdr *ip6,
+				  const struct net_device *dev)
+{
+	if ((ipv6_addr_loopback(&ip6->saddr) ||
+	     ipv6_addr_loopback(&ip6->daddr)) && !netif_is_l3_master(dev))
+		return false;
+	if (ipv6_addr_is_multicast(&ip6->saddr))
+		return false;
+	return !ipv6_addr_is_multicast(&ip6->daddr) ||
+	       IPV6_ADDR_MC_SCOPE(&ip6->daddr) > IPV6_ADDR_SCOPE_NODELOCAL;
+}
+
 /* Tunnel mode: the inner IPv6 packet replaces the outer one. */
 static int ipsec6_input_decap(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 {
@@ -170,7 +192,8 @@ static int ipsec6_input_decap(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 	inner = ipv6_hdr(skb);
 	len = ntohs(inner->payload_len);
 	if (inner->version != 6 || !len ||
-	    len + sizeof(*inner) > skb->len || inner->nexthdr == NEXTHDR_HOP)
+	    len + sizeof(*inner) > skb->len || inner->nexthdr == NEXTHDR_HOP ||
+	    !ipsec6_input_inner_ok(inner, pkt->state.in))
 		goto malformed;
 	__skb_trim(skb, len + sizeof(*inner));
 	/* RFC 6040 4.2: CE on the outer header marks the inner one, and
@@ -242,6 +265,11 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 			return -ELOOP;
 		}
 		ipsec6_pkt_add_sa(pkt, sa);
+		/* SA_ALLOC_SPI reserved the SPI; there are no keys yet. */
+		if (sa->larval) {
+			pkt->drop = IPSEC6_STATS_A_UNKNOWN_SPI;
+			return -ENOKEY;
+		}
 		if (READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
 			pkt->drop = IPSEC6_STATS_A_EXPIRED;
 			return -EKEYEXPIRED;
@@ -259,26 +287,45 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	}
 }
 
-/* What RFC 4301 5.2 asks of the packet left after decapsulation. */
+/*
+ * May @sa speak for the policy of bundle step @s?  RFC 4301 5.2: the
+ * packet must match a policy that the SA is bound to.  An SA is bound by
+ * naming the policy, or by its source address (transport mode: the
+ * packet's source, ipsec6_sad_match_flow(); tunnel mode: the policy's
+ * peer, ipsec6_sad_serves()).  An SA with neither proves no peer: any
+ * peer holding its key could claim the addresses of every policy whose
+ * template it fits.
+ */
+static bool ipsec6_input_bound(const struct ipsec6_sa *sa,
+			       const struct ipsec6_spd_entry *s)
+{
+	return sa->has_src || sa->policy == s->pol->index;
+}
+
+/*
+ * The inbound SPD on flow @fl of the packet left after decapsulation
+ * (RFC 4301 5.2).
+ */
 static enum ipsec6_stats_attr
-ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
-		    const struct ipsec6_db *db)
+ipsec6_input_judge(struct ipsec6_pkt *pkt, const struct ipsec6_db *db,
+		   const struct ipsec6_flow *fl, unsigned int len)
 {
 	const struct ipsec6_spd_entry *e, *s;
-	struct ipsec6_flow fl;
 	bool tunnel = false;
 	unsigned int k;
 
-	if (ipsec6_selector_flow(skb, false, pkt->state.in->ifindex, &fl))
-		return IPSEC6_STATS_A_MALFORMED;
-	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, &fl);
+	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, fl);
 	if (!e)
 		return IPSEC6_STATS_A_NO_POLICY;
-	ipsec6_counters_add(e->pol->counts, skb->len);
+	ipsec6_policy_account(e->pol, len);
 	if (!pkt->nsa) {
 		switch (e->pol->action) {
 		case IPSEC6_ACTION_APPLY:
-			if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr))
+			/* No SA protects multicast; ND and MLD must pass. */
+			if (ipsec6_selector_nd_mld(fl, false))
+				return 0;
+			/* An IKE daemon's socket (SOCKET_BYPASS). */
+			if (!pkt->spi_miss && ipsec6_bypass_input(pkt->in, fl))
 				return 0;
 			ipsec6_counters_drop(e->pol->counts);
 			return pkt->spi_miss ? IPSEC6_STATS_A_UNKNOWN_SPI :
@@ -308,9 +355,10 @@ ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		unsigned int i = pkt->nsa - 1 - k;
 		struct ipsec6_sa *sa = pkt->sa[i];
 
-		if (!s || !ipsec6_sad_serves(sa, s, IPSEC6_DIR_IN))
+		if (!s || !ipsec6_sad_serves(sa, s, IPSEC6_DIR_IN) ||
+		    !ipsec6_input_bound(sa, s))
 			return IPSEC6_STATS_A_POLICY_MISMATCH;
-		if (!tunnel && !ipsec6_sad_match_flow(sa, &fl, IPSEC6_DIR_IN))
+		if (!tunnel && !ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_IN))
 			return IPSEC6_STATS_A_POLICY_MISMATCH;
 		if (sa->mode == IPSEC6_MODE_TUNNEL) {
 			if (!ipv6_addr_equal(&pkt->tun_src[i],
@@ -320,6 +368,79 @@ ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		}
 	}
 	return s ? IPSEC6_STATS_A_POLICY_MISMATCH : 0;
+}
+
+/*
+ * A routing header with segments left: the stack moves the packet on to
+ * each address left in it that is its own, and forwards it to the first
+ * one that is not.  Each of them is judged as the packet's destination;
+ * types whose addresses are unknown here are discarded by the stack.
+ */
+static enum ipsec6_stats_attr
+ipsec6_input_route(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+		   const struct ipsec6_db *db, struct ipsec6_flow *fl)
+{
+	enum ipsec6_stats_attr reason;
+	unsigned int off, k;
+	int left, err;
+
+	left = ipsec6_selector_route(skb, &off);
+	if (left < 0)
+		return IPSEC6_STATS_A_MALFORMED;
+	for (k = 0; k < (unsigned int)left; k++) {
+		err = ipsec6_selector_segment(skb, off, &ipv6_hdr(skb)->daddr,
+					      k, &fl->local);
+		if (err == -EOPNOTSUPP)
+			return 0;
+		if (err)
+			return IPSEC6_STATS_A_MALFORMED;
+		reason = ipsec6_input_judge(pkt, db, fl, skb->len);
+		if (reason)
+			return reason;
+	}
+	return 0;
+}
+
+/*
+ * RFC 4301 6.2: an ICMPv6 error quotes the plaintext of the packet it is
+ * about.  Is that return traffic @q under APPLY?  Then the error must have
+ * come through SAs that serve it, and is judged as that traffic (a router
+ * inside a tunnel's far site may send errors; a peer may not send errors
+ * about another peer's traffic, nor anyone in cleartext).  The AH or ESP
+ * packet of one of our SAs, as a router on the path quotes it, is no
+ * plaintext.
+ */
+static bool ipsec6_input_quotes_apply(const struct sk_buff *skb,
+				      const struct ipsec6_db *db,
+				      const struct ipsec6_flow *q)
+{
+	const struct ipsec6_spd_entry *e;
+
+	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, q);
+	return e && e->pol->action == IPSEC6_ACTION_APPLY &&
+	       !ipsec6_icmp_quotes_sa(skb, db);
+}
+
+/* What RFC 4301 5.2 and 6.2 ask of the packet left after decapsulation. */
+static enum ipsec6_stats_attr
+ipsec6_input_policy(struct sk_buff *skb, struct ipsec6_pkt *pkt,
+		    const struct ipsec6_db *db)
+{
+	struct ipsec6_flow fl, q;
+	enum ipsec6_stats_attr reason;
+
+	if (ipsec6_selector_flow(skb, false, pkt->state.in->ifindex, &fl))
+		return IPSEC6_STATS_A_MALFORMED;
+	if (!ipsec6_icmp_quote(skb, &fl, false, &q) &&
+	    ipsec6_input_quotes_apply(skb, db, &q))
+		reason = ipsec6_input_judge(pkt, db, &q, skb->len);
+	else
+		reason = ipsec6_input_judge(pkt, db, &fl, skb->len);
+	if (reason)
+		return reason;
+	if (fl.flags & IPSEC6_FLOW_ROUTED)
+		return ipsec6_input_route(skb, pkt, db, &fl);
+	return 0;
 }
 
 /* The receiving TCP must not be told an MSS our overhead breaks. */
@@ -341,9 +462,14 @@ ipsec6_input_finish(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 {
 	enum ipsec6_stats_attr reason = ipsec6_input_policy(skb, pkt, db);
 
-	if (!reason && pkt->nsa)
+	if (reason)
+		return reason;
+	if (pkt->nsa)
 		ipsec6_input_mss(skb, pkt);
-	return reason;
+	/* Only a Packet Too Big the SPD let in may move the path MTU. */
+	if (db->nsa)
+		ipsec6_icmp_input(pkt->state.net, skb, db);
+	return 0;
 }
 
 void ipsec6_input_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
@@ -354,6 +480,8 @@ void ipsec6_input_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
 	local_bh_disable();
 	rcu_read_lock();
 	db = rcu_dereference(pkt->in->db);
+	if (!err)
+		err = ipsec6_pkt_resumable(pkt);
 	if (!err)
 		err = ipsec6_input_after(skb, pkt);
 	if (!err && !db) {
@@ -388,13 +516,11 @@ unsigned int ipsec6_input_hook(void *priv, struct sk_buff *skb,
 	if (unlikely(!db))
 		return NF_ACCEPT;
 	if (db->in_all && !db->nsa) {
-		ipsec6_counters_add(db->in_all->pol->counts, skb->len);
+		ipsec6_policy_account(db->in_all->pol, skb->len);
 		return NF_ACCEPT;
 	}
 	if (state->in->flags & IFF_LOOPBACK)
 		return NF_ACCEPT;
-	if (db->nsa)
-		ipsec6_icmp_input(state->net, skb, db);
 
 	pkt.state = *state;
 	pkt.in = in;

@@ -79,8 +79,8 @@ int ipsec6_lifetime_charge(struct ipsec6_sa *sa, unsigned int len)
 		return -EKEYEXPIRED;
 	if (likely(!sa->count_limits))
 		return 0;
-	bytes = atomic64_add_return(len, &sa->lft_bytes);
-	packets = atomic64_inc_return(&sa->lft_packets);
+	bytes = atomic64_add_return(len, &sa->live->lft_bytes);
+	packets = atomic64_inc_return(&sa->live->lft_packets);
 	if (ipsec6_lifetime_over(bytes, l->hard_bytes) ||
 	    ipsec6_lifetime_over(packets, l->hard_packets)) {
 		ipsec6_lifetime_expire(sa, IPSEC6_EXPIRE_HARD);
@@ -105,12 +105,13 @@ static bool ipsec6_lifetime_due(time64_t since, u64 limit, time64_t now)
 static bool ipsec6_lifetime_check_time(struct ipsec6_sa *sa, time64_t now)
 {
 	const struct ipsec6_lifetime *l = &sa->lft;
-	time64_t used = READ_ONCE(sa->use_time);
+	time64_t added = sa->live->add_time;
+	time64_t used = READ_ONCE(sa->live->use_time);
 
-	if (ipsec6_lifetime_due(sa->add_time, l->soft_add, now) ||
+	if (ipsec6_lifetime_due(added, l->soft_add, now) ||
 	    ipsec6_lifetime_due(used, l->soft_use, now))
 		ipsec6_lifetime_expire(sa, IPSEC6_EXPIRE_SOFT);
-	if (ipsec6_lifetime_due(sa->add_time, l->hard_add, now) ||
+	if (ipsec6_lifetime_due(added, l->hard_add, now) ||
 	    ipsec6_lifetime_due(used, l->hard_use, now))
 		ipsec6_lifetime_expire(sa, IPSEC6_EXPIRE_HARD);
 	return READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED;

@@ -7,8 +7,8 @@
  * Every SA that can serve a sending policy is bound to one destination: a
  * transport-mode SA to the packet's (ipsec6_sad_match_flow()), a tunnel
  * SA to the template's peer (kept out of the list here otherwise).  A list
- * sorted by (destination, index) therefore holds a packet's candidates in
- * one run, in the order a scan by index would have tried them.
+ * sorted by destination, newest SA first, therefore holds a packet's
+ * candidates in one run, in the order ipsec6_sad_select() prefers them.
  *
  * Policies whose SAs do not name them share one list per template
  * ("ip xfrm" style: 10k peers under one "proto esp mode transport"
@@ -38,6 +38,7 @@ struct ipsec6_links_ctx {
 	u32 used;		/* slots of db->links filled (or counted) */
 };
 
+/* By destination, then newest first (ipsec6_sad_select()). */
 static int ipsec6_links_cmp(const void *a, const void *b)
 {
 	const struct ipsec6_sa *x = *(struct ipsec6_sa *const *)a;
@@ -46,7 +47,7 @@ static int ipsec6_links_cmp(const void *a, const void *b)
 
 	if (d)
 		return d;
-	return x->index < y->index ? -1 : x->index > y->index;
+	return x->add_seq > y->add_seq ? -1 : x->add_seq < y->add_seq;
 }
 
 /* Does @e send at all through SAs?  Only then it has a list. */
@@ -112,7 +113,7 @@ static void ipsec6_links_gen_range(const struct ipsec6_links_ctx *c,
 
 /*
  * Count (@out NULL) or write @e's list at c->used: a length slot, then
- * its SAs by (destination, index).
+ * its SAs by destination, newest first.
  */
 static void ipsec6_links_one(struct ipsec6_links_ctx *c, u32 rank,
 			     union ipsec6_link *out)
@@ -210,7 +211,8 @@ static int ipsec6_links_split(struct ipsec6_links_ctx *c)
 		struct ipsec6_sa *sa = db->sa[i];
 		const struct ipsec6_spd_entry *e;
 
-		if (sa->dir == IPSEC6_DIR_IN)
+		/* Larval SAs (SA_ALLOC_SPI) have no keys: never sent on. */
+		if (sa->dir == IPSEC6_DIR_IN || sa->larval)
 			continue;
 		if (!sa->policy) {
 			c->gen[c->ngen++] = sa;

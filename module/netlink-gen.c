@@ -18,7 +18,7 @@ const struct nla_policy ipsec6_counts_nl_policy[IPSEC6_COUNTS_A_PAD + 1] = {
 	[IPSEC6_COUNTS_A_DROPS] = { .type = NLA_U64, },
 };
 
-const struct nla_policy ipsec6_policy_nl_policy[IPSEC6_POLICY_A_PAD + 1] = {
+const struct nla_policy ipsec6_policy_nl_policy[IPSEC6_POLICY_A_LAST_USED + 1] = {
 	[IPSEC6_POLICY_A_INDEX] = { .type = NLA_U32, },
 	[IPSEC6_POLICY_A_PRIORITY] = { .type = NLA_U32, },
 	[IPSEC6_POLICY_A_DIR] = NLA_POLICY_MASK(NLA_U8, 0x7),
@@ -44,9 +44,11 @@ const struct nla_policy ipsec6_policy_nl_policy[IPSEC6_POLICY_A_PAD + 1] = {
 	[IPSEC6_POLICY_A_REQID] = { .type = NLA_U32, },
 	[IPSEC6_POLICY_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x3),
 	[IPSEC6_POLICY_A_COUNTS] = NLA_POLICY_NESTED(ipsec6_counts_nl_policy),
+	[IPSEC6_POLICY_A_OWNER] = { .type = NLA_U32, },
+	[IPSEC6_POLICY_A_LAST_USED] = { .type = NLA_U64, },
 };
 
-const struct nla_policy ipsec6_sa_nl_policy[IPSEC6_SA_A_PAD + 1] = {
+const struct nla_policy ipsec6_sa_nl_policy[IPSEC6_SA_A_ENCAP_OA + 1] = {
 	[IPSEC6_SA_A_INDEX] = { .type = NLA_U32, },
 	[IPSEC6_SA_A_SPI] = { .type = NLA_U32, },
 	[IPSEC6_SA_A_PROTO] = { .type = NLA_U8, },
@@ -85,6 +87,15 @@ const struct nla_policy ipsec6_sa_nl_policy[IPSEC6_SA_A_PAD + 1] = {
 	[IPSEC6_SA_A_RSEQ] = { .type = NLA_U64, },
 	[IPSEC6_SA_A_STATE] = { .type = NLA_U8, },
 	[IPSEC6_SA_A_COUNTS] = NLA_POLICY_NESTED(ipsec6_counts_nl_policy),
+	[IPSEC6_SA_A_OWNER] = { .type = NLA_U32, },
+	[IPSEC6_SA_A_SPI_MIN] = { .type = NLA_U32, },
+	[IPSEC6_SA_A_SPI_MAX] = { .type = NLA_U32, },
+	[IPSEC6_SA_A_LAST_USED] = { .type = NLA_U64, },
+	[IPSEC6_SA_A_ADD_TIME] = { .type = NLA_U64, },
+	[IPSEC6_SA_A_ENCAP_TYPE] = { .type = NLA_U16, },
+	[IPSEC6_SA_A_ENCAP_SPORT] = { .type = NLA_U16, },
+	[IPSEC6_SA_A_ENCAP_DPORT] = { .type = NLA_U16, },
+	[IPSEC6_SA_A_ENCAP_OA] = NLA_POLICY_EXACT_LEN(16),
 };
 
 /* IPSEC6_CMD_POLICY_NEW - do */
@@ -103,6 +114,11 @@ static const struct nla_policy ipsec6_policy_get_nl_policy[IPSEC6_A_POLICY + 1] 
 	[IPSEC6_A_POLICY] = NLA_POLICY_NESTED(ipsec6_policy_nl_policy),
 };
 
+/* IPSEC6_CMD_POLICY_FLUSH - do */
+static const struct nla_policy ipsec6_policy_flush_nl_policy[IPSEC6_A_OWNER + 1] = {
+	[IPSEC6_A_OWNER] = { .type = NLA_U32, },
+};
+
 /* IPSEC6_CMD_SA_NEW - do */
 static const struct nla_policy ipsec6_sa_new_nl_policy[IPSEC6_A_REPLACE + 1] = {
 	[IPSEC6_A_SA] = NLA_POLICY_NESTED(ipsec6_sa_nl_policy),
@@ -119,6 +135,11 @@ static const struct nla_policy ipsec6_sa_get_nl_policy[IPSEC6_A_SA + 1] = {
 	[IPSEC6_A_SA] = NLA_POLICY_NESTED(ipsec6_sa_nl_policy),
 };
 
+/* IPSEC6_CMD_SA_FLUSH - do */
+static const struct nla_policy ipsec6_sa_flush_nl_policy[IPSEC6_A_OWNER + 1] = {
+	[IPSEC6_A_OWNER] = { .type = NLA_U32, },
+};
+
 /* IPSEC6_CMD_TXN_BEGIN - do */
 static const struct nla_policy ipsec6_txn_begin_nl_policy[IPSEC6_A_TXN_FLAGS + 1] = {
 	[IPSEC6_A_TXN_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0x1),
@@ -129,8 +150,24 @@ static const struct nla_policy ipsec6_txn_commit_nl_policy[IPSEC6_A_TXN_REQUESTS
 	[IPSEC6_A_TXN_REQUESTS] = { .type = NLA_U32, },
 };
 
+/* IPSEC6_CMD_SA_ALLOC_SPI - do */
+static const struct nla_policy ipsec6_sa_alloc_spi_nl_policy[IPSEC6_A_SA + 1] = {
+	[IPSEC6_A_SA] = NLA_POLICY_NESTED(ipsec6_sa_nl_policy),
+};
+
+/* IPSEC6_CMD_SA_UPDATE - do */
+static const struct nla_policy ipsec6_sa_update_nl_policy[IPSEC6_A_SA + 1] = {
+	[IPSEC6_A_SA] = NLA_POLICY_NESTED(ipsec6_sa_nl_policy),
+};
+
+/* IPSEC6_CMD_SOCKET_BYPASS - do */
+static const struct nla_policy ipsec6_socket_bypass_nl_policy[IPSEC6_A_SOCKET_COOKIE + 1] = {
+	[IPSEC6_A_SOCKET_COOKIE] = { .type = NLA_U64, },
+	[IPSEC6_A_OWNER] = { .type = NLA_U32, },
+};
+
 /* Ops table for ipsec6 */
-const struct genl_split_ops ipsec6_nl_ops[14] = {
+const struct genl_split_ops ipsec6_nl_ops[17] = {
 	{
 		.cmd		= IPSEC6_CMD_POLICY_NEW,
 		.doit		= ipsec6_nl_policy_new_doit,
@@ -158,9 +195,11 @@ const struct genl_split_ops ipsec6_nl_ops[14] = {
 		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
-		.cmd	= IPSEC6_CMD_POLICY_FLUSH,
-		.doit	= ipsec6_nl_policy_flush_doit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.cmd		= IPSEC6_CMD_POLICY_FLUSH,
+		.doit		= ipsec6_nl_policy_flush_doit,
+		.policy		= ipsec6_policy_flush_nl_policy,
+		.maxattr	= IPSEC6_A_OWNER,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= IPSEC6_CMD_SA_NEW,
@@ -189,9 +228,11 @@ const struct genl_split_ops ipsec6_nl_ops[14] = {
 		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{
-		.cmd	= IPSEC6_CMD_SA_FLUSH,
-		.doit	= ipsec6_nl_sa_flush_doit,
-		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+		.cmd		= IPSEC6_CMD_SA_FLUSH,
+		.doit		= ipsec6_nl_sa_flush_doit,
+		.policy		= ipsec6_sa_flush_nl_policy,
+		.maxattr	= IPSEC6_A_OWNER,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd		= IPSEC6_CMD_TXN_BEGIN,
@@ -216,6 +257,27 @@ const struct genl_split_ops ipsec6_nl_ops[14] = {
 		.cmd	= IPSEC6_CMD_STATS_GET,
 		.doit	= ipsec6_nl_stats_get_doit,
 		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= IPSEC6_CMD_SA_ALLOC_SPI,
+		.doit		= ipsec6_nl_sa_alloc_spi_doit,
+		.policy		= ipsec6_sa_alloc_spi_nl_policy,
+		.maxattr	= IPSEC6_A_SA,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= IPSEC6_CMD_SA_UPDATE,
+		.doit		= ipsec6_nl_sa_update_doit,
+		.policy		= ipsec6_sa_update_nl_policy,
+		.maxattr	= IPSEC6_A_SA,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
+	},
+	{
+		.cmd		= IPSEC6_CMD_SOCKET_BYPASS,
+		.doit		= ipsec6_nl_socket_bypass_doit,
+		.policy		= ipsec6_socket_bypass_nl_policy,
+		.maxattr	= IPSEC6_A_SOCKET_COOKIE,
+		.flags		= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 };
 

@@ -15,6 +15,8 @@
 #include <linux/sched.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include "alloc.h"
+#include "bypass.h"
 #include "compat.h"
 #include "db.h"
 #include "netlink-gen.h"
@@ -83,19 +85,72 @@ void ipsec6_netlink_err(struct netlink_ext_ack *extack,
 /* Change requests. */
 
 /*
- * One change request: in the caller's open change set, or in a set of its
- * own, under the namespace lock.  ipsec6_txn_finish() marks an open set
- * failed when @change fails, or publishes (or drops) a set of its own, and
- * its result is the answer: which is why this is a helper and not
- * genetlink's pre_doit/post_doit (post_doit cannot fail the request).
+ * The object a change request left at @index, referenced: staged in the
+ * caller's open change set, or published.  NULL if there is none.
  */
-static int ipsec6_nl_change(struct genl_info *info,
-			    int (*change)(struct ipsec6_net *in,
-					  struct ipsec6_txn *txn,
-					  struct genl_info *info))
+static void *ipsec6_nl_result(struct ipsec6_net *in,
+			      const struct genl_info *info, bool sa, u32 index)
+{
+	struct ipsec6_db *db = ipsec6_net_db(in);
+	struct ipsec6_txn *txn = in->txn;
+	const struct ipsec6_spd_entry *e;
+	struct ipsec6_policy *pol;
+	struct ipsec6_sa *s;
+
+	lockdep_assert_held(&in->lock);
+
+	if (!txn || txn->portid != info->snd_portid)
+		txn = NULL;
+	if (sa) {
+		s = txn ? xa_load(&txn->sa, index) :
+			  db ? ipsec6_sad_find(db, index) : NULL;
+		return s ? ipsec6_sad_sa_get(s) : NULL;
+	}
+	if (txn) {
+		pol = ipsec6_txn_policy_find(txn, index);
+	} else {
+		e = db ? ipsec6_spd_find(db, index) : NULL;
+		pol = e ? e->pol : NULL;
+	}
+	return pol ? ipsec6_spd_policy_get(pol) : NULL;
+}
+
+static int ipsec6_nl_fill_policy_obj(struct sk_buff *skb, void *obj)
+{
+	return ipsec6_nl_fill_policy(skb, obj);
+}
+
+static int ipsec6_nl_fill_sa_obj(struct sk_buff *skb, void *obj)
+{
+	return ipsec6_nl_fill_sa(skb, obj);
+}
+
+/**
+ * ipsec6_nl_change - one change request
+ * @info: the request
+ * @cmd: the command of the answer, for a change that gives one
+ * @change: the change; it sets *@answer to the index of the object to
+ *	    answer with (0, as it starts, for none)
+ *
+ * In the caller's open change set, or in a set of its own, under the
+ * namespace lock.  ipsec6_txn_finish() marks an open set failed when
+ * @change fails, or publishes (or drops) a set of its own, and its result
+ * is the answer: which is why this is a helper and not genetlink's
+ * pre_doit/post_doit (post_doit cannot fail the request).  An answer
+ * (a NEW without INDEX or with NLM_F_ECHO, SA_ALLOC_SPI) is a message of
+ * @cmd with the object as a dump shows it, staged or published, before
+ * the ack.
+ */
+int ipsec6_nl_change(struct genl_info *info, u8 cmd,
+		     int (*change)(struct ipsec6_net *in,
+				   struct ipsec6_txn *txn,
+				   struct genl_info *info, u32 *answer))
 {
 	struct ipsec6_net *in = ipsec6_net(genl_info_net(info));
+	bool sa = cmd != IPSEC6_CMD_POLICY_NEW;
 	struct ipsec6_txn *txn;
+	void *res = NULL;
+	u32 answer = 0;
 	int err;
 
 	mutex_lock(&in->lock);
@@ -103,11 +158,27 @@ static int ipsec6_nl_change(struct genl_info *info,
 	if (IS_ERR(txn)) {
 		err = PTR_ERR(txn);
 	} else {
-		err = change(in, txn, info);
+		err = change(in, txn, info, &answer);
 		err = ipsec6_txn_finish(in, txn, err, info->extack);
+		if (!err && answer)
+			res = ipsec6_nl_result(in, info, sa, answer);
 	}
 	mutex_unlock(&in->lock);
+	if (!res)
+		return err;
+	err = ipsec6_nl_fill_reply(info, cmd, sa ? ipsec6_nl_fill_sa_obj :
+					       ipsec6_nl_fill_policy_obj, res);
+	if (sa)
+		ipsec6_sad_sa_put(res);
+	else
+		ipsec6_spd_policy_put(res);
 	return err;
+}
+
+/* Does the request ask for the object back (NLM_F_ECHO)? */
+bool ipsec6_nl_echo(const struct genl_info *info)
+{
+	return info->nlhdr->nlmsg_flags & NLM_F_ECHO;
 }
 
 /*
@@ -119,19 +190,42 @@ static bool ipsec6_nl_replace(const struct genl_info *info)
 	return nla_get_flag(info->attrs[IPSEC6_A_REPLACE]);
 }
 
+/*
+ * A NEW request without INDEX gets one from the kernel (alloc.c), and
+ * then answers with the object; *@index stays 0 if the request has one.
+ */
+static int ipsec6_nl_auto_index(struct ipsec6_net *in, struct ipsec6_txn *txn,
+				const struct nlattr *nest, bool sa, u32 *index,
+				struct netlink_ext_ack *extack)
+{
+	*index = 0;
+	if (nla_find_nested(nest, sa ? IPSEC6_SA_A_INDEX :
+				       IPSEC6_POLICY_A_INDEX))
+		return 0;
+	if (sa)
+		return ipsec6_alloc_sa_index(in, txn, index, extack);
+	return ipsec6_alloc_policy_index(in, txn, index, extack);
+}
+
 static int ipsec6_nl_policy_new(struct ipsec6_net *in, struct ipsec6_txn *txn,
-				struct genl_info *info)
+				struct genl_info *info, u32 *answer)
 {
 	struct nlattr *nest = ipsec6_nl_parse_nest(info, IPSEC6_A_POLICY,
 						   "POLICY");
 	struct ipsec6_policy *pol;
+	u32 index;
 	int err;
 
 	if (!nest)
 		return -EINVAL;
-	pol = ipsec6_nl_parse_policy(nest, info->extack);
+	err = ipsec6_nl_auto_index(in, txn, nest, false, &index, info->extack);
+	if (err)
+		return err;
+	pol = ipsec6_nl_parse_policy(nest, index, info->extack);
 	if (IS_ERR(pol))
 		return PTR_ERR(pol);
+	if (index || ipsec6_nl_echo(info))
+		*answer = pol->index;
 	err = ipsec6_txn_policy_add(txn, pol, ipsec6_nl_replace(info),
 				    info->extack);
 	if (err)
@@ -141,11 +235,12 @@ static int ipsec6_nl_policy_new(struct ipsec6_net *in, struct ipsec6_txn *txn,
 
 int ipsec6_nl_policy_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ipsec6_nl_change(info, ipsec6_nl_policy_new);
+	return ipsec6_nl_change(info, IPSEC6_CMD_POLICY_NEW,
+				ipsec6_nl_policy_new);
 }
 
 static int ipsec6_nl_policy_del(struct ipsec6_net *in, struct ipsec6_txn *txn,
-				struct genl_info *info)
+				struct genl_info *info, u32 *answer)
 {
 	u32 index;
 
@@ -158,34 +253,51 @@ static int ipsec6_nl_policy_del(struct ipsec6_net *in, struct ipsec6_txn *txn,
 
 int ipsec6_nl_policy_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ipsec6_nl_change(info, ipsec6_nl_policy_del);
+	return ipsec6_nl_change(info, 0, ipsec6_nl_policy_del);
 }
 
+/*
+ * With OWNER: only that owner's policies (and the SAs naming them), and
+ * the SOCKET_BYPASS cookies registered with it go (those at once: they
+ * are not part of change sets).
+ */
 static int ipsec6_nl_policy_flush(struct ipsec6_net *in,
 				  struct ipsec6_txn *txn,
-				  struct genl_info *info)
+				  struct genl_info *info, u32 *answer)
 {
-	return ipsec6_txn_policy_flush(txn);
+	const struct nlattr *owner = info->attrs[IPSEC6_A_OWNER];
+
+	if (!owner)
+		return ipsec6_txn_policy_flush(txn);
+	ipsec6_txn_policy_flush_owner(txn, nla_get_u32(owner));
+	ipsec6_bypass_flush(in, nla_get_u32(owner));
+	return 0;
 }
 
 int ipsec6_nl_policy_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ipsec6_nl_change(info, ipsec6_nl_policy_flush);
+	return ipsec6_nl_change(info, 0, ipsec6_nl_policy_flush);
 }
 
 static int ipsec6_nl_sa_new(struct ipsec6_net *in, struct ipsec6_txn *txn,
-			    struct genl_info *info)
+			    struct genl_info *info, u32 *answer)
 {
 	struct nlattr *nest = ipsec6_nl_parse_nest(info, IPSEC6_A_SA, "SA");
 	struct ipsec6_sa *sa;
+	u32 index;
 	int err;
 
 	if (!nest)
 		return -EINVAL;
-	sa = ipsec6_nl_parse_sa(nest, txn, info->extack);
+	err = ipsec6_nl_auto_index(in, txn, nest, true, &index, info->extack);
+	if (err)
+		return err;
+	sa = ipsec6_nl_parse_sa(nest, txn, index, info->extack);
 	if (IS_ERR(sa))
 		return PTR_ERR(sa);
 	sa->net = in;
+	if (index || ipsec6_nl_echo(info))
+		*answer = sa->index;
 	err = ipsec6_txn_sa_add(txn, sa, ipsec6_nl_replace(info), info->extack);
 	if (err)
 		ipsec6_sad_sa_put(sa);
@@ -194,32 +306,33 @@ static int ipsec6_nl_sa_new(struct ipsec6_net *in, struct ipsec6_txn *txn,
 
 int ipsec6_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ipsec6_nl_change(info, ipsec6_nl_sa_new);
+	return ipsec6_nl_change(info, IPSEC6_CMD_SA_NEW, ipsec6_nl_sa_new);
 }
 
-/*
- * The SA a request names, in a change set (@sas) or in the published
- * version (@db, under rcu_read_lock()): its index.
+/**
+ * ipsec6_nl_sa_find - the index of the SA an identity names
+ * @id: INDEX, or SPI, DST and PROTO (nl_parse.c)
+ * @nest: the SA nest, for the message
+ * @sas: a change set's SAs to look in, or NULL for @db's
+ * @db: the published version (under rcu_read_lock()), with @sas NULL
+ * @index: result (not checked to exist when @id has INDEX)
+ * @extack: for the message
  */
-static int ipsec6_nl_sa_index(struct genl_info *info, struct xarray *sas,
-			      struct ipsec6_db *db, u32 *index)
+int ipsec6_nl_sa_find(const struct ipsec6_nl_sa_id *id,
+		      const struct nlattr *nest, struct xarray *sas,
+		      const struct ipsec6_db *db, u32 *index,
+		      struct netlink_ext_ack *extack)
 {
-	struct nlattr *nest = ipsec6_nl_parse_nest(info, IPSEC6_A_SA, "SA");
 	struct ipsec6_sa *sa = NULL, key;
-	struct ipsec6_nl_sa_id id;
 	unsigned long i;
-	int err;
 
-	err = ipsec6_nl_parse_sa_id(nest, &id, info->extack);
-	if (err)
-		return err;
-	if (id.by_index) {
-		*index = id.index;
+	if (id->by_index) {
+		*index = id->index;
 		return 0;
 	}
-	key.spi = id.spi;
-	key.dst = id.dst;
-	key.proto = id.proto;
+	key.spi = id->spi;
+	key.dst = id->dst;
+	key.proto = id->proto;
 	if (sas) {
 		xa_for_each(sas, i, sa)
 			if (ipsec6_sad_sa_same_id(sa, &key))
@@ -228,7 +341,7 @@ static int ipsec6_nl_sa_index(struct genl_info *info, struct xarray *sas,
 		sa = ipsec6_sad_lookup(db, key.spi, &key.dst, key.proto);
 	}
 	if (!sa) {
-		ipsec6_netlink_err(info->extack, nest,
+		ipsec6_netlink_err(extack, nest,
 				   "SA: no SA with SPI %u, DST %pI6c, PROTO %u",
 				   ntohl(key.spi), &key.dst, key.proto);
 		return -ENOENT;
@@ -237,8 +350,22 @@ static int ipsec6_nl_sa_index(struct genl_info *info, struct xarray *sas,
 	return 0;
 }
 
+/*
+ * The SA a DEL or GET request names, in a change set (@sas) or in the
+ * published version (@db, under rcu_read_lock()): its index.
+ */
+static int ipsec6_nl_sa_index(struct genl_info *info, struct xarray *sas,
+			      struct ipsec6_db *db, u32 *index)
+{
+	struct nlattr *nest = ipsec6_nl_parse_nest(info, IPSEC6_A_SA, "SA");
+	struct ipsec6_nl_sa_id id;
+
+	return ipsec6_nl_parse_sa_id(nest, &id, info->extack) ?:
+	       ipsec6_nl_sa_find(&id, nest, sas, db, index, info->extack);
+}
+
 static int ipsec6_nl_sa_del(struct ipsec6_net *in, struct ipsec6_txn *txn,
-			    struct genl_info *info)
+			    struct genl_info *info, u32 *answer)
 {
 	u32 index;
 
@@ -248,19 +375,27 @@ static int ipsec6_nl_sa_del(struct ipsec6_net *in, struct ipsec6_txn *txn,
 
 int ipsec6_nl_sa_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ipsec6_nl_change(info, ipsec6_nl_sa_del);
+	return ipsec6_nl_change(info, 0, ipsec6_nl_sa_del);
 }
 
+/* With OWNER: only that owner's SAs (and SOCKET_BYPASS cookies). */
 static int ipsec6_nl_sa_flush(struct ipsec6_net *in, struct ipsec6_txn *txn,
-			      struct genl_info *info)
+			      struct genl_info *info, u32 *answer)
 {
-	ipsec6_txn_sa_flush(txn);
+	const struct nlattr *owner = info->attrs[IPSEC6_A_OWNER];
+
+	if (!owner) {
+		ipsec6_txn_sa_flush(txn);
+		return 0;
+	}
+	ipsec6_txn_sa_flush_owner(txn, nla_get_u32(owner));
+	ipsec6_bypass_flush(in, nla_get_u32(owner));
 	return 0;
 }
 
 int ipsec6_nl_sa_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ipsec6_nl_change(info, ipsec6_nl_sa_flush);
+	return ipsec6_nl_change(info, 0, ipsec6_nl_sa_flush);
 }
 
 /* Transactions. */
@@ -349,16 +484,6 @@ int ipsec6_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* Queries. */
 
-static int ipsec6_nl_fill_policy_obj(struct sk_buff *skb, void *obj)
-{
-	return ipsec6_nl_fill_policy(skb, obj);
-}
-
-static int ipsec6_nl_fill_sa_obj(struct sk_buff *skb, void *obj)
-{
-	return ipsec6_nl_fill_sa(skb, obj);
-}
-
 int ipsec6_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipsec6_net *in = ipsec6_net(genl_info_net(info));
@@ -438,11 +563,18 @@ int ipsec6_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* Notifications. */
 
-static void ipsec6_nl_multicast(struct net *net, struct sk_buff *msg)
+void ipsec6_nl_multicast(struct net *net, struct sk_buff *msg)
 {
 	if (msg)
 		genlmsg_multicast_netns(&ipsec6_nl_family, net, msg, 0,
 					IPSEC6_NLGRP_EVENTS, GFP_ATOMIC);
+}
+
+/* Is anyone listening to the events group of @in's namespace? */
+bool ipsec6_nl_listening(struct ipsec6_net *in)
+{
+	return genl_has_listeners(&ipsec6_nl_family, in->net,
+				  IPSEC6_NLGRP_EVENTS);
 }
 
 void ipsec6_netlink_notify_changed(struct ipsec6_net *in)

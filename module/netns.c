@@ -5,6 +5,8 @@
  * namespace starts with the default policy (index 1, wildcards, BIDIRECT,
  * BYPASS).
  */
+#include "acquire.h"
+#include "bypass.h"
 #include "db.h"
 #include "hooks.h"
 #include "lifetime.h"
@@ -82,6 +84,8 @@ static void __net_exit ipsec6_netns_exit(struct net *net)
 	wait_var_event(&in->inflight, !atomic_read(&in->inflight));
 	ipsec6_lifetime_stop(in);
 	ipsec6_netns_free_tables(in);
+	ipsec6_bypass_free(in);
+	ipsec6_acquire_free(in);
 	ipsec6_stats_free(in->stats);
 }
 

@@ -10,6 +10,8 @@
 #include "netlink.h"
 #include "stats.h"
 
+struct ipsec6_acquire;
+struct ipsec6_bypass;
 struct ipsec6_db;
 struct ipsec6_txn;
 
@@ -29,6 +31,10 @@ struct ipsec6_net {
 	struct ipsec6_pcpu_stats __percpu *stats;
 	atomic_t inflight;		/* packets in asynchronous crypto */
 	struct delayed_work expire_work;	/* SA lifetimes (lifetime.c) */
+	u32 pol_cursor;			/* next kernel-assigned index (alloc.c), */
+	u32 sa_cursor;			/* under @lock */
+	struct ipsec6_bypass __rcu *bypass;	/* SOCKET_BYPASS (bypass.c) */
+	struct ipsec6_acquire *acq;	/* ACQUIRE rate limit (acquire.c) */
 	bool armed;			/* hooks and nf_defrag_ipv6 on, under @lock */
 	bool dying;			/* namespace exit began, under @lock */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)

@@ -14,6 +14,7 @@
 #include "nl_fill.h"
 #include "replay.h"
 #include "sad.h"
+#include "selector.h"
 #include "spd.h"
 
 static int ipsec6_nl_put_counts(struct sk_buff *skb, int type,
@@ -110,6 +111,11 @@ int ipsec6_nl_fill_policy(struct sk_buff *skb, const struct ipsec6_policy *pol)
 		goto cancel;
 	if (pol->flags && nla_put_u32(skb, IPSEC6_POLICY_A_FLAGS, pol->flags))
 		goto cancel;
+	if (pol->owner && nla_put_u32(skb, IPSEC6_POLICY_A_OWNER, pol->owner))
+		goto cancel;
+	if (nla_put_u64_64bit(skb, IPSEC6_POLICY_A_LAST_USED,
+			      READ_ONCE(pol->last_used), IPSEC6_POLICY_A_PAD))
+		goto cancel;
 	if (pol->action == IPSEC6_ACTION_APPLY) {
 		if (nla_put_u8(skb, IPSEC6_POLICY_A_IPSEC_PROTO, t->proto) ||
 		    nla_put_u8(skb, IPSEC6_POLICY_A_MODE, t->mode))
@@ -191,6 +197,16 @@ static int ipsec6_nl_put_lifetime(struct sk_buff *skb,
 	return 0;
 }
 
+/* What dumps call the state: a larval SA is LARVAL until it expires. */
+static u8 ipsec6_nl_sa_state(const struct ipsec6_sa *sa)
+{
+	int state = READ_ONCE(sa->state);
+
+	if (sa->larval && state == IPSEC6_SA_STATE_VALID)
+		return IPSEC6_SA_STATE_LARVAL;
+	return state;
+}
+
 /**
  * ipsec6_nl_fill_sa - an SA nest: everything about the SA except its keys
  * @skb: the message
@@ -215,6 +231,7 @@ int ipsec6_nl_fill_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 	    (sa->has_src && nla_put_in6_addr(skb, IPSEC6_SA_A_SRC, &sa->src)) ||
 	    (sa->policy && nla_put_u32(skb, IPSEC6_SA_A_POLICY, sa->policy)) ||
 	    (sa->reqid && nla_put_u32(skb, IPSEC6_SA_A_REQID, sa->reqid)) ||
+	    (sa->owner && nla_put_u32(skb, IPSEC6_SA_A_OWNER, sa->owner)) ||
 	    ipsec6_nl_put_sa_sel(skb, &sa->sel) ||
 	    ipsec6_nl_put_alg(skb, IPSEC6_SA_A_AUTH_NAME, c->auth) ||
 	    ipsec6_nl_put_alg(skb, IPSEC6_SA_A_ENC_NAME, c->enc) ||
@@ -229,12 +246,16 @@ int ipsec6_nl_fill_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 	     nla_put_string(skb, IPSEC6_SA_A_ENC_KEYFILE, sa->enc_keyfile)) ||
 	    nla_put_u32(skb, IPSEC6_SA_A_KEY_BITS,
 			ipsec6_crypto_cfg_key_bits(c)) ||
-	    nla_put_u64_64bit(skb, IPSEC6_SA_A_SEQ, atomic64_read(&sa->oseq),
+	    nla_put_u64_64bit(skb, IPSEC6_SA_A_SEQ, atomic64_read(&sa->live->oseq),
 			      IPSEC6_SA_A_PAD) ||
 	    (sa->replay &&
 	     nla_put_u64_64bit(skb, IPSEC6_SA_A_RSEQ,
 			       ipsec6_replay_top(sa->replay), IPSEC6_SA_A_PAD)) ||
-	    nla_put_u8(skb, IPSEC6_SA_A_STATE, READ_ONCE(sa->state)) ||
+	    nla_put_u8(skb, IPSEC6_SA_A_STATE, ipsec6_nl_sa_state(sa)) ||
+	    nla_put_u64_64bit(skb, IPSEC6_SA_A_LAST_USED,
+			      READ_ONCE(sa->live->last_used), IPSEC6_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, IPSEC6_SA_A_ADD_TIME, sa->live->add_time,
+			      IPSEC6_SA_A_PAD) ||
 	    ipsec6_nl_put_counts(skb, IPSEC6_SA_A_COUNTS, sa->counts)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -392,6 +413,86 @@ struct sk_buff *ipsec6_nl_fill_expired(struct ipsec6_sa *sa, u8 what)
 			  IPSEC6_CMD_SA_EXPIRED);
 	if (!hdr || nla_put_u8(msg, IPSEC6_A_EXPIRE, what) ||
 	    ipsec6_nl_fill_sa(msg, sa)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+}
+
+/**
+ * ipsec6_nl_fill_object - a per-object notification of a published change
+ * set (notify.c)
+ * @cmd: IPSEC6_CMD_SA_{ADD,UPDATE,DEL}_NTF or _POLICY_{ADD,DEL}_NTF
+ * @obj: the SA or policy
+ *
+ * Return: the message, or NULL if it could not be built.
+ */
+struct sk_buff *ipsec6_nl_fill_object(u8 cmd, void *obj)
+{
+	bool pol = cmd == IPSEC6_CMD_POLICY_ADD_NTF ||
+		   cmd == IPSEC6_CMD_POLICY_DEL_NTF;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put(msg, 0, 0, &ipsec6_nl_family, 0, cmd);
+	if (!hdr || (pol ? ipsec6_nl_fill_policy(msg, obj) :
+			   ipsec6_nl_fill_sa(msg, obj))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+}
+
+/* The packet of an ACQUIRE, as it leaves (remote is the destination). */
+static int ipsec6_nl_put_flow(struct sk_buff *skb, const struct ipsec6_flow *fl)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, IPSEC6_A_FLOW);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_in6_addr(skb, IPSEC6_FLOW_A_SRC, &fl->local) ||
+	    nla_put_in6_addr(skb, IPSEC6_FLOW_A_DST, &fl->remote) ||
+	    nla_put_u8(skb, IPSEC6_FLOW_A_PROTO, fl->proto) ||
+	    ((fl->flags & IPSEC6_FLOW_PORTS) &&
+	     (nla_put_u16(skb, IPSEC6_FLOW_A_SPORT, fl->lport) ||
+	      nla_put_u16(skb, IPSEC6_FLOW_A_DPORT, fl->rport))) ||
+	    ((fl->flags & IPSEC6_FLOW_ICMP) &&
+	     (nla_put_u8(skb, IPSEC6_FLOW_A_ICMP_TYPE, fl->icmp_type) ||
+	      nla_put_u8(skb, IPSEC6_FLOW_A_ICMP_CODE, fl->icmp_code))) ||
+	    nla_put_u32(skb, IPSEC6_FLOW_A_IFINDEX, fl->ifindex)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/**
+ * ipsec6_nl_fill_acquire - the ACQUIRE notification; runs in the output hook
+ * @pol: the policy (bundle step) without an SA, FROM_PACKET selectors
+ *	 narrowed (acquire.c)
+ * @fl: the packet
+ *
+ * Return: the message, or NULL if it could not be built.
+ */
+struct sk_buff *ipsec6_nl_fill_acquire(const struct ipsec6_policy *pol,
+				       const struct ipsec6_flow *fl)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put(msg, 0, 0, &ipsec6_nl_family, 0, IPSEC6_CMD_ACQUIRE);
+	if (!hdr || ipsec6_nl_fill_policy(msg, pol) ||
+	    ipsec6_nl_put_flow(msg, fl)) {
 		nlmsg_free(msg);
 		return NULL;
 	}

@@ -5,6 +5,7 @@
 #include <linux/types.h>
 
 struct genl_info;
+struct ipsec6_flow;
 struct ipsec6_net;
 struct ipsec6_policy;
 struct ipsec6_sa;
@@ -20,5 +21,8 @@ int ipsec6_nl_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			u8 cmd, bool sas);
 struct sk_buff *ipsec6_nl_fill_changed(struct ipsec6_net *in);
 struct sk_buff *ipsec6_nl_fill_expired(struct ipsec6_sa *sa, u8 what);
+struct sk_buff *ipsec6_nl_fill_object(u8 cmd, void *obj);
+struct sk_buff *ipsec6_nl_fill_acquire(const struct ipsec6_policy *pol,
+				       const struct ipsec6_flow *fl);
 
 #endif /* _IPSEC6_NL_FILL_H */

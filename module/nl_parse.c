@@ -24,13 +24,28 @@ static const struct ipsec6_nl_attr_name {
 	int type;
 	const char *name;
 } ipsec6_nl_policy_read_only[] = {
-	{ IPSEC6_POLICY_A_COUNTS, "COUNTS" },
+	{ IPSEC6_POLICY_A_COUNTS, "COUNTS: read-only" },
+	{ IPSEC6_POLICY_A_LAST_USED, "LAST_USED: read-only" },
 }, ipsec6_nl_sa_read_only[] = {
-	{ IPSEC6_SA_A_KEY_BITS, "KEY_BITS" },
-	{ IPSEC6_SA_A_STATE, "STATE" },
-	{ IPSEC6_SA_A_COUNTS, "COUNTS" },
+	{ IPSEC6_SA_A_KEY_BITS, "KEY_BITS: read-only" },
+	{ IPSEC6_SA_A_STATE, "STATE: read-only" },
+	{ IPSEC6_SA_A_COUNTS, "COUNTS: read-only" },
+	{ IPSEC6_SA_A_LAST_USED, "LAST_USED: read-only" },
+	{ IPSEC6_SA_A_ADD_TIME, "ADD_TIME: read-only" },
+	/* What SA_NEW and SA_UPDATE do not take. */
+	{ IPSEC6_SA_A_SPI_MIN, "SPI_MIN: only with SA_ALLOC_SPI" },
+	{ IPSEC6_SA_A_SPI_MAX, "SPI_MAX: only with SA_ALLOC_SPI" },
+	{ IPSEC6_SA_A_ENCAP_TYPE,
+	  "ENCAP_TYPE: UDP encapsulation is not supported yet" },
+	{ IPSEC6_SA_A_ENCAP_SPORT,
+	  "ENCAP_SPORT: UDP encapsulation is not supported yet" },
+	{ IPSEC6_SA_A_ENCAP_DPORT,
+	  "ENCAP_DPORT: UDP encapsulation is not supported yet" },
+	{ IPSEC6_SA_A_ENCAP_OA,
+	  "ENCAP_OA: UDP encapsulation is not supported yet" },
 };
 
+/* Refuse the attributes of @list, with their messages. */
 static int ipsec6_nl_read_only(struct nlattr **tb,
 			       const struct ipsec6_nl_attr_name *list,
 			       unsigned int n, struct netlink_ext_ack *extack)
@@ -39,8 +54,8 @@ static int ipsec6_nl_read_only(struct nlattr **tb,
 
 	for (i = 0; i < n; i++) {
 		if (tb[list[i].type]) {
-			ipsec6_netlink_err(extack, tb[list[i].type],
-					   "%s: read-only", list[i].name);
+			ipsec6_netlink_err(extack, tb[list[i].type], "%s",
+					   list[i].name);
 			return -EINVAL;
 		}
 	}
@@ -303,11 +318,14 @@ static int ipsec6_nl_parse_tmpl(struct nlattr **tb, const struct nlattr *nest,
 /**
  * ipsec6_nl_parse_policy - a policy from a POLICY nest
  * @nest: IPSEC6_A_POLICY
+ * @index: the index the kernel picked for a nest without INDEX (0: INDEX
+ *	   is required)
  * @extack: names the attribute at fault
  *
  * Return: a new policy (one reference), or an ERR_PTR.
  */
 struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
+					     u32 index,
 					     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[IPSEC6_POLICY_A_MAX + 1];
@@ -321,7 +339,9 @@ struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
 	if (ipsec6_nl_read_only(tb, ipsec6_nl_policy_read_only,
 				ARRAY_SIZE(ipsec6_nl_policy_read_only), extack))
 		return ERR_PTR(-EINVAL);
-	if (!ipsec6_nl_need(tb, IPSEC6_POLICY_A_INDEX, nest, "INDEX", extack) ||
+	if ((!index &&
+	     !ipsec6_nl_need(tb, IPSEC6_POLICY_A_INDEX, nest, "INDEX",
+			     extack)) ||
 	    !ipsec6_nl_need(tb, IPSEC6_POLICY_A_DIR, nest, "DIR", extack) ||
 	    !ipsec6_nl_need(tb, IPSEC6_POLICY_A_ACTION, nest, "ACTION", extack))
 		return ERR_PTR(-EINVAL);
@@ -330,7 +350,8 @@ struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
 	if (!pol)
 		return ERR_PTR(-ENOMEM);
 	err = -EINVAL;
-	pol->index = nla_get_u32(tb[IPSEC6_POLICY_A_INDEX]);
+	pol->index = tb[IPSEC6_POLICY_A_INDEX] ?
+		     nla_get_u32(tb[IPSEC6_POLICY_A_INDEX]) : index;
 	if (!pol->index) {
 		ipsec6_netlink_err(extack, tb[IPSEC6_POLICY_A_INDEX],
 				   "INDEX: 0 is invalid (indexes start at 1)");
@@ -353,6 +374,8 @@ struct ipsec6_policy *ipsec6_nl_parse_policy(const struct nlattr *nest,
 	}
 	if (tb[IPSEC6_POLICY_A_FLAGS])
 		pol->flags = nla_get_u32(tb[IPSEC6_POLICY_A_FLAGS]);
+	if (tb[IPSEC6_POLICY_A_OWNER])
+		pol->owner = nla_get_u32(tb[IPSEC6_POLICY_A_OWNER]);
 	err = ipsec6_nl_parse_sel(tb, &pol->sel, extack);
 	if (err)
 		goto err;
@@ -608,6 +631,8 @@ static int ipsec6_nl_parse_sa_state(struct nlattr **tb, struct ipsec6_sa *sa,
 
 	if (tb[IPSEC6_SA_A_REQID])
 		sa->reqid = nla_get_u32(tb[IPSEC6_SA_A_REQID]);
+	if (tb[IPSEC6_SA_A_OWNER])
+		sa->owner = nla_get_u32(tb[IPSEC6_SA_A_OWNER]);
 	if (tb[IPSEC6_SA_A_REPLAY_WINDOW])
 		sa->replay_window = nla_get_u32(tb[IPSEC6_SA_A_REPLAY_WINDOW]);
 	if (tb[IPSEC6_SA_A_FLAGS])
@@ -637,9 +662,10 @@ static int ipsec6_nl_parse_sa_state(struct nlattr **tb, struct ipsec6_sa *sa,
 
 /* Index, SPI, destination, source, policy and direction. */
 static int ipsec6_nl_parse_sa_id_attrs(struct nlattr **tb, struct ipsec6_sa *sa,
-				       struct netlink_ext_ack *extack)
+				       u32 index, struct netlink_ext_ack *extack)
 {
-	sa->index = nla_get_u32(tb[IPSEC6_SA_A_INDEX]);
+	sa->index = tb[IPSEC6_SA_A_INDEX] ?
+		    nla_get_u32(tb[IPSEC6_SA_A_INDEX]) : index;
 	if (!sa->index) {
 		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_INDEX],
 				   "INDEX: 0 is invalid (indexes start at 1)");
@@ -676,12 +702,13 @@ static int ipsec6_nl_parse_sa_id_attrs(struct nlattr **tb, struct ipsec6_sa *sa,
  * ipsec6_nl_parse_sa - an SA from an SA nest
  * @nest: IPSEC6_A_SA
  * @txn: the change set it goes to (the policy it names is looked up there)
+ * @index: the index for a nest without INDEX (0: INDEX is required)
  * @extack: names the attribute at fault
  *
  * Return: a new SA, set up but not yet in any table, or an ERR_PTR.
  */
 struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
-				     struct ipsec6_txn *txn,
+				     struct ipsec6_txn *txn, u32 index,
 				     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[IPSEC6_SA_A_MAX + 1];
@@ -698,7 +725,8 @@ struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 	err = ipsec6_nl_key_lens(tb, extack);
 	if (err)
 		return ERR_PTR(err);
-	if (!ipsec6_nl_need(tb, IPSEC6_SA_A_INDEX, nest, "INDEX", extack) ||
+	if ((!index &&
+	     !ipsec6_nl_need(tb, IPSEC6_SA_A_INDEX, nest, "INDEX", extack)) ||
 	    !ipsec6_nl_need(tb, IPSEC6_SA_A_SPI, nest, "SPI", extack) ||
 	    !ipsec6_nl_need(tb, IPSEC6_SA_A_DST, nest, "DST", extack))
 		return ERR_PTR(-EINVAL);
@@ -708,7 +736,7 @@ struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 	sa = ipsec6_sad_sa_alloc();
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
-	err = ipsec6_nl_parse_sa_id_attrs(tb, sa, extack) ?:
+	err = ipsec6_nl_parse_sa_id_attrs(tb, sa, index, extack) ?:
 	      ipsec6_nl_sa_proto_mode(tb, nest, txn, sa, extack) ?:
 	      ipsec6_nl_parse_sa_state(tb, sa, extack) ?:
 	      ipsec6_nl_parse_crypto(tb, nest, sa, extack) ?:
@@ -724,13 +752,13 @@ struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
  * Only the attributes that identify an object: the others are refused
  * as an attribute policy without them would.
  */
-static int ipsec6_nl_only(struct nlattr **tb, int maxtype, u32 allowed,
+static int ipsec6_nl_only(struct nlattr **tb, int maxtype, u64 allowed,
 			  struct netlink_ext_ack *extack)
 {
 	int type;
 
 	for (type = 1; type <= maxtype; type++) {
-		if (tb[type] && !(allowed & BIT(type))) {
+		if (tb[type] && !(allowed & BIT_ULL(type))) {
 			NL_SET_ERR_MSG_ATTR(extack, tb[type],
 					    "Unsupported attribute");
 			return -EINVAL;
@@ -763,6 +791,28 @@ int ipsec6_nl_parse_policy_index(const struct nlattr *nest, u32 *index,
 	return 0;
 }
 
+/* The SA identity of a parsed SA nest: INDEX, or SPI, DST and PROTO. */
+static int ipsec6_nl_sa_id_of(struct nlattr **tb, const struct nlattr *nest,
+			      struct ipsec6_nl_sa_id *id,
+			      struct netlink_ext_ack *extack)
+{
+	memset(id, 0, sizeof(*id));
+	if (tb[IPSEC6_SA_A_INDEX]) {
+		id->index = nla_get_u32(tb[IPSEC6_SA_A_INDEX]);
+		id->by_index = true;
+		return 0;
+	}
+	if (!ipsec6_nl_need(tb, IPSEC6_SA_A_SPI, nest, "SPI (or INDEX)",
+			    extack) ||
+	    !ipsec6_nl_need(tb, IPSEC6_SA_A_DST, nest, "DST", extack) ||
+	    !ipsec6_nl_need(tb, IPSEC6_SA_A_PROTO, nest, "PROTO", extack))
+		return -EINVAL;
+	id->spi = cpu_to_be32(nla_get_u32(tb[IPSEC6_SA_A_SPI]));
+	id->dst = nla_get_in6_addr(tb[IPSEC6_SA_A_DST]);
+	id->proto = nla_get_u8(tb[IPSEC6_SA_A_PROTO]);
+	return 0;
+}
+
 /**
  * ipsec6_nl_parse_sa_id - the SA a DEL or GET request names
  * @nest: IPSEC6_A_SA, or NULL (then an error)
@@ -785,19 +835,157 @@ int ipsec6_nl_parse_sa_id(const struct nlattr *nest, struct ipsec6_nl_sa_id *id,
 			     extack);
 	if (err)
 		return err;
-	memset(id, 0, sizeof(*id));
-	if (tb[IPSEC6_SA_A_INDEX]) {
-		id->index = nla_get_u32(tb[IPSEC6_SA_A_INDEX]);
-		id->by_index = true;
-		return 0;
+	return ipsec6_nl_sa_id_of(tb, nest, id, extack);
+}
+
+/**
+ * ipsec6_nl_parse_sa_update_id - the SA an SA_UPDATE names
+ * @nest: IPSEC6_A_SA, the full SA
+ * @id: result: INDEX, or SPI, DST and PROTO
+ * @extack: names the attribute at fault
+ */
+int ipsec6_nl_parse_sa_update_id(const struct nlattr *nest,
+				 struct ipsec6_nl_sa_id *id,
+				 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[IPSEC6_SA_A_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, IPSEC6_SA_A_MAX, nest, ipsec6_sa_nl_policy,
+			       extack);
+	if (err)
+		return err;
+	return ipsec6_nl_sa_id_of(tb, nest, id, extack);
+}
+
+/* What the SA nest of SA_ALLOC_SPI may carry. */
+#define IPSEC6_NL_LARVAL_ATTRS						\
+	(BIT_ULL(IPSEC6_SA_A_INDEX) | BIT_ULL(IPSEC6_SA_A_DST) |	\
+	 BIT_ULL(IPSEC6_SA_A_PROTO) | BIT_ULL(IPSEC6_SA_A_SRC) |	\
+	 BIT_ULL(IPSEC6_SA_A_REQID) | BIT_ULL(IPSEC6_SA_A_OWNER) |	\
+	 BIT_ULL(IPSEC6_SA_A_HARD_ADD_SECONDS) |			\
+	 BIT_ULL(IPSEC6_SA_A_SPI_MIN) | BIT_ULL(IPSEC6_SA_A_SPI_MAX))
+
+static int ipsec6_nl_larval_only(struct nlattr **tb,
+				 struct netlink_ext_ack *extack)
+{
+	int type;
+
+	BUILD_BUG_ON(IPSEC6_SA_A_MAX >= 64);
+	for (type = 1; type <= IPSEC6_SA_A_MAX; type++) {
+		if (tb[type] && !(IPSEC6_NL_LARVAL_ATTRS & BIT_ULL(type))) {
+			ipsec6_netlink_err(extack, tb[type],
+					   "SA: attribute %d is not taken by SA_ALLOC_SPI",
+					   type);
+			return -EINVAL;
+		}
 	}
-	if (!ipsec6_nl_need(tb, IPSEC6_SA_A_SPI, nest, "SPI (or INDEX)",
-			    extack) ||
-	    !ipsec6_nl_need(tb, IPSEC6_SA_A_DST, nest, "DST", extack) ||
-	    !ipsec6_nl_need(tb, IPSEC6_SA_A_PROTO, nest, "PROTO", extack))
-		return -EINVAL;
-	id->spi = cpu_to_be32(nla_get_u32(tb[IPSEC6_SA_A_SPI]));
-	id->dst = nla_get_in6_addr(tb[IPSEC6_SA_A_DST]);
-	id->proto = nla_get_u8(tb[IPSEC6_SA_A_PROTO]);
 	return 0;
+}
+
+/* The SPI range: 256..0xffffffff unless narrowed. */
+static int ipsec6_nl_spi_range(struct nlattr **tb, u32 *min, u32 *max,
+			       struct netlink_ext_ack *extack)
+{
+	*min = IPSEC6_SPI_MIN;
+	*max = U32_MAX;
+	if (tb[IPSEC6_SA_A_SPI_MIN])
+		*min = nla_get_u32(tb[IPSEC6_SA_A_SPI_MIN]);
+	if (tb[IPSEC6_SA_A_SPI_MAX])
+		*max = nla_get_u32(tb[IPSEC6_SA_A_SPI_MAX]);
+	if (*min < IPSEC6_SPI_MIN) {
+		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_SPI_MIN],
+				   "SPI_MIN: %u is reserved (below 256, RFC 4303)",
+				   *min);
+		return -EINVAL;
+	}
+	if (*max < *min) {
+		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_SPI_MAX],
+				   "SPI_MAX: %u is below SPI_MIN %u", *max, *min);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Destination, protocol, source, index, REQID and OWNER of a larval SA. */
+static int ipsec6_nl_parse_larval_id(struct nlattr **tb,
+				     const struct nlattr *nest,
+				     struct ipsec6_sa *sa,
+				     struct netlink_ext_ack *extack)
+{
+	if (!ipsec6_nl_need(tb, IPSEC6_SA_A_DST, nest, "DST", extack) ||
+	    !ipsec6_nl_need(tb, IPSEC6_SA_A_PROTO, nest, "PROTO", extack) ||
+	    ipsec6_nl_check_proto(tb[IPSEC6_SA_A_PROTO], extack))
+		return -EINVAL;
+	sa->proto = nla_get_u8(tb[IPSEC6_SA_A_PROTO]);
+	sa->dst = nla_get_in6_addr(tb[IPSEC6_SA_A_DST]);
+	if (ipv6_addr_any(&sa->dst) || ipv6_addr_is_multicast(&sa->dst)) {
+		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_DST],
+				   "DST: %pI6c is not a unicast address",
+				   &sa->dst);
+		return -EINVAL;
+	}
+	if (tb[IPSEC6_SA_A_SRC]) {
+		sa->src = nla_get_in6_addr(tb[IPSEC6_SA_A_SRC]);
+		sa->has_src = !ipv6_addr_any(&sa->src);
+	}
+	if (tb[IPSEC6_SA_A_INDEX]) {
+		sa->index = nla_get_u32(tb[IPSEC6_SA_A_INDEX]);
+		if (!sa->index) {
+			ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_INDEX],
+					   "INDEX: 0 is invalid (indexes start at 1)");
+			return -EINVAL;
+		}
+	}
+	if (tb[IPSEC6_SA_A_REQID])
+		sa->reqid = nla_get_u32(tb[IPSEC6_SA_A_REQID]);
+	if (tb[IPSEC6_SA_A_OWNER])
+		sa->owner = nla_get_u32(tb[IPSEC6_SA_A_OWNER]);
+	return 0;
+}
+
+/**
+ * ipsec6_nl_parse_larval - the larval SA an SA_ALLOC_SPI asks for
+ * @nest: IPSEC6_A_SA
+ * @min: result: the lowest SPI it may get
+ * @max: result: the highest
+ * @extack: names the attribute at fault
+ *
+ * No algorithms, no keys, never selected to send, its packets dropped; it
+ * lives HARD_ADD_SECONDS (0 or absent: IPSEC6_LARVAL_SECONDS) unless
+ * completed.  INDEX is 0 when the request has none, the SPI is not
+ * chosen yet (alloc.c does both).
+ *
+ * Return: a new SA, or an ERR_PTR.
+ */
+struct ipsec6_sa *ipsec6_nl_parse_larval(const struct nlattr *nest, u32 *min,
+					 u32 *max,
+					 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[IPSEC6_SA_A_MAX + 1];
+	struct ipsec6_sa *sa;
+	int err;
+
+	err = nla_parse_nested(tb, IPSEC6_SA_A_MAX, nest, ipsec6_sa_nl_policy,
+			       extack) ?:
+	      ipsec6_nl_larval_only(tb, extack) ?:
+	      ipsec6_nl_spi_range(tb, min, max, extack);
+	if (err)
+		return ERR_PTR(err);
+	sa = ipsec6_sad_sa_alloc();
+	if (!sa)
+		return ERR_PTR(-ENOMEM);
+	err = ipsec6_nl_parse_larval_id(tb, nest, sa, extack);
+	if (err) {
+		ipsec6_sad_sa_put(sa);
+		return ERR_PTR(err);
+	}
+	sa->larval = true;
+	sa->mode = IPSEC6_MODE_TRANSPORT;
+	if (tb[IPSEC6_SA_A_HARD_ADD_SECONDS])
+		sa->lft.hard_add = nla_get_u64(tb[IPSEC6_SA_A_HARD_ADD_SECONDS]);
+	if (!sa->lft.hard_add)
+		sa->lft.hard_add = IPSEC6_LARVAL_SECONDS;
+	sa->time_limits = true;
+	return sa;
 }

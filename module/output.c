@@ -12,24 +12,49 @@
  *
  * A transport-mode packet done synchronously just continues through the
  * hook chain.  A tunnel-mode packet is sent anew with ip6_local_out() (the
- * outer header has its own route); while we send it, this CPU's nesting
- * counter tells our hook not to look at it again, so a tunnel endpoint
- * covered by its own policy cannot loop.  GSO packets are segmented first
- * and each segment continues on its own; packets finishing asynchronous
- * crypto continue at the hook after ours (hooks.c).
+ * outer header has its own route), marked so that our hook lets it pass
+ * once: a tunnel endpoint covered by its own policy cannot loop, and what
+ * the stack sends on the spot while sending it (Neighbour Solicitations,
+ * ICMP errors) is looked up in the SPD like any packet.  GSO packets are
+ * segmented first and each segment continues on its own; packets finishing
+ * asynchronous crypto continue at the hook after ours (hooks.c).
  */
 #include <linux/icmpv6.h>
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/inet_ecn.h>
 #include <net/dsfield.h>
+#include "acquire.h"
+#include "bypass.h"
 #include "compat.h"
 #include "db.h"
+#include "icmp.h"
 #include "netns.h"
 #include "pkt.h"
 #include "sad.h"
 
-static DEFINE_PER_CPU(unsigned int, ipsec6_xmit_nest);
+/*
+ * The mark of a tunnel packet we send anew, in its IPv6 control block: a
+ * flag bit the kernel does not use (IP6SKB_* end at 1024).  Set after the
+ * control block was cleared for the outer packet; nothing between
+ * ip6_local_out() and POST_ROUTING clears or reuses the control block (a
+ * packet queued by nf_queue keeps it; XFRM, if it transforms the packet
+ * on the way, clears it and makes a new packet of it); our hook takes the
+ * mark off.  Only packets that are AH or ESP behind the IPv6 header,
+ * which is what we send, pass on it.
+ */
+#define IPSEC6_IP6CB_SENT	BIT(15)
+
+static bool ipsec6_output_sent(struct sk_buff *skb)
+{
+	u8 nh;
+
+	if (likely(!(IP6CB(skb)->flags & IPSEC6_IP6CB_SENT)))
+		return false;
+	IP6CB(skb)->flags &= ~IPSEC6_IP6CB_SENT;
+	nh = ipv6_hdr(skb)->nexthdr;
+	return nh == IPPROTO_ESP || nh == IPPROTO_AH;
+}
 
 static unsigned int ipsec6_output_overhead(const struct ipsec6_pkt *pkt,
 					   unsigned int from)
@@ -76,6 +101,36 @@ static void ipsec6_output_tunnel_flow(struct ipsec6_flow *fl,
 		fl->local = t->tlocal;
 	fl->proto = sa->proto;
 	fl->flags &= ~(IPSEC6_FLOW_PORTS | IPSEC6_FLOW_ICMP);
+}
+
+/*
+ * RFC 4301 6.2: an ICMPv6 error about traffic under APPLY carries its
+ * plaintext; it is sent under the APPLY policy of the return traffic of
+ * the packet it quotes, whatever its own selectors find (input.c judges it
+ * by that policy too).  Then @e and @fl become that policy and flow.
+ * Returns -EHOSTUNREACH if the error does not go back to the quoted
+ * packet's source (no SA of that policy would fit it), else 0.
+ */
+static int ipsec6_output_quote(const struct sk_buff *skb,
+			       const struct ipsec6_db *db,
+			       const struct ipsec6_spd_entry **e,
+			       struct ipsec6_flow *fl)
+{
+	const struct ipsec6_spd_entry *qe;
+	struct ipsec6_flow q;
+
+	if (ipsec6_icmp_quote(skb, fl, true, &q))
+		return 0;
+	qe = ipsec6_spd_lookup(db, IPSEC6_DIR_OUT, &q);
+	if (!qe || qe->pol->action != IPSEC6_ACTION_APPLY)
+		return 0;
+	*e = qe;
+	if (!ipv6_addr_equal(&q.remote, &fl->remote)) {
+		ipsec6_counters_drop(qe->pol->counts);
+		return -EHOSTUNREACH;
+	}
+	*fl = q;
+	return 0;
 }
 
 /* Put an outer IPv6 header in front, routed to the SA's peer. */
@@ -139,7 +194,6 @@ static int ipsec6_output_encap(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	nf_reset_ct(skb);
 	skb_dst_drop(skb);
 	skb_dst_set(skb, dst);
-	skb->dev = dst->dev;
 	pkt->tunnel = true;
 	return 0;
 err:
@@ -187,13 +241,17 @@ static int ipsec6_output_apply(struct sk_buff *skb, struct ipsec6_pkt *pkt)
 static void ipsec6_output_tunnel_xmit(struct sk_buff *skb,
 				      struct ipsec6_pkt *pkt)
 {
+	BUILD_BUG_ON(IPSEC6_IP6CB_SENT > U16_MAX);
+	BUILD_BUG_ON(IPSEC6_IP6CB_SENT & (IP6SKB_XFRM_TRANSFORMED |
+		     IP6SKB_FORWARDED | IP6SKB_REROUTED | IP6SKB_ROUTERALERT |
+		     IP6SKB_FRAGMENTED | IP6SKB_HOPBYHOP | IP6SKB_L3SLAVE |
+		     IP6SKB_JUMBOGRAM | IP6SKB_SEG6 | IP6SKB_FAKEJUMBO |
+		     IP6SKB_MULTIPATH));
 	if (skb->len > dst_mtu(skb_dst(skb)))
 		skb->ignore_df = 1;
-	local_bh_disable();
-	__this_cpu_inc(ipsec6_xmit_nest);
+	skb->dev = skb_dst(skb)->dev;
+	IP6CB(skb)->flags |= IPSEC6_IP6CB_SENT;
 	ip6_local_out(pkt->state.net, skb->sk, skb);
-	__this_cpu_dec(ipsec6_xmit_nest);
-	local_bh_enable();
 }
 
 /* Before the first transform: checksum, MSS, MTU. */
@@ -293,6 +351,8 @@ void ipsec6_output_done(struct sk_buff *skb, struct ipsec6_pkt *pkt, int err)
 {
 	local_bh_disable();
 	rcu_read_lock();
+	if (!err)
+		err = ipsec6_pkt_resumable(pkt);
 	if (!err) {
 		pkt->pos++;
 		err = ipsec6_output_apply(skb, pkt);
@@ -320,15 +380,20 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	struct ipsec6_flow fl;
 	struct ipsec6_pkt pkt;
 
+	/* A tunnel packet of ours, sent anew: protected already. */
+	if (ipsec6_output_sent(skb))
+		return NF_ACCEPT;
 	db = rcu_dereference(in->db);
 	if (unlikely(!db))
 		return NF_ACCEPT;
 	if (db->out_all) {
-		ipsec6_counters_add(db->out_all->pol->counts, skb->len);
+		ipsec6_policy_account(db->out_all->pol, skb->len);
 		return NF_ACCEPT;
 	}
-	if (this_cpu_read(ipsec6_xmit_nest) ||
-	    (state->out && (state->out->flags & IFF_LOOPBACK)))
+	if (state->out && (state->out->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	/* An IKE daemon's own packets (SOCKET_BYPASS). */
+	if (ipsec6_bypass_output(in, skb))
 		return NF_ACCEPT;
 
 	pkt.in = in;
@@ -343,7 +408,11 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_POLICY);
 		return NF_DROP;
 	}
-	ipsec6_counters_add(e->pol->counts, skb->len);
+	if (ipsec6_output_quote(skb, db, &e, &fl)) {
+		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_SA);
+		return NF_DROP;
+	}
+	ipsec6_policy_account(e->pol, skb->len);
 	switch (e->pol->action) {
 	case IPSEC6_ACTION_APPLY:
 		break;
@@ -354,14 +423,25 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	default:
 		return NF_ACCEPT;
 	}
-	/* Unicast SAs cannot protect multicast (RFC 4301 4.1). */
-	if (ipv6_addr_is_multicast(&ipv6_hdr(skb)->daddr))
-		return NF_ACCEPT;
+	/*
+	 * Unicast SAs cannot protect multicast (RFC 4301 4.1): Neighbour
+	 * Discovery and MLD go in cleartext, anything else the policy asks
+	 * to protect cannot be sent.
+	 */
+	if (ipv6_addr_is_multicast(&fl.remote)) {
+		if (ipsec6_selector_nd_mld(&fl, true))
+			return NF_ACCEPT;
+		ipsec6_counters_drop(e->pol->counts);
+		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_SA);
+		return NF_DROP;
+	}
 
 	pkt.dscp_copy = 0;
 	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = ipsec6_db_next(db, e)) {
 		struct ipsec6_sa *sa = ipsec6_sad_select(db, e, &fl);
 
+		if (!sa)
+			ipsec6_acquire(in, e, &fl);
 		if (!sa || READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
 			ipsec6_stats_drop(in, sa ? IPSEC6_STATS_A_EXPIRED :
 					  IPSEC6_STATS_A_NO_SA);

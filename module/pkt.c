@@ -8,6 +8,7 @@
  */
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
+#include <net/sock.h>
 #include "lifetime.h"
 #include "netns.h"
 #include "pkt.h"
@@ -129,20 +130,75 @@ int ipsec6_pkt_nexthdr_off(struct sk_buff *skb, unsigned int *off_out)
 }
 
 /*
- * A packet that goes asynchronous leaves the RCU section of its hook: it
- * then holds its SAs and counts as in flight in its namespace, which waits
- * for it before going away.
+ * A packet that goes asynchronous leaves the RCU section of its hook.
+ * Until it comes back it holds what its continuation uses, as a packet
+ * queued by nf_queue does:
+ *  - its SAs;
+ *  - the devices of its hook state and skb->dev (for a bridged packet at
+ *    POST_ROUTING the port, physoutdev; the bridge is @state.out and owns
+ *    a fake route the packet may carry; physindev is looked up by index).
+ *    A device can be deleted, or its namespace dismantled, while the
+ *    packet waits: device exit runs before our pernet exit, and
+ *    unregistering waits for these references;
+ *  - the socket of its hook state, unless it is skb->sk, which the packet
+ *    owns anyway; a socket prefetched by early demux without a reference
+ *    gets one, as ip_rcv_finish_core() would;
+ *  - its route (a forwarded packet's is only RCU-protected);
+ *  - and it counts as in flight in its namespace, whose exit waits for it:
+ *    that keeps @in and @state.net.
+ * Returns 0, or an error with pkt->drop set when the route or the socket
+ * is already going away (the packet is dropped, as nf_queue does).
  */
-void ipsec6_pkt_hold(struct ipsec6_pkt *pkt)
+int ipsec6_pkt_hold(struct ipsec6_pkt *pkt, struct sk_buff *skb)
 {
+	struct nf_hook_state *st = &pkt->state;
 	unsigned int i;
 
 	if (pkt->held)
-		return;
+		return 0;
+	if (skb_dst(skb) && !skb_dst_force(skb))
+		goto gone;
+	if (skb_sk_is_prefetched(skb) && !sk_is_refcounted(skb->sk)) {
+		if (!refcount_inc_not_zero(&skb->sk->sk_refcnt))
+			goto gone;
+		skb->destructor = sock_edemux;
+	}
+	pkt->sk_held = st->sk && st->sk != skb->sk;
+	if (pkt->sk_held && !refcount_inc_not_zero(&st->sk->sk_refcnt))
+		goto gone;
+	pkt->dev = skb->dev != st->in && skb->dev != st->out ? skb->dev : NULL;
+	netdev_hold(st->in, &pkt->in_tracker, GFP_ATOMIC);
+	netdev_hold(st->out, &pkt->out_tracker, GFP_ATOMIC);
+	netdev_hold(pkt->dev, &pkt->dev_tracker, GFP_ATOMIC);
 	for (i = 0; i < pkt->nsa; i++)
 		ipsec6_sad_sa_get(pkt->sa[i]);
 	atomic_inc(&pkt->in->inflight);
 	pkt->held = true;
+	return 0;
+gone:
+	pkt->drop = IPSEC6_STATS_A_NO_ROUTE;
+	return -ENETDOWN;
+}
+
+/**
+ * ipsec6_pkt_resumable - may a packet back from asynchronous crypto go on?
+ * @pkt: the packet, held
+ *
+ * Not in a namespace being dismantled: device exit runs before our pernet
+ * exit, so its devices may be freed already, and beyond the ones the
+ * packet holds the stack would touch some (its loopback, which the null
+ * route points to).  The check is safe against a namespace starting to go
+ * right after it: the caller is in an RCU read-side section, and the
+ * devices are freed only after a grace period that follows.  Returns 0,
+ * or an error with pkt->drop set.
+ */
+int ipsec6_pkt_resumable(struct ipsec6_pkt *pkt)
+{
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "ipsec6: resuming outside RCU");
+	if (likely(check_net(pkt->state.net)))
+		return 0;
+	pkt->drop = IPSEC6_STATS_A_NO_ROUTE;
+	return -ENETDOWN;
 }
 
 /* Input: the SA that removes the next header (it becomes the one in work). */
@@ -163,7 +219,13 @@ void ipsec6_pkt_release(struct ipsec6_pkt *pkt)
 		return;
 	for (i = 0; i < pkt->nsa; i++)
 		ipsec6_sad_sa_put(pkt->sa[i]);
+	netdev_put(pkt->state.in, &pkt->in_tracker);
+	netdev_put(pkt->state.out, &pkt->out_tracker);
+	netdev_put(pkt->dev, &pkt->dev_tracker);
+	if (pkt->sk_held)
+		sock_gen_put(pkt->state.sk);
 	pkt->held = false;
+	/* Last: the namespace may go once this reaches zero. */
 	if (atomic_dec_and_test(&in->inflight))
 		wake_up_var(&in->inflight);
 }
@@ -199,9 +261,14 @@ unsigned int ipsec6_pkt_overhead(const struct ipsec6_sa *sa)
 
 void ipsec6_sa_account(struct ipsec6_sa *sa, unsigned int len)
 {
+	time64_t now = ktime_get_real_seconds();
+
 	ipsec6_counters_add(sa->counts, len);
-	if (unlikely(!READ_ONCE(sa->use_time)))
-		WRITE_ONCE(sa->use_time, ktime_get_real_seconds());
+	if (unlikely(!READ_ONCE(sa->live->use_time)))
+		WRITE_ONCE(sa->live->use_time, now);
+	/* Not a shared cache line written per packet: once a second. */
+	if (READ_ONCE(sa->live->last_used) != now)
+		WRITE_ONCE(sa->live->last_used, now);
 }
 
 /**
@@ -214,11 +281,11 @@ void ipsec6_sa_account(struct ipsec6_sa *sa, unsigned int len)
  */
 int ipsec6_seq_next(struct ipsec6_sa *sa, u64 *seq)
 {
-	u64 s = atomic64_inc_return(&sa->oseq);
+	u64 s = atomic64_inc_return(&sa->live->oseq);
 	bool esn = sa->flags & IPSEC6_SA_F_ESN;
 
 	if (unlikely(esn ? s == 0 : s > U32_MAX)) {
-		atomic64_set(&sa->oseq, esn ? U64_MAX : U32_MAX);
+		atomic64_set(&sa->live->oseq, esn ? U64_MAX : U32_MAX);
 		ipsec6_lifetime_expire(sa, IPSEC6_EXPIRE_SEQ);
 		return -EOVERFLOW;
 	}

@@ -2,6 +2,7 @@
 #ifndef _IPSEC6_PKT_H
 #define _IPSEC6_PKT_H
 
+#include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
@@ -21,15 +22,22 @@ struct ipsec6_sa;
  * Input: @sa[0..@nsa) in the order they were removed (outermost first),
  * @pos the one being removed;
  * @tun_src[i] is the outer source address when @sa[i] is a tunnel SA.
+ * While @held, the packet also holds what its continuation uses
+ * (ipsec6_pkt_hold()).
  */
 struct ipsec6_pkt {
 	struct nf_hook_state state;
 	struct ipsec6_net *in;
 	struct ipsec6_sa *sa[IPSEC6_BUNDLE_MAX];
 	struct in6_addr tun_src[IPSEC6_BUNDLE_MAX];
+	struct net_device *dev;		/* held skb->dev, if not in @state */
+	netdevice_tracker in_tracker;	/* @state.in */
+	netdevice_tracker out_tracker;	/* @state.out */
+	netdevice_tracker dev_tracker;	/* @dev */
 	u8 nsa;
 	u8 pos;
 	bool held;		/* references on @sa and @in->inflight */
+	bool sk_held;		/* a reference on @state.sk */
 	bool tunnel;		/* output: an outer header was added */
 	bool spi_miss;		/* input: AH/ESP no SA of ours covers */
 	u8 dscp_copy;		/* output: BIT(i): sa[i]'s policy copies DSCP */
@@ -49,9 +57,10 @@ void ipsec6_pkt_set_payload_len(struct sk_buff *skb);
 int ipsec6_pkt_nexthdr_off(struct sk_buff *skb, unsigned int *off);
 
 /* References for packets that leave the RCU section (pkt.c). */
-void ipsec6_pkt_hold(struct ipsec6_pkt *pkt);
+int ipsec6_pkt_hold(struct ipsec6_pkt *pkt, struct sk_buff *skb);
 void ipsec6_pkt_add_sa(struct ipsec6_pkt *pkt, struct ipsec6_sa *sa);
 void ipsec6_pkt_release(struct ipsec6_pkt *pkt);
+int ipsec6_pkt_resumable(struct ipsec6_pkt *pkt);
 void ipsec6_pkt_count_drop(struct ipsec6_pkt *pkt,
 			   enum ipsec6_stats_attr reason);
 void ipsec6_pkt_drop(struct ipsec6_pkt *pkt, struct sk_buff *skb,
@@ -102,5 +111,19 @@ void ipsec6_mss_clamp(struct sk_buff *skb, u16 mss);
 
 /* Per-SA accounting after a successful transform. */
 void ipsec6_sa_account(struct ipsec6_sa *sa, unsigned int len);
+
+/*
+ * Count a packet a policy matched and note the time: the shared word is
+ * written only when the second changed.
+ */
+static inline void ipsec6_policy_account(struct ipsec6_policy *pol,
+					 unsigned int len)
+{
+	u32 now = (u32)ktime_get_real_seconds();
+
+	ipsec6_counters_add(pol->counts, len);
+	if (READ_ONCE(pol->last_used) != now)
+		WRITE_ONCE(pol->last_used, now);
+}
 
 #endif /* _IPSEC6_PKT_H */

@@ -8,29 +8,51 @@
  * moves the window, rechecking under the lock because another CPU may have
  * accepted the same number in between.  The window only ever moves for
  * packets whose ICV verified.
+ *
+ * ipsec6_replay_adopt() gives a window in use the size of a new
+ * configuration of its SA, under the same lock.
  */
 #include <linux/bitmap.h>
 #include <linux/slab.h>
 #include "replay.h"
 
+static u32 ipsec6_replay_size(u32 window)
+{
+	return window ? round_up(window, BITS_PER_LONG) : BITS_PER_LONG;
+}
+
 struct ipsec6_replay *ipsec6_replay_alloc(u32 window, u64 top)
 {
-	u32 size = window ? round_up(window, BITS_PER_LONG) : BITS_PER_LONG;
+	u32 size = ipsec6_replay_size(window);
+	struct ipsec6_replay_map *m;
 	struct ipsec6_replay *r;
 
-	r = kzalloc(struct_size(r, bits, BITS_TO_LONGS(size)),
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	m = kzalloc(struct_size(m, bits, BITS_TO_LONGS(size)),
 		    GFP_KERNEL_ACCOUNT);
-	if (!r)
+	if (!r || !m) {
+		kfree(r);
+		kfree(m);
 		return NULL;
+	}
 	spin_lock_init(&r->lock);
+	m->size = size;
 	r->window = window;
-	r->size = size;
 	r->top = top;
+	RCU_INIT_POINTER(r->map, m);
 	return r;
 }
 
+/* Packets may still be testing the bits: they go after a grace period. */
 void ipsec6_replay_free(struct ipsec6_replay *r)
 {
+	struct ipsec6_replay_map *m;
+
+	if (!r)
+		return;
+	m = rcu_dereference_protected(r->map, true);
+	if (m)
+		kfree_rcu(m, rcu);
 	kfree(r);
 }
 
@@ -60,22 +82,16 @@ static u64 ipsec6_replay_infer(u64 top, u32 window, u32 seq_lo)
 	return ((u64)th << 32) | seq_lo;
 }
 
-static bool ipsec6_replay_seen(const struct ipsec6_replay *r, u64 seq)
+static int ipsec6_replay_test(const struct ipsec6_replay_map *m, u64 top,
+			      u32 window, u64 seq)
 {
-	return test_bit(seq % r->size, r->bits);
-}
-
-static int ipsec6_replay_test(const struct ipsec6_replay *r, u64 seq)
-{
-	u64 top = r->top;
-
 	if (!seq || seq == U64_MAX)
 		return -EBADMSG;
-	if (!r->window || seq > top)
+	if (!window || seq > top)
 		return 0;
-	if (top - seq >= r->window)
+	if (top - seq >= window)
 		return -EBADMSG;	/* left of the window */
-	return ipsec6_replay_seen(r, seq) ? -EBADMSG : 0;
+	return test_bit(seq % m->size, m->bits) ? -EBADMSG : 0;
 }
 
 /**
@@ -86,18 +102,22 @@ static int ipsec6_replay_test(const struct ipsec6_replay *r, u64 seq)
  * @seq: the full sequence number to authenticate and later pass to
  *	 ipsec6_replay_advance()
  *
- * Returns 0, or -EBADMSG for a duplicate or a number left of the window.
+ * Call in an RCU read-side section.  Returns 0, or -EBADMSG for a
+ * duplicate or a number left of the window.
  */
 int ipsec6_replay_check(struct ipsec6_replay *r, u32 seq_lo, bool esn,
 			u64 *seq)
 {
+	const struct ipsec6_replay_map *m = rcu_dereference(r->map);
 	u64 top = READ_ONCE(r->top);
+	u32 window = READ_ONCE(r->window);
 
-	*seq = esn ? ipsec6_replay_infer(top, r->window, seq_lo) : seq_lo;
-	/* Unlocked: a stale view only lets a replay through to the ICV
-	 * check, where ipsec6_replay_advance() catches it.
+	*seq = esn ? ipsec6_replay_infer(top, window, seq_lo) : seq_lo;
+	/* Unlocked: a stale view (also of a window being resized) only lets
+	 * a replay through to the ICV check, where ipsec6_replay_advance()
+	 * catches it, or drops a packet while the window is reconfigured.
 	 */
-	return ipsec6_replay_test(r, *seq);
+	return ipsec6_replay_test(m, top, window, *seq);
 }
 
 /**
@@ -110,27 +130,71 @@ int ipsec6_replay_check(struct ipsec6_replay *r, u32 seq_lo, bool esn,
  */
 int ipsec6_replay_advance(struct ipsec6_replay *r, u64 seq)
 {
+	struct ipsec6_replay_map *m;
 	int err;
 
 	spin_lock_bh(&r->lock);
-	err = ipsec6_replay_test(r, seq);
+	m = rcu_dereference_protected(r->map, lockdep_is_held(&r->lock));
+	err = ipsec6_replay_test(m, r->top, r->window, seq);
 	if (err)
 		goto out;
 	if (seq > r->top) {
 		u64 diff = seq - r->top;
 
-		if (diff >= r->size) {
-			bitmap_zero(r->bits, r->size);
+		if (diff >= m->size) {
+			bitmap_zero(m->bits, m->size);
 		} else {
 			u64 s;
 
 			for (s = r->top + 1; s < seq; s++)
-				__clear_bit(s % r->size, r->bits);
+				__clear_bit(s % m->size, m->bits);
 		}
 		WRITE_ONCE(r->top, seq);
 	}
-	__set_bit(seq % r->size, r->bits);
+	__set_bit(seq % m->size, m->bits);
 out:
 	spin_unlock_bh(&r->lock);
 	return err;
+}
+
+/**
+ * ipsec6_replay_adopt - a window in use takes a new configuration's size
+ * @r: the window in use
+ * @spare: the window allocated for the new configuration (its size is
+ *	   taken, not its top); if @r's bits are too few, @r takes @spare's
+ *	   and leaves its own to @spare, to be freed with it
+ *
+ * Cannot fail.  The numbers a larger window newly covers were left of the
+ * old one, refused if they came: they count as seen, so that none of them
+ * is accepted now.
+ */
+void ipsec6_replay_adopt(struct ipsec6_replay *r, struct ipsec6_replay *spare)
+{
+	struct ipsec6_replay_map *old, *new;
+	u32 window = spare->window;
+	u64 s, top;
+
+	spin_lock_bh(&r->lock);
+	old = rcu_dereference_protected(r->map, lockdep_is_held(&r->lock));
+	new = rcu_dereference_protected(spare->map, true);
+	top = r->top;
+	if (window > old->size) {	/* @spare's are enough: its size */
+		bitmap_zero(new->bits, new->size);
+		for (s = top; s && top - s < old->size; s--)
+			if (test_bit(s % old->size, old->bits))
+				__set_bit(s % new->size, new->bits);
+		rcu_assign_pointer(r->map, new);
+		RCU_INIT_POINTER(spare->map, old);
+		old = new;
+	}
+	if (r->window && window > r->window && top > r->window) {
+		for (s = top - r->window; s && top - s < window; s--)
+			__set_bit(s % old->size, old->bits);
+	} else if (!r->window && window) {
+		/* Nothing was checked: everything up to the top is used. */
+		for (s = top; s && top - s < window; s--)
+			__set_bit(s % old->size, old->bits);
+	}
+	WRITE_ONCE(r->window, window);
+	spin_unlock_bh(&r->lock);
 }

@@ -10,11 +10,40 @@
 #include "db.h"
 #include "ipsec6.h"
 #include "netlink.h"
+#include "netns.h"
 #include "replay.h"
 #include "sad.h"
 #include "selector.h"
 
 static u32 ipsec6_sad_seed __read_mostly;
+/* Creation order of SA objects, for "the newest SA sends" (links.c). */
+static atomic64_t ipsec6_sad_next_seq = ATOMIC64_INIT(0);
+
+static struct ipsec6_sa_live *ipsec6_sad_live_alloc(void)
+{
+	struct ipsec6_sa_live *live;
+
+	live = kzalloc(sizeof(*live), GFP_KERNEL_ACCOUNT);
+	if (!live)
+		return NULL;
+	live->counts = ipsec6_counters_alloc();
+	if (!live->counts) {
+		kfree(live);
+		return NULL;
+	}
+	refcount_set(&live->ref, 1);
+	live->add_time = ktime_get_real_seconds();
+	return live;
+}
+
+static void ipsec6_sad_live_put(struct ipsec6_sa_live *live)
+{
+	if (!live || !refcount_dec_and_test(&live->ref))
+		return;
+	ipsec6_replay_free(live->replay);
+	ipsec6_counters_free(live->counts);
+	kfree(live);
+}
 
 struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 {
@@ -23,13 +52,14 @@ struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 	sa = kzalloc(sizeof(*sa), GFP_KERNEL_ACCOUNT);
 	if (!sa)
 		return NULL;
-	sa->counts = ipsec6_counters_alloc();
-	if (!sa->counts) {
+	sa->live = ipsec6_sad_live_alloc();
+	if (!sa->live) {
 		kfree(sa);
 		return NULL;
 	}
+	sa->counts = sa->live->counts;
 	refcount_set(&sa->ref, 1);
-	sa->add_time = ktime_get_real_seconds();
+	sa->add_seq = atomic64_inc_return(&ipsec6_sad_next_seq);
 	return sa;
 }
 
@@ -37,8 +67,7 @@ static void ipsec6_sad_sa_free(struct ipsec6_sa *sa)
 {
 	ipsec6_crypto_destroy(&sa->crypto);
 	ipsec6_crypto_cfg_free(&sa->cfg);
-	ipsec6_replay_free(sa->replay);
-	ipsec6_counters_free(sa->counts);
+	ipsec6_sad_live_put(sa->live);
 	kfree(sa->keyfile);
 	kfree(sa->enc_keyfile);
 	kfree_sensitive(sa);
@@ -61,7 +90,12 @@ void ipsec6_sad_sa_put(struct ipsec6_sa *sa)
 	queue_work(ipsec6_wq, &sa->free_work);
 }
 
-/* Allocate what the datapath needs once the configuration is complete. */
+/*
+ * Allocate what the datapath needs once the configuration is complete:
+ * the transform, and a fresh state starting at the configured sequence
+ * numbers (ipsec6_sad_sa_inherit() may replace it by the state of the SA
+ * this one replaces).
+ */
 int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack)
 {
 	int err;
@@ -70,14 +104,72 @@ int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack)
 				 sa->flags & IPSEC6_SA_F_ESN, extack);
 	if (err)
 		return err;
-	atomic64_set(&sa->oseq, sa->init_oseq);
+	atomic64_set(&sa->live->oseq, sa->init_oseq);
 	if (sa->dir != IPSEC6_DIR_OUT) {
-		sa->replay = ipsec6_replay_alloc(sa->replay_window,
-						 sa->init_rseq);
-		if (!sa->replay)
+		sa->live->replay = ipsec6_replay_alloc(sa->replay_window,
+						       sa->init_rseq);
+		if (!sa->live->replay)
 			return -ENOMEM;
+		sa->replay = sa->live->replay;
 	}
 	return 0;
+}
+
+/**
+ * ipsec6_sad_sa_continues - may @sa carry on with @old's state?
+ * @sa: an SA object about to be published
+ * @old: a published one
+ *
+ * The same SA (SPI, destination, protocol) with the same algorithms and
+ * keys: restarting its sequence numbers would reuse IVs and nonces under
+ * that key (AES-GCM, ChaCha20-Poly1305), and a fresh replay window would
+ * take the old packets again.  Everything else may differ (index,
+ * lifetimes, window size, selectors, direction, flags, ICV length).
+ */
+bool ipsec6_sad_sa_continues(const struct ipsec6_sa *sa,
+			     const struct ipsec6_sa *old)
+{
+	return ipsec6_sad_sa_same_id(sa, old) &&
+	       ipsec6_crypto_cfg_same_keys(&sa->cfg, &old->cfg);
+}
+
+/**
+ * ipsec6_sad_sa_inherit - make @sa continue where @old is
+ * @sa: an SA object not yet published (only a change set holds it)
+ * @old: the object it replaces, published or not
+ *
+ * @sa drops its own state and shares @old's: sequence counter, replay
+ * window, counters, lifetime charges, add, first- and last-use time, and
+ * its place in the newest-first order.  Packets
+ * still in flight on @old keep drawing from the same state, so nothing is
+ * copied and nothing races.  The window takes @sa's size (the memory it
+ * needs comes from @sa's own state, so this cannot fail); @sa's
+ * configured start values (SEQ, RSEQ) are not used: the numbers never go
+ * back.  @sa's own limits are then applied to the shared charges, and
+ * its expiry is announced anew.  Called with the writer lock held.
+ */
+void ipsec6_sad_sa_inherit(struct ipsec6_sa *sa, struct ipsec6_sa *old)
+{
+	struct ipsec6_sa_live *own = sa->live, *live = old->live;
+
+	if (sa->net)
+		lockdep_assert_held(&sa->net->lock);
+	if (own == live)
+		return;
+	if (own->replay && live->replay) {
+		ipsec6_replay_adopt(live->replay, own->replay);
+	} else if (own->replay) {
+		/* @old never received: the window it never had is @sa's. */
+		live->replay = own->replay;
+		own->replay = NULL;
+	}
+	refcount_inc(&live->ref);
+	sa->live = live;
+	sa->add_seq = old->add_seq;	/* the same SA: no newer than it was */
+	sa->counts = live->counts;
+	if (sa->replay)
+		sa->replay = live->replay;
+	ipsec6_sad_live_put(own);
 }
 
 static bool ipsec6_sad_str_equal(const char *a, const char *b)
@@ -91,6 +183,7 @@ static bool ipsec6_sad_str_equal(const char *a, const char *b)
 bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b)
 {
 	return a->index == b->index && a->spi == b->spi &&
+	       a->owner == b->owner && a->larval == b->larval &&
 	       a->proto == b->proto && a->mode == b->mode &&
 	       a->dir == b->dir && a->has_src == b->has_src &&
 	       a->flags == b->flags && ipv6_addr_equal(&a->src, &b->src) &&
@@ -280,10 +373,16 @@ bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
 }
 
 /*
- * The SA that protects an outbound packet under APPLY entry @e of @db: the
- * first by index that covers the flow.  Every SA of @e's list is bound to
- * one destination, the tunnel peer or (transport mode) the packet's, and
- * the list is sorted by destination: only one run of it is tried.
+ * The SA that protects an outbound packet under APPLY entry @e of @db: of
+ * those that cover the flow, the newest (latest made, sad_sa_alloc()) that
+ * is not soft-expired; if all are, the newest soft-expired one; a
+ * hard-expired one only if nothing else covers it (the caller drops the
+ * packet then).  This is XFRM's rule, make-before-break: a rekeyed SA
+ * takes the traffic as soon as it is published, and the one it replaces
+ * can be deleted without a packet lost.  Every SA of @e's list is bound
+ * to one destination, the tunnel peer or (transport mode) the packet's;
+ * the list is sorted by destination, newest first (links.c): only one run
+ * of it is tried, and usually only its first SA.
  */
 struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 				    const struct ipsec6_spd_entry *e,
@@ -294,6 +393,8 @@ struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 	const struct in6_addr *dst = t->mode == IPSEC6_MODE_TUNNEL ?
 				     &t->tremote : &fl->remote;
 	unsigned long lo = 1, hi = l[0].n + 1;
+	struct ipsec6_sa *best = NULL;
+	int best_state = 0;
 
 	while (lo < hi) {
 		unsigned long mid = lo + (hi - lo) / 2;
@@ -303,8 +404,20 @@ struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
 		else
 			hi = mid;
 	}
-	for (; lo <= l[0].n && ipv6_addr_equal(&l[lo].sa->dst, dst); lo++)
-		if (ipsec6_sad_match_flow(l[lo].sa, fl, IPSEC6_DIR_OUT))
-			return l[lo].sa;
-	return NULL;
+	for (; lo <= l[0].n && ipv6_addr_equal(&l[lo].sa->dst, dst); lo++) {
+		struct ipsec6_sa *sa = l[lo].sa;
+		int state;
+
+		if (!ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_OUT))
+			continue;
+		state = READ_ONCE(sa->state);
+		if (state == IPSEC6_SA_STATE_VALID)
+			return sa;
+		if (!best || (state == IPSEC6_SA_STATE_SOFT_EXPIRED &&
+			      best_state != IPSEC6_SA_STATE_SOFT_EXPIRED)) {
+			best = sa;
+			best_state = state;
+		}
+	}
+	return best;
 }

@@ -41,22 +41,47 @@ struct ipsec6_lifetime {
 };
 
 /*
+ * What an SA has done: the datapath state that must survive a change of
+ * its configuration.  Every SA object has one; the successive objects of
+ * one SA (same SPI, destination, protocol, algorithms and keys) share it
+ * (ipsec6_sad_sa_inherit()), so that a packet still in flight on the old
+ * object and one on the new draw from the same sequence counter and
+ * replay window.  Only its fields are written by the datapath.
+ */
+struct ipsec6_sa_live {
+	refcount_t ref;
+	atomic64_t oseq;		/* last sequence number sent */
+	struct ipsec6_replay *replay;	/* inbound window, NULL if none yet */
+	struct ipsec6_counters __percpu *counts;
+	atomic64_t lft_bytes;		/* charged against lft, if limited */
+	atomic64_t lft_packets;
+	time64_t add_time;
+	time64_t use_time;		/* first use, 0 = unused */
+	time64_t last_used;		/* last packet, 0 = never; written only
+					 * when it changes (once a second)
+					 */
+};
+
+/*
  * A security association.  Configuration is fixed at creation; the
- * datapath state (sequence numbers, replay window, counters, lifetime
- * state) lives as long as the object, which is shared by every table
+ * datapath state lives in @live, shared with the objects this one
+ * replaces or that replace it, as long as SPI, destination, protocol,
+ * algorithms and keys stay the same.  The object is shared by every table
  * version it appears in.  Packets in flight through asynchronous crypto
  * hold a reference.
  */
 struct ipsec6_sa {
 	refcount_t ref;
 	u32 index;
+	u32 owner;		/* IPSEC6_SA_A_OWNER, 0 = none */
+	bool larval;		/* SA_ALLOC_SPI: no keys, carries nothing */
+	u64 add_seq;		/* creation order: the newest sends first */
 	__be32 spi;
 	u8 proto;		/* IPPROTO_AH or IPPROTO_ESP */
 	u8 mode;		/* IPSEC6_MODE_*, resolved */
 	u8 dir;			/* IPSEC6_DIR_IN/OUT, 0 = both */
 	bool has_src;
 	u32 flags;		/* enum ipsec6_sa_flags */
-	int state;		/* enum ipsec6_sa_state */
 	struct in6_addr src;
 	struct in6_addr dst;
 	u32 policy;		/* index, 0 = template matching */
@@ -74,13 +99,11 @@ struct ipsec6_sa {
 	struct ipsec6_crypto crypto;
 
 	/* datapath */
-	atomic64_t oseq;		/* last sequence number sent */
-	struct ipsec6_replay *replay;	/* inbound window */
-	struct ipsec6_counters __percpu *counts;
-	atomic64_t lft_bytes;		/* charged against lft, if limited */
-	atomic64_t lft_packets;
-	time64_t add_time;
-	time64_t use_time;		/* first use, 0 = unused */
+	struct ipsec6_sa_live *live;
+	/* @live's, fixed once the object is published (NULL: outbound) */
+	struct ipsec6_replay *replay;
+	struct ipsec6_counters __percpu *counts;	/* @live's */
+	int state;		/* enum ipsec6_sa_state: this object's limits */
 	struct ipsec6_net *net;		/* for events; no reference */
 
 	struct work_struct free_work;
@@ -103,6 +126,9 @@ int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack);
 bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b);
 bool ipsec6_sad_sa_same_id(const struct ipsec6_sa *a,
 			   const struct ipsec6_sa *b);
+bool ipsec6_sad_sa_continues(const struct ipsec6_sa *sa,
+			     const struct ipsec6_sa *old);
+void ipsec6_sad_sa_inherit(struct ipsec6_sa *sa, struct ipsec6_sa *old);
 
 /* Inbound table of one version: open addressing on (SPI, DST, proto). */
 struct ipsec6_sad_hash {

@@ -43,6 +43,7 @@ enum {
 	IPSEC6_FLOW_PORTS = 1 << 0,	/* rport/lport are valid */
 	IPSEC6_FLOW_ICMP = 1 << 1,	/* icmp_type/code are valid */
 	IPSEC6_FLOW_OPAQUE = 1 << 2,	/* non-initial fragment: no ports */
+	IPSEC6_FLOW_ROUTED = 1 << 3,	/* routing header with segments left */
 };
 
 /*
@@ -68,5 +69,13 @@ bool ipsec6_selector_addr_in(const struct ipsec6_addr_range *r,
 			     const struct in6_addr *a);
 int ipsec6_selector_flow(const struct sk_buff *skb, bool outbound,
 			 int ifindex, struct ipsec6_flow *fl);
+int ipsec6_selector_flow_at(const struct sk_buff *skb, unsigned int off,
+			    bool outbound, int ifindex,
+			    struct ipsec6_flow *fl);
+int ipsec6_selector_route(const struct sk_buff *skb, unsigned int *off);
+int ipsec6_selector_segment(const struct sk_buff *skb, unsigned int off,
+			    const struct in6_addr *daddr, unsigned int k,
+			    struct in6_addr *addr);
+bool ipsec6_selector_nd_mld(const struct ipsec6_flow *fl, bool outbound);
 
 #endif /* _IPSEC6_SELECTOR_H */

@@ -62,6 +62,7 @@ bool ipsec6_spd_policy_equal(const struct ipsec6_policy *a,
 			     const struct ipsec6_policy *b)
 {
 	return a->index == b->index && a->priority == b->priority &&
+	       a->owner == b->owner &&
 	       a->dir == b->dir && a->action == b->action &&
 	       a->flags == b->flags && a->bundle_next == b->bundle_next &&
 	       !memcmp(&a->sel, &b->sel, sizeof(a->sel)) &&

@@ -36,9 +36,14 @@ struct ipsec6_policy {
 	u32 priority;
 	u8 dir;			/* enum ipsec6_dir bits */
 	u8 action;		/* enum ipsec6_action */
-	u32 flags;		/* enum ipsec6_policy_flags */
+	u16 flags;		/* enum ipsec6_policy_flags */
+	u32 owner;		/* IPSEC6_POLICY_A_OWNER, 0 = none */
 	u32 bundle_next;	/* index, 0 = none */
 	struct ipsec6_sel sel;
+	/* Wall-clock seconds (mod 2^32) of the last packet; written only
+	 * when it changes, so at most once a second.
+	 */
+	u32 last_used;
 	struct ipsec6_tmpl *tmpl;	/* APPLY only, else NULL */
 	struct ipsec6_counters __percpu *counts;
 };

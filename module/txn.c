@@ -20,6 +20,7 @@
 #include "links.h"
 #include "netlink.h"
 #include "netns.h"
+#include "notify.h"
 #include "txn.h"
 
 static void ipsec6_txn_free(struct ipsec6_txn *txn)
@@ -257,6 +258,24 @@ int ipsec6_txn_policy_flush(struct ipsec6_txn *txn)
 	return err;
 }
 
+/*
+ * POLICY_FLUSH with an OWNER: that owner's policies and the SAs naming
+ * them go; the default policy is not added back.
+ */
+void ipsec6_txn_policy_flush_owner(struct ipsec6_txn *txn, u32 owner)
+{
+	struct ipsec6_policy *pol;
+	unsigned long i;
+
+	xa_for_each(&txn->pol, i, pol) {
+		if (pol->owner != owner)
+			continue;
+		xa_erase(&txn->pol, i);
+		ipsec6_spd_policy_put(pol);
+		ipsec6_txn_sa_drop_policy(txn, i);
+	}
+}
+
 int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 		      bool replace, struct netlink_ext_ack *extack)
 {
@@ -302,6 +321,20 @@ void ipsec6_txn_sa_flush(struct ipsec6_txn *txn)
 	unsigned long i;
 
 	xa_for_each(&txn->sa, i, sa) {
+		xa_erase(&txn->sa, i);
+		ipsec6_sad_sa_put(sa);
+	}
+}
+
+/* SA_FLUSH with an OWNER: only that owner's SAs. */
+void ipsec6_txn_sa_flush_owner(struct ipsec6_txn *txn, u32 owner)
+{
+	struct ipsec6_sa *sa;
+	unsigned long i;
+
+	xa_for_each(&txn->sa, i, sa) {
+		if (sa->owner != owner)
+			continue;
 		xa_erase(&txn->sa, i);
 		ipsec6_sad_sa_put(sa);
 	}
@@ -450,9 +483,10 @@ static int ipsec6_txn_check_sa_refs(struct ipsec6_db *db,
 /*
  * An entry staged with the same content as the published entry of its
  * index (a TXN_F_REPLACE set loading the same configuration again, or a
- * delete and re-add) keeps the published object: an SA keeps its sequence
- * numbers (restarting them under the same key would reuse IVs), replay
- * window, counters and lifetime state; a policy its counters.
+ * delete and re-add) keeps the published object: a policy its counters,
+ * an SA everything, its lifetime state included.  (An SA with other
+ * content but the same SPI and keys gets a new object that continues the
+ * old one's state: ipsec6_txn_inherit().)
  */
 static void ipsec6_txn_keep_equal(struct ipsec6_net *in,
 				  struct ipsec6_txn *txn)
@@ -483,6 +517,32 @@ static void ipsec6_txn_keep_equal(struct ipsec6_net *in,
 			continue;
 		ipsec6_sad_sa_get(cur);
 		ipsec6_sad_sa_put(sa);
+	}
+}
+
+/*
+ * The SAs of @db that replace a published SA -- same SPI, destination and
+ * protocol, same algorithms and keys, other content -- continue its state
+ * (sequence numbers, replay window, counters, lifetime charges: see
+ * ipsec6_sad_sa_inherit()).  Run on a version that will be published:
+ * nothing after this may fail.
+ */
+static void ipsec6_txn_inherit(struct ipsec6_net *in, struct ipsec6_db *db)
+{
+	struct ipsec6_db *cur = ipsec6_net_db(in);
+	u32 i;
+
+	lockdep_assert_held(&in->lock);
+	if (!cur)
+		return;
+	for (i = 0; i < db->nsa; i++) {
+		struct ipsec6_sa *sa = db->sa[i], *old;
+
+		if (ipsec6_sad_find(cur, sa->index) == sa)
+			continue;	/* published already */
+		old = ipsec6_sad_lookup(cur, sa->spi, &sa->dst, sa->proto);
+		if (old && ipsec6_sad_sa_continues(sa, old))
+			ipsec6_sad_sa_inherit(sa, old);
 	}
 }
 
@@ -571,10 +631,12 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 		if (err)
 			goto err;
 	}
+	ipsec6_txn_inherit(in, db);
 	db->generation = ++in->generation;
 	old = rcu_replace_pointer(in->db, db, lockdep_is_held(&in->lock));
 	if (ipsec6_db_idle(db))
 		ipsec6_hooks_arm(in, false);
+	ipsec6_notify_publish(in, old, db);
 	if (old)
 		ipsec6_db_free_rcu(old);
 	ipsec6_netlink_notify_changed(in);

@@ -40,6 +40,7 @@ int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
 int ipsec6_txn_policy_del(struct ipsec6_txn *txn, u32 index,
 			  struct netlink_ext_ack *extack);
 int ipsec6_txn_policy_flush(struct ipsec6_txn *txn);
+void ipsec6_txn_policy_flush_owner(struct ipsec6_txn *txn, u32 owner);
 struct ipsec6_policy *ipsec6_txn_policy_find(struct ipsec6_txn *txn,
 					     u32 index);
 int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
@@ -47,5 +48,6 @@ int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 int ipsec6_txn_sa_del(struct ipsec6_txn *txn, u32 index,
 		      struct netlink_ext_ack *extack);
 void ipsec6_txn_sa_flush(struct ipsec6_txn *txn);
+void ipsec6_txn_sa_flush_owner(struct ipsec6_txn *txn, u32 owner);
 
 #endif /* _IPSEC6_TXN_H */

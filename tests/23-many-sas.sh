@@ -17,10 +17,15 @@
 #     peer's SA, and the SAs next to it in the sorted list count nothing.
 #  3. h2 under the same template (SA index N+2), h2 configured to match:
 #     pings pass both ways, h1's SA N+2 counts them.
-#  4. first by index: two more SAs for peer 7 (index 8), a template one
-#     (index 1000000) and one naming peer 7's policy (1000001): the lowest
-#     index protects the packet; delete it and the next one does; with
-#     none left the packet is dropped as NO_SA.
+#  4. newest first (make-before-break, as XFRM): two more SAs for peer 7
+#     (whose SA is index 8), a template one (index 1000001) and then one
+#     naming peer 7's policy (1000000): the newest protects the packet,
+#     whatever its index; delete it and the next newest does.  That one
+#     added anew with a soft packet limit of 1 (so it is the newest again)
+#     carries two packets, goes soft-expired, and the third packet takes
+#     the older valid SA 8; with SA 8 deleted the soft-expired SA is the
+#     only one and carries the packet; with none left the packet is
+#     dropped as NO_SA.
 # timeout: 300
 . "$(dirname "$0")/lib.sh"
 
@@ -105,22 +110,36 @@ c=$(sa_packets "$n1")
 ok $((c >= 3 ? 0 : 1)) "3: h1's SA to h2 (index $n1) counted the 3 requests (and any NUD probe): $c"
 
 p7=2001:db8:f::7
-cat >"$W/p7.batch" <<-EOF
-	sa add src $A dst $p7 proto esp spi 0x6001 index 1000000 mode transport aead aes-gcm $K 128
-	sa add src $A dst $p7 spi 0x6002 index 1000001 policy 8 aead aes-gcm $K 128
-	EOF
-check "4: a second SA for peer 7 at index 1000000, then one at 1000001 naming its policy" \
-	ctl "$H1" -batch "$W/p7.batch"
+check "4: a second SA for peer 7, a template one at index 1000001" \
+	ctl "$H1" sa add src "$A" dst "$p7" proto esp spi 0x6001 index 1000001 \
+	mode transport aead aes-gcm "$K" 128
+check "4: then a third, at index 1000000, naming peer 7's policy" \
+	ctl "$H1" sa add src "$A" dst "$p7" spi 0x6002 index 1000000 policy 8 \
+	aead aes-gcm "$K" 128
 send "$p7"
-is "$(sa_packets 8):$(sa_packets 1000000):$(sa_packets 1000001)" 1:0:0 \
-	"4: the lowest index (8) protects the packet"
-check "4: delete SA 8" ctl "$H1" sa del index 8
-send "$p7"
-is "$(sa_packets 1000000):$(sa_packets 1000001)" 1:0 \
-	"4: then the next by index (1000000), a template SA"
+is "$(sa_packets 8):$(sa_packets 1000001):$(sa_packets 1000000)" 0:0:1 \
+	"4: the newest (1000000) protects the packet, not the lowest index (8)"
 check "4: delete SA 1000000" ctl "$H1" sa del index 1000000
 send "$p7"
-is "$(sa_packets 1000001)" 1 "4: then the one naming the policy (1000001)"
+is "$(sa_packets 8):$(sa_packets 1000001)" 0:1 \
+	"4: then the next newest (1000001), a template SA"
+check "4: SA 1000001 deleted and added again with a soft packet limit of 1" \
+	eval 'ctl "$H1" sa del index 1000001 &&
+	ctl "$H1" sa add src "$A" dst "$p7" proto esp spi 0x6001 \
+	index 1000001 mode transport aead aes-gcm "$K" 128 limit packet-soft 1'
+send "$p7"
+send "$p7"
+is "$(sa_packets 8):$(sa_packets 1000001)" 0:2 \
+	"4: the new SA is the newest: it carries the next two packets"
+like "$(ctl "$H1" -j sa get index 1000001)" '"state": *"soft-expired"' \
+	"4: ... and is soft-expired"
+send "$p7"
+is "$(sa_packets 8):$(sa_packets 1000001)" 1:2 \
+	"4: the next packet takes the older SA 8 that is not soft-expired"
+check "4: delete SA 8" ctl "$H1" sa del index 8
+send "$p7"
+is "$(sa_packets 1000001)" 3 \
+	"4: with only the soft-expired SA left, it carries the packet"
 check "4: delete SA 1000001" ctl "$H1" sa del index 1000001
 send "$p7"
 is "$(ctl "$H1" -j stats | sed -n 's/.*"no_sa": *\([0-9]*\).*/\1/p')" 1 "4: no SA left for peer 7: dropped as NO_SA"

@@ -28,6 +28,12 @@
 #   3. recursion: a policy covering the gateways' own addresses that uses
 #      the tunnel between those very addresses: each packet is
 #      encapsulated once (sequence numbers count pings exactly).
+#   4. what the stack sends on the spot while a tunnel packet is sent is
+#      looked up in the SPD like any packet: gw1 has forgotten r's
+#      link-layer address, so the first outer packet makes it send a
+#      Neighbour Solicitation from within that send; a DISCARD policy for
+#      outbound Neighbour Solicitations drops and counts it (a mark on the
+#      tunnel packet, not on the CPU, lets only that packet pass).
 # At the end the capture at r must show no packet of h1 or h2 in cleartext.
 #
 # tests/41-tunnel-more.sh sources this file with --lib for the topology.
@@ -322,6 +328,41 @@ check "recursion: gw1 -> gw2 ping through the tunnel" \
 	ip netns exec gw1 ping -c 4 -i 0.2 -W 3 "$GW2W"
 is "$(sa_seq gw1 "$GW2W" 0x6000)" 4 "recursion: 4 pings, 4 packets on gw1's SA (encapsulated once)"
 is "$(sa_seq gw2 "$GW1W" 0x6001)" 4 "recursion: 4 replies, 4 packets on gw2's SA"
+cfg_flush module gw1 gw2
+
+# 4. Sent on the spot: the Neighbour Solicitation for r that gw1's first
+# tunnel packet triggers inside its own send.
+# pol_drops NS INDEX: the drop counter of a policy
+pol_drops() {
+	local j
+	j=$(ctl "$1" -j policy get index "$2")
+	[[ $j =~ \"drops\":\ ?([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
+}
+insend_setup() {
+	tunnel_pair module gw1 "$GW1W" "$A_NET" module gw2 "$GW2W" "$B_NET" \
+		0x7000 "${GCM[@]}" &&
+		ctl gw1 policy add proto icmp type 135 dir out index 100 \
+			action discard
+}
+forget_r() {
+	ip -n gw1 neigh flush dev wan0 &&
+		! ip -n gw1 neigh show dev wan0 | grep -q lladdr
+}
+insend_undo() {
+	ctl gw1 policy del index 100 &&
+		ip netns exec h1 ping -c 2 -i 0.2 -W 3 "$H2A"
+}
+check "in-send: site-to-site, gw1 discards outbound Neighbour Solicitations" \
+	insend_setup
+check "in-send: gw1 forgets r's link-layer address" forget_r
+check_fail "in-send: h1 -> h2 ping fails: gw1 cannot resolve r" \
+	ip netns exec h1 ping -c 2 -i 0.5 -W 1 "$H2A"
+n=$(pol_drops gw1 100)
+ok $(( ${n:-0} >= 1 ? 0 : 1 )) \
+	"in-send: the DISCARD policy dropped gw1's Neighbour Solicitations for r (${n:-none})"
+neigh=$(ip -n gw1 neigh show "$R1" dev wan0)
+unlike "$neigh" "lladdr" "in-send: r's link-layer address stays unknown to gw1 ($neigh)"
+check "in-send: without the DISCARD policy, h1 -> h2 ping works" insend_undo
 cfg_flush module gw1 gw2
 
 check "the capture at r decodes" tun_capture_decode

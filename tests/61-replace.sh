@@ -17,7 +17,7 @@
 # A capture on h1's veth for the whole run must hold no packet between the
 # two addresses that is neither ESP nor AH, none lost by the capture, and
 # all four SPIs.  Once with synchronous crypto, once with crypto_async=1
-# (pcrypt).  The count must find the cleartext of a BYPASS configuration.
+# (cryptd).  The count must find the cleartext of a BYPASS configuration.
 # LIFECYCLE_SCALE=N multiplies the number of swaps.
 # timeout: 600
 . "$(dirname "$0")/lib.sh"
@@ -32,52 +32,27 @@ FLOW="ip6 and ((src $A and dst $B) or (src $B and dst $A))"
 
 check "helper and crypto modules load" lc_modules
 unload_module 2>/dev/null
-ASYNC=1
-if ! modprobe pcrypt 2>/dev/null; then
-	ASYNC=0
-	note "pcrypt is not available: the second round is synchronous too"
-fi
+ASYNC=$(lc_async)
 check "two hosts" lc_hosts
 
 # ---- the configurations ---------------------------------------------------
 
-BORDER=$(printf '_%.0s' $(seq 1 60))
-
 # win_files NS CFG: $LC/win/NS-CFG/cfg.{spd,sad} and the key file.
 win_files() {
 	local ns=$1 cfg=$2 d=$LC/win/$1-$2 me=$A peer=$B out in proto alg key
+	local ext=
 	[[ $ns == h2 ]] && me=$B peer=$A
 	mkdir -p "$d"
 	if [[ $cfg == a ]]; then
 		proto=ESP alg="NULL gcm.key" key=gcm.key out=4097 in=4098
+		ext=" AEAD=AES-GCM-128"
 		printf '%s' lifecycle-gcm-key-20 >"$d/$key"
 	else
 		proto=AH alg="HMAC-SHA256 sha.key" key=sha.key out=8193 in=8194
 		printf '%s' lifecycle-hmac-sha256-key-32byte >"$d/$key"
 	fi
 	[[ $ns == h2 ]] && { local t=$out; out=$in in=$t; }
-	cat >"$d/cfg.spd" <<-EOF
-
-	Security Policy List
-
-	Policy RemoteIPAddr LocalIPAddr Protocol RemotePort LocalPort IPSecProtocol IPSecMode RemoteGWIPAddr SABundleIndex Direction Action InterfaceIndex
-	$BORDER
-	2 - ${peer^^} - ${me^^} - * - * - * $proto TRANSPORT * NONE BIDIRECT APPLY 0 ;
-	1 - * - * - * - * - * NONE * * NONE BIDIRECT BYPASS 0 ;
-	$BORDER
-	EOF
-	local ext=
-	[[ $cfg == a ]] && ext=" AEAD=AES-GCM-128"
-	cat >"$d/cfg.sad" <<-EOF
-
-	Security Association List
-
-	SAEntry SPI SADestIPAddr DestIPAddr SrcIPAddr Protocol DestPort SrcPort AuthAlg KeyFile Direction SecPolicyIndex
-	$BORDER
-	2 $out ${peer^^} POLICY POLICY POLICY POLICY POLICY $alg OUTBOUND 2$ext ;
-	1 $in ${me^^} POLICY POLICY POLICY POLICY POLICY $alg INBOUND 2$ext ;
-	$BORDER
-	EOF
+	lc_win_files "$d" "$me" "$peer" "$proto" "$alg" "$out" "$in" "$ext"
 }
 for ns in h1 h2; do
 	for cfg in a b; do
@@ -91,12 +66,12 @@ cat >"$LC/win/bypass/cfg.spd" <<EOF
 Security Policy List
 
 Policy RemoteIPAddr LocalIPAddr Protocol RemotePort LocalPort IPSecProtocol IPSecMode RemoteGWIPAddr SABundleIndex Direction Action InterfaceIndex
-$BORDER
+$LC_BORDER
 1 - * - * - * - * - * NONE * * NONE BIDIRECT BYPASS 0 ;
-$BORDER
+$LC_BORDER
 EOF
 printf '\nSecurity Association List\n\nSAEntry SPI SADestIPAddr DestIPAddr SrcIPAddr Protocol DestPort SrcPort AuthAlg KeyFile Direction SecPolicyIndex\n%s\n%s\n' \
-	"$BORDER" "$BORDER" >"$LC/win/bypass/cfg.sad"
+	"$LC_BORDER" "$LC_BORDER" >"$LC/win/bypass/cfg.sad"
 
 # swap NS CFG METHOD
 swap() {
@@ -108,26 +83,6 @@ swap() {
 }
 
 # ---- capture ----------------------------------------------------------------
-
-# capture_start FILE: tcpdump on h1's veth0 until capture_stop; in immediate
-# mode, so that the packets of the last moment are not left in the kernel's
-# buffer when it is stopped.
-capture_start() {
-	_cap_file=$1
-	: >"$_cap_file.err"
-	ip netns exec h1 tcpdump -i veth0 -n -U --immediate-mode -s 128 -B 16384 -w "$_cap_file" \
-		ip6 2>"$_cap_file.err" &
-	_cap_pid=$!
-	wait_for 30 grep -q 'listening on' "$_cap_file.err"
-}
-
-capture_stop() {
-	kill -INT "$_cap_pid" 2>/dev/null
-	wait "$_cap_pid" 2>/dev/null
-	_cap_pid=
-}
-# shellcheck disable=SC2016 # expanded when the test exits
-at_exit eval '[[ -n ${_cap_pid:-} ]] && capture_stop'
 
 count() {
 	tcpdump -r "$1" -n "$2" 2>/dev/null | wc -l
@@ -170,10 +125,8 @@ round() {
 	is "$fail_swap" 0 "$tag: $((2 * N_SWAP)) replacements accepted (l --replace and -batch, a <-> b)"
 	is "$fail_flow" 0 "$tag: traffic continued after each of the $N_SWAP swaps"
 
-	local stats dropped clear esp ah total spis
-	stats=$(cat "$cap.err")
-	dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' <<<"$stats")
-	is "${dropped:-none}" 0 "$tag: the capture lost no packet"
+	local clear esp ah total spis
+	is "$(capture_lost "$cap")" 0 "$tag: the capture lost no packet"
 	clear=$(count "$cap" "$FLOW and not ip6 proto 50 and not ip6 proto 51")
 	esp=$(count "$cap" "$FLOW and ip6 proto 50")
 	ah=$(count "$cap" "$FLOW and ip6 proto 51")
@@ -189,6 +142,12 @@ round() {
 	ok $((esp > 0 && ah > 0 ? 0 : 1)) "$tag: the capture holds ESP ($esp) and AH ($ah) packets of the flow"
 	is "$spis" "spi=0x00001001 spi=0x00001002 spi=0x00002001 spi=0x00002002 " \
 		"$tag: all four SPIs were on the wire"
+	if ((async)); then
+		local c
+		c=$(crypto)
+		like "$c" 'cryptd\(seqiv\(rfc4106\(gcm' "$tag: ESP AES-GCM ran through cryptd"
+		like "$c" 'cryptd\(authenc\(hmac\(sha256' "$tag: AH HMAC-SHA256 ran through cryptd"
+	fi
 	check "$tag: SA flush on both sides" eval 'ctl h1 sa flush && ctl h2 sa flush'
 	check "$tag: ipsec6 unloads" unload_module
 	dmesg_clean "$tag: no kernel splat"

@@ -20,7 +20,6 @@ import struct
 import subprocess
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dp_lib as d  # noqa: E402
@@ -254,14 +253,7 @@ def since(log, mark):
 # Each is (name, points, function(env)); the points are counted up front
 # so that a case that dies still accounts for every point.
 
-CASES = []
-
-
-def case(points):
-    def reg(fn):
-        CASES.append((fn.__name__, points, fn))
-        return fn
-    return reg
+CASES = case = d.Cases()
 
 
 class Seq:
@@ -778,33 +770,14 @@ def key_leaks(e):
 
 def main():
     tap = d.Tap()
-    only = sys.argv[1:]
-    cases = [c for c in CASES if not only or c[0] in only]
-    tap.plan(1 + sum(p for _, p, _ in cases))
     env = Env(tap)
-    try:
+
+    def setup():
         env.setup()
-        tap.ok(env.marker(), 'SAs and policies configured in h2; marker '
-               'packet arrives')
-    except Exception:
-        tap.ok(False, 'SAs and policies configured in h2',
-               traceback.format_exc())
-        for name, points, _ in cases:
-            for i in range(points):
-                tap.ok(False, '%s: not run (setup failed) %d' % (name, i))
-        return 1
-    for name, points, fn in cases:
-        start = tap.n
-        try:
-            fn(env)
-        except Exception:
-            tap.diag('%s: exception:\n%s' % (name, traceback.format_exc()))
-        ran = tap.n - start
-        for i in range(ran, points):
-            tap.ok(False, '%s: point %d not reached' % (name, i + 1))
-        if ran > points:
-            tap.diag('%s: ran %d points, declared %d' % (name, ran, points))
-    return 0
+        return env.marker()
+    return d.run_cases(tap, CASES, sys.argv[1:], setup,
+                       'SAs and policies configured in h2; marker packet '
+                       'arrives', env)
 
 
 if __name__ == '__main__':

@@ -17,6 +17,8 @@ socket of the injecting host h1), so scapy is imported once.
   Listener  a UDP socket in h2 that records what reaches it.
   esp_*     ESP built by hand (trailer, AES-GCM, HMAC, CBC) for packets
             scapy will not make (bad padding, next header 59, sequence 0).
+  Cases     the cases of a script and run_cases(), which runs them so that
+            a case that dies still accounts for every point it declared.
 """
 import ctypes
 import hmac
@@ -26,6 +28,7 @@ import socket
 import struct
 import sys
 import time
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ynl_ipsec6 as nl  # noqa: E402
@@ -82,6 +85,46 @@ class Tap:
     def note(self, text):
         sys.stderr.write('# %s\n' % text)
         sys.stderr.flush()
+
+
+class Cases(list):
+    """@cases(points): register the function as a case of that many
+    points, as (name, points, function(env))."""
+
+    def __call__(self, points):
+        def reg(fn):
+            self.append((fn.__name__, points, fn))
+            return fn
+        return reg
+
+
+def run_cases(tap, cases, only, setup, what, env):
+    """Plan every point, then one for setup() (true when it worked; named
+    what), then the cases named in only (all if empty) with env; a case
+    that raises or ends early still prints all its points.  Returns the
+    exit status."""
+    cases = [c for c in cases if not only or c[0] in only]
+    tap.plan(1 + sum(p for _, p, _ in cases))
+    try:
+        tap.ok(setup(), what)
+    except Exception:
+        tap.ok(False, what, traceback.format_exc())
+        for name, points, _ in cases:
+            for i in range(points):
+                tap.ok(False, '%s: not run (setup failed) %d' % (name, i))
+        return 1
+    for name, points, fn in cases:
+        start = tap.n
+        try:
+            fn(env)
+        except Exception:
+            tap.diag('%s: exception:\n%s' % (name, traceback.format_exc()))
+        ran = tap.n - start
+        for i in range(ran, points):
+            tap.ok(False, '%s: point %d not reached' % (name, i + 1))
+        if ran > points:
+            tap.diag('%s: ran %d points, declared %d' % (name, ran, points))
+    return 0
 
 
 # ---- namespaces ------------------------------------------------------------

@@ -24,6 +24,17 @@
 #   slab_total               bytes in kmalloc and ipsec6 slab objects
 #   in_flight NS SPI         outbound SA SPI: sequence numbers handed out
 #                            minus packets whose crypto completed
+#   lc_async                 prints 1 if crypto_async=1 can run (cryptd,
+#                            or pcrypt), else 0 (with a note)
+#   capture_start FILE       tcpdump on h1's veth0 (frames up to 256 bytes)
+#                            until capture_stop; capture_lost FILE prints
+#                            how many packets it lost ("none": unknown)
+#   lc_win_files DIR ME PEER PROTO ALG OUT IN [EXT [SA_OUT SA_IN]]
+#                            DIR/cfg.{spd,sad}: PROTO (ESP, AH) transport
+#                            between ME and PEER (policy 2, BIDIRECT, and
+#                            the default BYPASS), SAs OUT (index SA_OUT,
+#                            default 2) and IN (SA_IN, 1) with AuthAlg and
+#                            KeyFile ALG and extension EXT (" AEAD=...")
 
 # shellcheck disable=SC2034 # used by the tests
 LC_SCALE=${LIFECYCLE_SCALE:-1}
@@ -174,4 +185,69 @@ in_flight() {
 		return 0
 	done <<<"$json"
 	return 1
+}
+
+# ---- asynchronous crypto, capture, Windows files ------------------------------
+
+lc_async() {
+	if modprobe -a cryptd pcrypt 2>/dev/null; then
+		echo 1
+	else
+		note "cryptd is not available: the asynchronous variants run synchronously"
+		echo 0
+	fi
+}
+
+# capture_start FILE: tcpdump on h1's veth0 until capture_stop; in immediate
+# mode, so that the packets of the last moment are not left in the kernel's
+# buffer when it is stopped.
+capture_start() {
+	_cap_file=$1
+	: >"$_cap_file.err"
+	ip netns exec h1 tcpdump -i veth0 -n -U --immediate-mode -s 256 -B 16384 \
+		-w "$_cap_file" ip6 2>"$_cap_file.err" &
+	_cap_pid=$!
+	wait_for 30 grep -q 'listening on' "$_cap_file.err"
+}
+
+capture_stop() {
+	kill -INT "$_cap_pid" 2>/dev/null
+	wait "$_cap_pid" 2>/dev/null
+	_cap_pid=
+}
+# shellcheck disable=SC2016 # expanded when the test exits
+at_exit eval '[[ -n ${_cap_pid:-} ]] && capture_stop'
+
+capture_lost() {
+	local n
+	n=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel$/\1/p' "$1.err")
+	echo "${n:-none}"
+}
+
+LC_BORDER=$(printf '_%.0s' $(seq 1 60))
+
+lc_win_files() {
+	local d=$1 me=$2 peer=$3 proto=$4 alg=$5 out=$6 in=$7 ext=${8:-}
+	local sa_out=${9:-2} sa_in=${10:-1}
+	mkdir -p "$d"
+	cat >"$d/cfg.spd" <<-EOF
+
+	Security Policy List
+
+	Policy RemoteIPAddr LocalIPAddr Protocol RemotePort LocalPort IPSecProtocol IPSecMode RemoteGWIPAddr SABundleIndex Direction Action InterfaceIndex
+	$LC_BORDER
+	2 - ${peer^^} - ${me^^} - * - * - * $proto TRANSPORT * NONE BIDIRECT APPLY 0 ;
+	1 - * - * - * - * - * NONE * * NONE BIDIRECT BYPASS 0 ;
+	$LC_BORDER
+	EOF
+	cat >"$d/cfg.sad" <<-EOF
+
+	Security Association List
+
+	SAEntry SPI SADestIPAddr DestIPAddr SrcIPAddr Protocol DestPort SrcPort AuthAlg KeyFile Direction SecPolicyIndex
+	$LC_BORDER
+	$sa_out $out ${peer^^} POLICY POLICY POLICY POLICY POLICY $alg OUTBOUND 2$ext ;
+	$sa_in $in ${me^^} POLICY POLICY POLICY POLICY POLICY $alg INBOUND 2$ext ;
+	$LC_BORDER
+	EOF
 }

@@ -46,6 +46,8 @@ A_POLICY, A_SA = C['IPSEC6_A_POLICY'], C['IPSEC6_A_SA']
 A_GEN, A_TXN_FLAGS = C['IPSEC6_A_GENERATION'], C['IPSEC6_A_TXN_FLAGS']
 A_STATS = C['IPSEC6_A_STATS']
 A_REPLACE = C['IPSEC6_A_REPLACE']
+A_OWNER, A_FLOW = C['IPSEC6_A_OWNER'], C['IPSEC6_A_FLOW']
+A_COOKIE = C['IPSEC6_A_SOCKET_COOKIE']
 REQ = nl.NLM_F_REQUEST | nl.NLM_F_ACK
 AH, ESP = 51, 50
 TRANSPORT, TUNNEL = 1, 2
@@ -128,10 +130,14 @@ def policies(sock=None):
     return nl.nests(r, A_POLICY)
 
 
+# What traffic changes in a dumped policy.
+POL_TRAFFIC = (P('COUNTS'), P('LAST_USED'))
+
+
 def pol_config(sock=None):
     """The policies without their traffic counters (a stray ND or MLD
     packet on the test's link may count against one at any time)."""
-    return [{k: v for k, v in p.items() if k != P('COUNTS')}
+    return [{k: v for k, v in p.items() if k not in POL_TRAFFIC}
             for p in policies(sock)]
 
 
@@ -212,6 +218,20 @@ def sa(index=1, spi=0x1000, dst=D2, proto=AH, **kw):
         kw.update(AHK if proto == AH else CBC)
     kw.pop('noalg', None)
     return nl.sa_attrs(index, spi, dst, proto, **kw)
+
+
+def larval(dst=D2, proto=ESP, **kw):
+    """An SA_ALLOC_SPI request: DST and PROTO, and what kw adds."""
+    a = [nl.addr(S('DST'), dst), nl.u8(S('PROTO'), proto)]
+    for k, v in kw.items():
+        k = k.upper()
+        if k == 'SRC':
+            a.append(nl.addr(S(k), v))
+        elif k == 'HARD_ADD_SECONDS':
+            a.append(nl.u64(S(k), v))
+        else:
+            a.append(nl.u32(S(k), v))
+    return [nl.nest(A_SA, a)]
 
 
 # Notifications are queued on ev synchronously, before the request is
@@ -355,7 +375,7 @@ def t_initial():
     p = ps[0] if ps else {}
     want = {P('INDEX'): 1, P('PRIORITY'): 0, P('DIR'): 3, P('ACTION'): 0,
             P('IFINDEX'): 0}
-    got = {t: u32at(p, t) for t in p if t != P('COUNTS')}
+    got = {t: u32at(p, t) for t in p if t not in POL_TRAFFIC}
     T.is_(got, want, 'the default policy: INDEX 1, DIR 3 (IN|OUT), ACTION '
           'BYPASS, no selector, no IPsec attribute')
     gens = [u32at(a, A_GEN) for _, _, a in r.msgs]
@@ -366,7 +386,7 @@ def t_initial():
          ['%r' % rs])
     r1, p1 = get_policy(1)
     T.ok(r1.error == 0 and p1 is not None and
-         {t: u32at(p1, t) for t in p1 if t != P('COUNTS')} == want,
+         {t: u32at(p1, t) for t in p1 if t not in POL_TRAFFIC} == want,
          'POLICY_GET INDEX 1 returns the default policy', ['%r %r' % (r1, p1)])
     r = g.request(CMD('STATS_GET'))
     st = nl.parse_attrs(r.msgs[0][2].get(A_STATS, b'')) if r.msgs else {}
@@ -390,7 +410,7 @@ def t_policy_rejections():
 
     expect('POLICY_NEW without a POLICY nest: EINVAL "POLICY: missing"',
            NEW, [], errno.EINVAL, r'^POLICY: missing', miss=(A_POLICY,))
-    for n in ('INDEX', 'DIR', 'ACTION'):
+    for n in ('DIR', 'ACTION'):
         expect('POLICY_NEW without %s: EINVAL, missing type %s' % (n, n),
                NEW, drop(pol(), P(n)), errno.EINVAL, r'^%s: missing' % n,
                miss=(A_POLICY, P(n)))
@@ -504,6 +524,12 @@ def t_policy_rejections():
     expect('policy COUNTS on input as a flagged nest (as dumped): EINVAL '
            'at it', NEW, add(pol(), nl.nest(P('COUNTS'), [])), errno.EINVAL,
            r'.', at=at('COUNTS'))
+    expect('policy LAST_USED on input: EINVAL "LAST_USED: read-only"', NEW,
+           add(pol(), nl.u64(P('LAST_USED'), 1)), errno.EINVAL,
+           r'^LAST_USED: read-only', at=at('LAST_USED'))
+    expect('policy OWNER as a u16: EINVAL at it', NEW,
+           add(pol(), nl.u16(P('OWNER'), 1)), errno.EINVAL, r'.',
+           at=at('OWNER'))
     bad_len = [('INDEX', nl.u16(P('INDEX'), 10), errno.EINVAL),
                ('PROTO', nl.u32(P('PROTO'), 6), errno.EINVAL),
                ('REMOTE_START', nl.binary(P('REMOTE_START'), bytes(15)),
@@ -512,9 +538,9 @@ def t_policy_rejections():
         attrs = add(drop(pol(proto=6, remote=(D1, D2)), P(n)), a)
         expect('%s with a wrong length: %s at %s' % (n, ename(e), n), NEW,
                attrs, e, r'.', at=at(n))
-    expect('unknown attribute type 27 in the policy nest: EINVAL', NEW,
-           add(pol(), nl.u32(27, 1)), errno.EINVAL, r'(?i)unknown attr',
-           at=(A_POLICY, 27))
+    expect('unknown attribute type %d (MAX + 1) in the policy nest: EINVAL'
+           % (P('MAX') + 1), NEW, add(pol(), nl.u32(P('MAX') + 1, 1)),
+           errno.EINVAL, r'(?i)unknown attr', at=(A_POLICY, P('MAX') + 1))
     expect('POLICY_A_PAD in the policy nest: EINVAL', NEW,
            add(pol(), nl.u32(P('PAD'), 0)), errno.EINVAL, r'.',
            at=at('PAD'))
@@ -690,7 +716,7 @@ def t_sa_rejections():
 
     expect('SA_NEW without an SA nest: EINVAL "SA: missing"', NEW, [],
            errno.EINVAL, r'^SA: missing', miss=(A_SA,))
-    for n in ('INDEX', 'SPI', 'DST'):
+    for n in ('SPI', 'DST'):
         expect('SA_NEW without %s: EINVAL, missing type %s' % (n, n), NEW,
                drop(sa(), S(n)), errno.EINVAL, r'^%s: missing' % n,
                miss=(A_SA, S(n)))
@@ -729,7 +755,9 @@ def t_sa_rejections():
                at=at('SOFT_' + n))
     ro = [('KEY_BITS', nl.u32(S('KEY_BITS'), 256)),
           ('STATE', nl.u8(S('STATE'), 0)),
-          ('COUNTS', nl.nest(S('COUNTS'), []))]
+          ('COUNTS', nl.nest(S('COUNTS'), [])),
+          ('LAST_USED', nl.u64(S('LAST_USED'), 1)),
+          ('ADD_TIME', nl.u64(S('ADD_TIME'), 1))]
     for n, a in ro:
         expect('SA %s on input: EINVAL "%s: read-only"' % (n, n), NEW,
                add(sa(), a), errno.EINVAL, r'^%s: read-only' % n, at=at(n))
@@ -1153,7 +1181,8 @@ def t_malformed():
          'dropped, the socket keeps working', ['%r' % r])
     rnd = random.Random(1)
     bad, n, moved = [], 0, None
-    for cmd in range(1, CMD('STATS_GET') + 1):
+    for cmd in list(range(1, CMD('STATS_GET') + 1)) + [
+            CMD('SA_ALLOC_SPI'), CMD('SA_UPDATE'), CMD('SOCKET_BYPASS')]:
         for _ in range(60):
             ln = rnd.choice((1, 2, 3, 4, 7, 8, 12, 16, 40, 200))
             raw = bytes(rnd.randrange(256) for _ in range(ln))
@@ -1427,7 +1456,10 @@ def in_child(fn, *args):
 CHANGES = [('POLICY_NEW', lambda: pol(80)), ('POLICY_DEL', lambda: pid(10)),
            ('POLICY_FLUSH', list), ('SA_NEW', lambda: sa(80, 0x8000)),
            ('SA_DEL', lambda: said(1)), ('SA_FLUSH', list),
-           ('TXN_BEGIN', list), ('TXN_COMMIT', list), ('TXN_ABORT', list)]
+           ('TXN_BEGIN', list), ('TXN_COMMIT', list), ('TXN_ABORT', list),
+           ('SA_ALLOC_SPI', lambda: larval()),
+           ('SA_UPDATE', lambda: sa(1, 0x1000)),
+           ('SOCKET_BYPASS', lambda: [nl.u64(A_COOKIE, 1)])]
 
 
 def unpriv_requests(existing_sock=None):
@@ -1698,10 +1730,17 @@ def t_sa_state():
             except OSError as e:
                 T.diag('sendto: %s' % e)
 
+    t0 = int(time.time())
     send(3)
     if not T.is_(sa_seq(1), 3, 'three datagrams through the SA: SEQ 3'):
         T.diag('(the datapath did not protect them; the rest of this '
                'section depends on it)')
+    _, s1 = get_sa(said(1))
+    _, p50 = get_policy(50)
+    lu = (u32at(s1 or {}, S('LAST_USED')), u32at(p50 or {}, P('LAST_USED')))
+    T.ok(all(x is not None and t0 <= x <= time.time() for x in lu),
+         'LAST_USED of the SA and of its policy: the second they were sent '
+         '(%d)' % t0, ['%r' % (lu,)])
     published('the identical SA_NEW: nothing published', CMD('SA_NEW'), sa1,
               delta=0)
     T.is_(sa_seq(1), 3, '... SEQ kept')
@@ -1745,11 +1784,506 @@ def t_sa_state():
     u.close()
 
 
+# ---- 11. for IKE daemons: kernel-assigned indexes, owners ----------------
+
+AUTO = C['IPSEC6_INDEX_AUTO']
+IKE = 0x4b45            # the plugin's OWNER
+
+
+def answers(r, cmd, top):
+    """The objects (nest top) of the reply messages of cmd in r."""
+    return [nl.parse_attrs(a[top]) for _, c, a in r.msgs
+            if c == CMD(cmd) and top in a]
+
+
+def nodyn(obj, *types):
+    """An object without the attributes traffic and time change."""
+    drop_ = set(types) | {P('COUNTS'), P('LAST_USED')}
+    return {k: v for k, v in obj.items() if k not in drop_}
+
+
+def t_auto_index():
+    T.section('kernel-assigned indexes')
+    reset()
+    NEW, SNEW = CMD('POLICY_NEW'), CMD('SA_NEW')
+    r = published('POLICY_NEW without INDEX: published', NEW,
+                  drop(pol(priority=5), P('INDEX')))
+    ps = answers(r, 'POLICY_NEW', A_POLICY)
+    i0 = u32at(ps[0], P('INDEX')) if len(ps) == 1 else None
+    T.ok(len(r.msgs) == 1 and i0 is not None and i0 >= AUTO,
+         'it answers with one POLICY_NEW message before the ack, the '
+         'policy at an index from 0x%x up' % AUTO, ['%r' % r.msgs])
+    _, p = get_policy(i0 or 0)
+    T.ok(p is not None and ps and nodyn(ps[0]) == nodyn(p),
+         '... the policy as POLICY_GET shows it', ['%r' % ps, '%r' % p])
+    r = published('a second one', NEW, drop(pol(priority=5), P('INDEX')))
+    ps = answers(r, 'POLICY_NEW', A_POLICY)
+    T.is_([u32at(x, P('INDEX')) for x in ps], [i0 + 1],
+          '... gets the next index')
+    r = published('POLICY_NEW at the next index, given', NEW,
+                  pol(i0 + 2, priority=5))
+    T.is_(r.msgs, [], '... no answer message (the index was given)')
+    r = published('POLICY_NEW without INDEX once more', NEW,
+                  drop(pol(priority=6), P('INDEX')))
+    T.is_([u32at(x, P('INDEX')) for x in answers(r, 'POLICY_NEW', A_POLICY)],
+          [i0 + 3], '... skips the index in use')
+    r = published('POLICY_NEW with INDEX and NLM_F_ECHO', NEW, pol(30),
+                  flags=REQ | nl.NLM_F_ECHO)
+    T.is_([u32at(x, P('INDEX')) for x in answers(r, 'POLICY_NEW', A_POLICY)],
+          [30], '... answers with the policy')
+
+    r = published('SA_NEW without INDEX: published', SNEW,
+                  drop(sa(0, 0x3000, D2, ESP, **GCM), S('INDEX')))
+    ss = answers(r, 'SA_NEW', A_SA)
+    j0 = u32at(ss[0], S('INDEX')) if len(ss) == 1 else None
+    T.ok(j0 is not None and j0 >= AUTO and
+         not any(S(k) in ss[0] for k in ('AUTH_KEY', 'ENC_KEY', 'AEAD_KEY'))
+         and u32at(ss[0], S('KEY_BITS')) == 160,
+         'it answers with the SA (KEY_BITS 160, no key) at an index from '
+         '0x%x up' % AUTO, ['%r' % r.msgs])
+    _, s_ = get_sa(said(j0 or 0))
+    T.ok(s_ is not None and ss and nodyn(ss[0]) == nodyn(s_),
+         '... the SA as SA_GET shows it', ['%r' % ss, '%r' % s_])
+    r = published('SA_NEW with INDEX and NLM_F_ECHO', SNEW,
+                  sa(7, 0x3001, D2, ESP, **GCM), flags=REQ | nl.NLM_F_ECHO)
+    T.is_([u32at(x, S('INDEX')) for x in answers(r, 'SA_NEW', A_SA)], [7],
+          '... answers with the SA')
+    r = published('SA_NEW with INDEX, no echo', SNEW,
+                  sa(8, 0x3002, D2, ESP, **GCM))
+    T.is_(r.msgs, [], '... no answer message')
+
+    T.section('kernel-assigned indexes in a transaction')
+    ok_req('TXN_BEGIN', g.request(CMD('TXN_BEGIN')))
+    r = g.request(NEW, drop(pol(priority=7), P('INDEX')))
+    k1 = [u32at(x, P('INDEX')) for x in answers(r, 'POLICY_NEW', A_POLICY)]
+    r = g.request(NEW, drop(pol(priority=7), P('INDEX')))
+    k2 = [u32at(x, P('INDEX')) for x in answers(r, 'POLICY_NEW', A_POLICY)]
+    r = g.request(SNEW, drop(sa(0, 0x3003, D2, ESP, **GCM), S('INDEX')))
+    k3 = [u32at(x, S('INDEX')) for x in answers(r, 'SA_NEW', A_SA)]
+    T.ok(len(k1) == 1 and k2 == [k1[0] + 1] and k1[0] not in pol_indexes()
+         and len(k3) == 1 and k3[0] not in sa_indexes(),
+         'staged requests without INDEX get distinct free indexes and '
+         'answers with the staged objects', ['%r %r %r' % (k1, k2, k3)])
+    ok_req('TXN_COMMIT', g.request(CMD('TXN_COMMIT')))
+    T.ok(k1 and k2 and k3 and k1[0] in pol_indexes() and
+         k2[0] in pol_indexes() and k3[0] in sa_indexes(),
+         '... published with those indexes')
+
+
+def t_owner():
+    T.section('owners and owner-filtered flushes')
+    reset()
+    NEW, SNEW = CMD('POLICY_NEW'), CMD('SA_NEW')
+    load(g, [(NEW, pol(10)), (NEW, apol(11, AH, owner=IKE)),
+             (NEW, apol(12, ESP, owner=IKE)), (NEW, apol(13, AH, owner=7)),
+             (SNEW, sa(1, 0x4001, owner=IKE)),
+             (SNEW, sa(2, 0x4002, policy=11)),
+             (SNEW, sa(3, 0x4003, owner=IKE)), (SNEW, sa(4, 0x4004)),
+             (SNEW, sa(5, 0x4005, owner=7, policy=13))],
+         'policies and SAs of the administrator (no OWNER), 0x4b45 and 7')
+    _, p = get_policy(11)
+    _, p10 = get_policy(10)
+    T.ok(p and u32at(p, P('OWNER')) == IKE and p10 and
+         P('OWNER') not in p10, 'a policy dump shows OWNER; none without',
+         ['%r %r' % (p, p10)])
+    _, s_ = get_sa(said(1))
+    _, s4 = get_sa(said(4))
+    T.ok(s_ and u32at(s_, S('OWNER')) == IKE and s4 and S('OWNER') not in s4,
+         'an SA dump shows OWNER; none without', ['%r %r' % (s_, s4)])
+    expect('the same policy with another OWNER: EEXIST (OWNER is content)',
+           NEW, apol(11, AH, owner=8), errno.EEXIST,
+           r'^INDEX: policy 11 exists with other content', at=None)
+    expect('the same SA with another OWNER: EEXIST', SNEW,
+           sa(1, 0x4001, owner=8), errno.EEXIST,
+           r'^INDEX: SA 1 exists with other content', at=None)
+    expect('SA_FLUSH with OWNER as a u16: EINVAL at it', CMD('SA_FLUSH'),
+           [nl.u16(A_OWNER, IKE)], errno.EINVAL, r'.', at=(A_OWNER,))
+    expect('POLICY_FLUSH with OWNER as a u64: EINVAL at it',
+           CMD('POLICY_FLUSH'), [nl.u64(A_OWNER, IKE)], errno.EINVAL, r'.',
+           at=(A_OWNER,))
+    published('SA_FLUSH with OWNER 0x4b45', CMD('SA_FLUSH'),
+              [nl.u32(A_OWNER, IKE)])
+    T.is_(sa_indexes(), [2, 4, 5], '... deleted only that owner\'s SAs')
+    published('POLICY_FLUSH with OWNER 0x4b45', CMD('POLICY_FLUSH'),
+              [nl.u32(A_OWNER, IKE)])
+    T.is_((pol_indexes(), sa_indexes()), ([13, 10, 1], [4, 5]),
+          '... deleted that owner\'s policies and the SA naming one; the '
+          'default policy stays')
+    published('POLICY_FLUSH with an OWNER nobody has: nothing published',
+              CMD('POLICY_FLUSH'), [nl.u32(A_OWNER, 99)], delta=0)
+    published('POLICY_FLUSH with OWNER 7', CMD('POLICY_FLUSH'),
+              [nl.u32(A_OWNER, 7)])
+    T.is_((pol_indexes(), sa_indexes()), ([10, 1], [4]),
+          '... and that one\'s')
+    published('POLICY_FLUSH with OWNER 0 (the administrator\'s)',
+              CMD('POLICY_FLUSH'), [nl.u32(A_OWNER, 0)])
+    T.is_(pol_indexes(), [], '... deletes the default policy too, without '
+          'adding it back')
+    published('POLICY_FLUSH without OWNER', CMD('POLICY_FLUSH'), [])
+    T.is_(pol_indexes(), [1], '... brings the default policy back')
+
+
+def t_larval():
+    T.section('SA_ALLOC_SPI rejections')
+    reset()
+    ALLOC = CMD('SA_ALLOC_SPI')
+
+    def at(n):
+        return (A_SA, S(n))
+
+    expect('SA_ALLOC_SPI without an SA nest: EINVAL "SA: missing"', ALLOC,
+           [], errno.EINVAL, r'^SA: missing', miss=(A_SA,))
+    for n in ('DST', 'PROTO'):
+        expect('SA_ALLOC_SPI without %s: EINVAL, missing type %s' % (n, n),
+               ALLOC, drop(larval(), S(n)), errno.EINVAL, r'^%s: missing' % n,
+               miss=(A_SA, S(n)))
+    expect('SA_ALLOC_SPI PROTO 17: EINVAL', ALLOC, larval(proto=17),
+           errno.EINVAL, r'^PROTO: unknown value 17', at=at('PROTO'))
+    expect('SA_ALLOC_SPI DST ff02::1: EINVAL', ALLOC, larval(dst='ff02::1'),
+           errno.EINVAL, r'^DST: ff02::1 is not a unicast', at=at('DST'))
+    expect('SA_ALLOC_SPI SPI_MIN 255: EINVAL "reserved"', ALLOC,
+           larval(spi_min=255), errno.EINVAL, r'^SPI_MIN: 255 is reserved',
+           at=at('SPI_MIN'))
+    expect('SA_ALLOC_SPI SPI_MAX below SPI_MIN: EINVAL', ALLOC,
+           larval(spi_min=0x2000, spi_max=0x1fff), errno.EINVAL,
+           r'^SPI_MAX: 8191 is below SPI_MIN 8192', at=at('SPI_MAX'))
+    expect('SA_ALLOC_SPI SPI_MAX 100 alone: EINVAL', ALLOC,
+           larval(spi_max=100), errno.EINVAL,
+           r'^SPI_MAX: 100 is below SPI_MIN 256', at=at('SPI_MAX'))
+    expect('SA_ALLOC_SPI INDEX 0: EINVAL', ALLOC, larval(index=0),
+           errno.EINVAL, r'^INDEX: 0 is invalid', at=at('INDEX'))
+    for n, a in (('SPI', nl.u32(S('SPI'), 0x1000)),
+                 ('AUTH_NAME', nl.string(S('AUTH_NAME'), 'hmac(sha1)')),
+                 ('MODE', nl.u8(S('MODE'), TUNNEL)),
+                 ('POLICY', nl.u32(S('POLICY'), 10))):
+        expect('SA_ALLOC_SPI with %s: EINVAL at it' % n, ALLOC,
+               add(larval(), a), errno.EINVAL,
+               r'^SA: attribute %d is not taken by SA_ALLOC_SPI' % S(n),
+               at=at(n))
+    expect('SA_ALLOC_SPI HARD_ADD_SECONDS as a u32: EINVAL at it', ALLOC,
+           add(larval(), nl.u32(S('HARD_ADD_SECONDS'), 5)), errno.EINVAL,
+           r'.', at=at('HARD_ADD_SECONDS'))
+    T.section('SA_NEW attributes of other requests')
+    for n, msg in (('SPI_MIN', 'only with SA_ALLOC_SPI'),
+                   ('SPI_MAX', 'only with SA_ALLOC_SPI'),
+                   ('ENCAP_TYPE', 'UDP encapsulation is not supported yet'),
+                   ('ENCAP_DPORT', 'UDP encapsulation is not supported yet')):
+        a = (nl.u16 if n.startswith('ENCAP') else nl.u32)(S(n), 2)
+        expect('SA_NEW with %s: EINVAL "%s"' % (n, msg), CMD('SA_NEW'),
+               add(sa(), a), errno.EINVAL, r'^%s: %s' % (n, msg),
+               at=(A_SA, S(n)))
+
+    T.section('larval SAs')
+    t0 = int(time.time())
+    r = published('SA_ALLOC_SPI (ESP to %s, REQID 7, OWNER 0x4b45, SRC)'
+                  % D2, ALLOC, larval(reqid=7, owner=IKE, src=D1))
+    ss = answers(r, 'SA_ALLOC_SPI', A_SA)
+    s_ = ss[0] if len(ss) == 1 else {}
+    spi = u32at(s_, S('SPI'))
+    T.ok(len(r.msgs) == 1 and u32at(s_, S('INDEX')) >= AUTO and
+         spi and spi >= 256 and s_.get(S('DST')) ==
+         socket.inet_pton(socket.AF_INET6, D2) and
+         u32at(s_, S('PROTO')) == ESP and u32at(s_, S('REQID')) == 7 and
+         u32at(s_, S('OWNER')) == IKE and
+         u32at(s_, S('STATE')) == C['IPSEC6_SA_STATE_LARVAL'],
+         'it answers SA_ALLOC_SPI with the SA: a kernel-assigned INDEX, an '
+         'SPI from 256 up, DST, PROTO, REQID, OWNER, STATE larval',
+         ['%r' % r.msgs])
+    idx = u32at(s_, S('INDEX'))
+    _, g_ = get_sa(said(idx or 0))
+    T.ok(g_ and u32at(g_, S('STATE')) == C['IPSEC6_SA_STATE_LARVAL'] and
+         u32at(g_, S('HARD_ADD_SECONDS')) == 30 and
+         not any(S(k) in g_ for k in ('AUTH_NAME', 'ENC_NAME', 'AEAD_NAME'))
+         and t0 - 1 <= (u32at(g_, S('ADD_TIME')) or 0) <= time.time() + 1
+         and u32at(g_, S('LAST_USED')) == 0,
+         'SA_GET: larval, HARD_ADD_SECONDS 30 by default, no algorithm, '
+         'ADD_TIME now, LAST_USED 0', ['%r' % g_])
+    r = published('SA_ALLOC_SPI SPI_MIN = SPI_MAX = 0x1234, INDEX 40', ALLOC,
+                  larval(spi_min=0x1234, spi_max=0x1234, index=40))
+    T.is_([(u32at(x, S('INDEX')), u32at(x, S('SPI'))) for x in
+           answers(r, 'SA_ALLOC_SPI', A_SA)], [(40, 0x1234)],
+          '... that SPI, at that index')
+    expect('SA_ALLOC_SPI of the same SPI, DST and PROTO: ENOSPC', ALLOC,
+           larval(spi_min=0x1234, spi_max=0x1234), errno.ENOSPC,
+           r'^SPI_MIN: no free SPI in 4660-4660 for DST and PROTO', at=None)
+    published('... for AH it is free', ALLOC,
+              larval(proto=AH, spi_min=0x1234, spi_max=0x1234))
+    expect('SA_ALLOC_SPI at INDEX 40 again: EEXIST', ALLOC,
+           larval(index=40, dst=D1), errno.EEXIST,
+           r'^INDEX: SA 40 exists', at=None)
+    expect('SA_NEW with the larval SA\'s SPI, DST and PROTO: EEXIST',
+           CMD('SA_NEW'), sa(41, 0x1234, D2, ESP), errno.EEXIST,
+           r'^SPI: SA 41: SPI 4660, DST and PROTO used by SA 40', at=None)
+    got = set()
+    for i in range(3):
+        r = g.request(ALLOC, larval(spi_min=0x2000, spi_max=0x2002))
+        got |= {u32at(x, S('SPI')) for x in answers(r, 'SA_ALLOC_SPI', A_SA)}
+    T.is_(got, {0x2000, 0x2001, 0x2002}, 'three SA_ALLOC_SPI in '
+          '0x2000-0x2002: each SPI of the range once')
+    expect('a fourth: ENOSPC', ALLOC, larval(spi_min=0x2000, spi_max=0x2002),
+           errno.ENOSPC, r'^SPI_MIN: no free SPI', at=None)
+    spis = set()
+    for i in range(20):
+        r = g.request(ALLOC, larval(dst=D1))
+        spis |= {u32at(x, S('SPI')) for x in answers(r, 'SA_ALLOC_SPI', A_SA)}
+    T.ok(len(spis) == 20 and min(spis) >= 256,
+         '20 SA_ALLOC_SPI over the whole range: 20 different SPIs',
+         ['%r' % sorted(spis)])
+    ok_req('TXN_BEGIN', g.request(CMD('TXN_BEGIN')))
+    ok_req('... an SA with SPI 0x3000 staged',
+           g.request(CMD('SA_NEW'), sa(42, 0x3000, D2, ESP, **GCM)))
+    r = g.request(ALLOC, larval(spi_min=0x3000, spi_max=0x3001))
+    T.is_([u32at(x, S('SPI')) for x in answers(r, 'SA_ALLOC_SPI', A_SA)],
+          [0x3001], '... SA_ALLOC_SPI in 0x3000-0x3001 in the transaction '
+          'avoids the staged SA\'s SPI')
+    ok_req('TXN_COMMIT', g.request(CMD('TXN_COMMIT')))
+    published('SA_NEW with REPLACE at the larval SA\'s index completes it',
+              CMD('SA_NEW'), sa(40, 0x1234, D2, ESP, reqid=7, **GCM),
+              replace=True)
+    _, g_ = get_sa(said(40))
+    T.ok(g_ and u32at(g_, S('STATE')) == C['IPSEC6_SA_STATE_VALID'] and
+         S('AEAD_NAME') in g_, '... STATE valid, with its algorithm',
+         ['%r' % g_])
+
+    T.section('larval SA lifetime')
+    reset()
+    r = published('SA_ALLOC_SPI with HARD_ADD_SECONDS 1', ALLOC,
+                  larval(hard_add_seconds=1))
+    ss = answers(r, 'SA_ALLOC_SPI', A_SA)
+    idx = u32at(ss[0], S('INDEX')) if ss else None
+    evs, t1 = [], time.time() + 6 * float(os.environ.get(
+        'TEST_TIMEOUT_SCALE', '1'))
+    while time.time() < t1 and not any(
+            c == CMD('SA_EXPIRED') for c, _ in evs):
+        evs += events(0.5)
+    exp = [(u32at(a, C['IPSEC6_A_EXPIRE']),
+            u32at(nl.parse_attrs(a.get(A_SA, b'')), S('INDEX')))
+           for c, a in evs if c == CMD('SA_EXPIRED')]
+    T.is_(exp, [(C['IPSEC6_EXPIRE_HARD'], idx)],
+          '... a hard SA_EXPIRED for it after a second or two')
+    T.ok(idx is not None and idx not in sa_indexes(), '... and it is gone',
+         ['%r' % sa_indexes()])
+
+
+# ---- 12. notifications per object, ACQUIRE -------------------------------
+
+NTF = ('SA_ADD_NTF', 'SA_UPDATE_NTF', 'SA_DEL_NTF', 'POLICY_ADD_NTF',
+       'POLICY_DEL_NTF')
+
+
+def ntfs(evs):
+    """(command name, INDEX) of the per-object notifications, and
+    'CHANGED' where a CHANGED came, in order."""
+    names = {CMD(n): n for n in NTF}
+    out = []
+    for c, a in evs:
+        if c == CMD('CHANGED'):
+            out.append('CHANGED')
+        elif c in names:
+            top = A_SA if names[c].startswith('SA') else A_POLICY
+            o = nl.parse_attrs(a.get(top, b''))
+            out.append((names[c], u32at(o, S('INDEX') if top == A_SA
+                                         else P('INDEX'))))
+    return out
+
+
+def ntf_of(sock, cmd, attrs, flags=REQ):
+    drain_events()
+    r = sock.request(CMD(cmd), attrs, flags)
+    return r, events()
+
+
+def t_notifications():
+    T.section('per-object notifications')
+    reset()
+    r, evs = ntf_of(g, 'POLICY_NEW', apol(20, AH, owner=IKE))
+    T.is_(ntfs(evs), [('POLICY_ADD_NTF', 20), 'CHANGED'],
+          'POLICY_NEW: POLICY_ADD_NTF, then CHANGED')
+    p = [nl.parse_attrs(a[A_POLICY]) for c, a in evs
+         if c == CMD('POLICY_ADD_NTF')]
+    _, pg = get_policy(20)
+    T.ok(p and pg and nodyn(p[0]) == nodyn(pg) and
+         u32at(p[0], P('OWNER')) == IKE,
+         '... carrying the policy as POLICY_GET shows it (OWNER too)',
+         ['%r' % p, '%r' % pg])
+    r, evs = ntf_of(g, 'SA_NEW', sa(1, 0x6001, D2, AH, policy=20))
+    T.is_(ntfs(evs), [('SA_ADD_NTF', 1), 'CHANGED'],
+          'SA_NEW: SA_ADD_NTF, then CHANGED')
+    blob = b''.join(v for _, a in evs for v in a.values())
+    T.ok(KEY_SHA256 not in blob and evs and
+         S('AUTH_KEY') not in nl.parse_attrs(evs[0][1].get(A_SA, b'')),
+         '... without the key', ['%r' % evs])
+    r, evs = ntf_of(g, 'SA_NEW', sa(1, 0x6001, D2, AH, policy=20))
+    T.is_(ntfs(evs), [], 'the identical SA_NEW: no notification')
+    r, evs = ntf_of(g, 'SA_NEW', sa(1, 0x6001, D2, AH, policy=20,
+                                    keyfile='k') + [nl.flag(A_REPLACE)])
+    T.is_(ntfs(evs), [('SA_UPDATE_NTF', 1), 'CHANGED'],
+          'SA_NEW with REPLACE: SA_UPDATE_NTF')
+    r, evs = ntf_of(g, 'POLICY_NEW', apol(20, AH, priority=3) +
+                    [nl.flag(A_REPLACE)])
+    T.is_(ntfs(evs), [('POLICY_ADD_NTF', 20), 'CHANGED'],
+          'POLICY_NEW with REPLACE: POLICY_ADD_NTF with the new content')
+    T.ok(evs and u32at(nl.parse_attrs(evs[0][1].get(A_POLICY, b'')),
+                       P('PRIORITY')) == 3, '... (PRIORITY 3)')
+    load(g, [(CMD('SA_NEW'), sa(2, 0x6002)), (CMD('SA_NEW'), sa(3, 0x6003))],
+         'SAs 2 and 3')
+    drain_events()
+    load(g, [(CMD('TXN_BEGIN'), []), (CMD('SA_DEL'), said(3)),
+             (CMD('SA_NEW'), sa(4, 0x6003)), (CMD('POLICY_NEW'), pol(30)),
+             (CMD('POLICY_DEL'), pid(20)), (CMD('TXN_COMMIT'), [])],
+         'a transaction: delete SA 3 and policy 20 (and SA 1 that names '
+         'it), add SA 4 with SA 3\'s SPI and policy 30')
+    T.is_(ntfs(events()), [('POLICY_DEL_NTF', 20), ('SA_DEL_NTF', 1),
+                           ('SA_DEL_NTF', 3), ('POLICY_ADD_NTF', 30),
+                           ('SA_ADD_NTF', 4), 'CHANGED'],
+          '... one notification per object, deletions first, then CHANGED')
+    r, evs = ntf_of(g, 'SA_FLUSH', [])
+    T.is_(ntfs(evs), [('SA_DEL_NTF', 2), ('SA_DEL_NTF', 4), 'CHANGED'],
+          'SA_FLUSH: SA_DEL_NTF for each SA')
+    r, evs = ntf_of(g, 'SA_ALLOC_SPI', larval(hard_add_seconds=1))
+    idx = [u32at(x, S('INDEX')) for x in answers(r, 'SA_ALLOC_SPI', A_SA)]
+    T.is_(ntfs(evs), [('SA_ADD_NTF', idx[0] if idx else None), 'CHANGED'],
+          'SA_ALLOC_SPI: SA_ADD_NTF')
+    t1 = time.time() + 6 * float(os.environ.get('TEST_TIMEOUT_SCALE', '1'))
+    evs = []
+    while time.time() < t1 and 'CHANGED' not in ntfs(evs):
+        evs += events(0.5)
+    T.is_([x for x in ntfs(evs) if x != 'CHANGED'],
+          [('SA_DEL_NTF', idx[0] if idx else None)],
+          '... and SA_DEL_NTF when its lifetime deletes it')
+
+
+SYSPARAM = '/sys/module/ipsec6/parameters/acquire_interval'
+
+
+def acq_events(evs):
+    out = []
+    for c, a in evs:
+        if c == CMD('ACQUIRE'):
+            out.append((nl.parse_attrs(a.get(A_POLICY, b'')),
+                        nl.parse_attrs(a.get(A_FLOW, b''))))
+    return out
+
+
+def F(n):
+    return C['IPSEC6_FLOW_A_' + n]
+
+
+def nstat(name):
+    r = g2.request(CMD('STATS_GET'))
+    st = nl.parse_attrs(r.msgs[0][2].get(A_STATS, b'')) if r.msgs else {}
+    return nl.num(st, C['IPSEC6_STATS_A_' + name])
+
+
+def t_acquire():
+    T.section('ACQUIRE')
+    reset()
+    a6 = socket.inet_pton
+    pa = apol(50, ESP, TRANSPORT, remote=('2001:db8:1::', '2001:db8:1::ffff'),
+              proto=17, from_packet=C['IPSEC6_FROM_PKT_REMOTE_ADDR'] |
+              C['IPSEC6_FROM_PKT_REMOTE_PORT'], reqid=5, owner=IKE)
+    published('an outbound ESP policy for UDP to 2001:db8:1::/112, REQID 5, '
+              'FROM_PACKET remote address and port, no SA',
+              CMD('POLICY_NEW'), pa)
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    u.bind(('2001:db8:1::1', 0))
+    sport = u.getsockname()[1]
+    ifindex = socket.if_nametoindex('d0')
+
+    def send(port=9, dst=PEER):
+        try:
+            u.sendto(b'x', (dst, port))
+        except OSError:
+            pass
+
+    drain_events()
+    n0 = nstat('NO_SA')
+    send()
+    acq = acq_events(events(1))
+    T.is_(nstat('NO_SA'), n0 + 1, 'a datagram to %s:9 is dropped as NO_SA'
+          % PEER)
+    T.is_(len(acq), 1, '... and announced by one ACQUIRE')
+    p, f = acq[0] if acq else ({}, {})
+    T.ok(u32at(p, P('INDEX')) == 50 and u32at(p, P('REQID')) == 5 and
+         u32at(p, P('IPSEC_PROTO')) == ESP and u32at(p, P('OWNER')) == IKE
+         and u32at(p, P('ACTION')) == C['IPSEC6_ACTION_APPLY'],
+         'its POLICY nest: index 50, APPLY ESP, REQID 5, OWNER', ['%r' % p])
+    T.ok(p.get(P('REMOTE_START')) == a6(socket.AF_INET6, PEER) and
+         p.get(P('REMOTE_END')) == a6(socket.AF_INET6, PEER) and
+         u32at(p, P('REMOTE_PORT_START')) == 9 and
+         u32at(p, P('REMOTE_PORT_END')) == 9 and
+         P('LOCAL_START') not in p and u32at(p, P('PROTO')) == 17,
+         '... FROM_PACKET selectors narrowed to the packet (remote %s, '
+         'port 9), the others as configured' % PEER, ['%r' % p])
+    T.ok(f.get(F('SRC')) == a6(socket.AF_INET6, '2001:db8:1::1') and
+         f.get(F('DST')) == a6(socket.AF_INET6, PEER) and
+         u32at(f, F('PROTO')) == 17 and u32at(f, F('SPORT')) == sport and
+         u32at(f, F('DPORT')) == 9 and u32at(f, F('IFINDEX')) == ifindex and
+         F('ICMP_TYPE') not in f,
+         'its FLOW nest: SRC, DST, PROTO 17, SPORT %d, DPORT 9, IFINDEX of '
+         'd0' % sport, ['%r' % f])
+    send()
+    send()
+    T.is_(acq_events(events(0.3)), [], 'two more datagrams of that flow: '
+          'no ACQUIRE (rate limit)')
+    send(10)
+    acq = acq_events(events(1))
+    T.is_([u32at(x[1], F('DPORT')) for x in acq], [10],
+          'another port: another ACQUIRE')
+    send(9, '2001:db8:1::3')
+    acq = acq_events(events(1))
+    T.is_([x[1].get(F('DST')) for x in acq],
+          [a6(socket.AF_INET6, '2001:db8:1::3')],
+          'another destination: another ACQUIRE')
+    published('an SA serving the policy (and its rate-limit entries go)',
+              CMD('SA_NEW'), sa(9, 0x9000, '2001:db8:1::7', ESP, reqid=5,
+                                 **GCM))
+    send()
+    acq = acq_events(events(1))
+    T.is_(len(acq), 1, 'after an SA for the policy was added, the flow is '
+          'announced again at once')
+    try:
+        with open(SYSPARAM) as fh:
+            old = fh.read().strip()
+        with open(SYSPARAM, 'w') as fh:
+            fh.write('1')
+    except OSError as e:
+        old = None
+        T.diag('acquire_interval: %s' % e)
+    T.is_(old, '30', 'the module parameter acquire_interval is 30 by '
+          'default')
+    counts = []
+    for pause in (0, 0, 1.1):
+        time.sleep(pause)
+        send(11)
+        counts.append(len(acq_events(events(0.5))))
+    T.is_(counts, [1, 0, 1], 'with acquire_interval 1: a new flow is '
+          'announced, at once again it is not, after a second it is')
+    if old:
+        with open(SYSPARAM, 'w') as fh:
+            fh.write(old)
+    u.close()
+    published('an ICMPv6-only policy, FROM_PACKET proto',
+              CMD('POLICY_NEW'),
+              apol(51, ESP, TRANSPORT, remote=(PEER, PEER), proto=58,
+                   icmp_type=128, from_packet=C['IPSEC6_FROM_PKT_PROTO']))
+    drain_events()
+    os.system('ping -c 1 -W 1 %s >/dev/null 2>&1' % PEER)
+    acq = acq_events(events(1))
+    f = acq[0][1] if acq else {}
+    T.ok(len(acq) == 1 and u32at(acq[0][0], P('INDEX')) == 51 and
+         u32at(f, F('PROTO')) == 58 and u32at(f, F('ICMP_TYPE')) == 128 and
+         u32at(f, F('ICMP_CODE')) == 0 and F('SPORT') not in f,
+         'a ping: ACQUIRE with ICMP_TYPE 128, ICMP_CODE 0, no ports',
+         ['%r' % acq])
+
+
 # ---- main ----------------------------------------------------------------
 
 SECTIONS = [t_initial, t_policy_rejections, t_policy_semantics,
             t_sa_rejections, t_sa_semantics, t_malformed, t_transactions,
-            t_privileges, t_sa_state, t_dumps]
+            t_privileges, t_sa_state, t_dumps, t_auto_index, t_owner,
+            t_larval, t_notifications, t_acquire]
 
 
 def main():

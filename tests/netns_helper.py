@@ -54,7 +54,9 @@ def summary(g):
     if len(pols) == 1:
         p = pols[0]
         out['default'] = (
-            {t: nl.num(p, t) for t in p if t != C['IPSEC6_POLICY_A_COUNTS']}
+            {t: nl.num(p, t) for t in p
+             if t not in (C['IPSEC6_POLICY_A_COUNTS'],
+                          C['IPSEC6_POLICY_A_LAST_USED'])}
             == {C['IPSEC6_POLICY_A_INDEX']: 1,
                 C['IPSEC6_POLICY_A_PRIORITY']: 0,
                 C['IPSEC6_POLICY_A_DIR']: 3,

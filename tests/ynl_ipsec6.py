@@ -33,7 +33,7 @@ from lib import ynl as _ynl  # noqa: E402
 from lib.ynl import NlAttrs, NlMsgs  # noqa: E402
 
 NLM_F_REQUEST, NLM_F_ACK = Netlink.NLM_F_REQUEST, Netlink.NLM_F_ACK
-NLM_F_MULTI, NLM_F_DUMP_INTR = 2, 0x10
+NLM_F_MULTI, NLM_F_DUMP_INTR, NLM_F_ECHO = 2, 0x10, 8
 NLM_F_REPLACE, NLM_F_EXCL = Netlink.NLM_F_REPLACE, Netlink.NLM_F_EXCL
 NLM_F_CREATE, NLM_F_DUMP = Netlink.NLM_F_CREATE, Netlink.NLM_F_DUMP
 NLMSG_ERROR, NLMSG_DONE = Netlink.NLMSG_ERROR, Netlink.NLMSG_DONE

@@ -99,6 +99,19 @@ put('selector', 'hbh-tcp', sel(0x9c) + b'\x00' + ip6(0, hbh + tcp))
 put('selector', 'frag-first', sel(0x1c) + b'\x00' + ip6(44, frag0 + tcp))
 put('selector', 'frag-later', sel(0x1c) + b'\x01' + ip6(44, frag8 + tcp))
 put('selector', 'esp', sel(0x04, proto=50) + b'\x00' + ip6(50, b'\0' * 16))
+# Routing headers with segments left: SRH (type 4, segment 0 is the final
+# destination), type 0/2 (the last address is), RPL (type 3, compressed
+# against the destination: CmprI 8, CmprE 12, 4 bytes of padding).
+srh = bytes([6, 4, 4, 1, 1, 0, 0, 0]) + a6('2001:db8::9') + a6('2001:db8::2')
+rh0 = bytes([6, 4, 0, 2, 0, 0, 0, 0]) + a6('2001:db8::7') + a6('2001:db8::9')
+rh2 = bytes([6, 2, 2, 1, 0, 0, 0, 0]) + a6('2001:db8::9')
+rpl = bytes([6, 2, 3, 2, 0x8c, 0x40, 0, 0]) + bytes(range(1, 9)) + \
+    bytes([9, 9, 9, 9]) + b'\0' * 4
+put('selector', 'srh-out', sel(0x1f) + b'\x01' + ip6(43, srh + tcp))
+put('selector', 'srh-in', sel(0x1f) + b'\x00' + ip6(43, srh + tcp))
+put('selector', 'rh0-out', sel(0x1f) + b'\x01' + ip6(43, rh0 + tcp))
+put('selector', 'rh2-out', sel(0x1f) + b'\x01' + ip6(43, rh2 + tcp))
+put('selector', 'rpl-out', sel(0x1f) + b'\x01' + ip6(43, rpl + tcp))
 
 
 # replay: window (2), flags (1: bit 0 ESN, bit 1 full top), top (8), then

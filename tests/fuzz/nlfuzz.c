@@ -459,9 +459,12 @@ static void gen_policy(struct msg *m, bool full)
 	static const uint8_t protos[] = { 6, 17, 58, 50, 51, 132, 136, 0, 255 };
 
 	nest_begin(m, IPSEC6_A_POLICY);
-	put_u32(m, IPSEC6_POLICY_A_INDEX, (uint32_t)val(1, 48));
+	if (!full || !chance(5))	/* without: the kernel picks one */
+		put_u32(m, IPSEC6_POLICY_A_INDEX, (uint32_t)val(1, 48));
 	if (!full)
 		goto out;
+	if (chance(20))
+		put_u32(m, IPSEC6_POLICY_A_OWNER, (uint32_t)val(0, 2));
 	if (chance(50))
 		put_u32(m, IPSEC6_POLICY_A_PRIORITY, (uint32_t)val(0, 5));
 	put_u8(m, IPSEC6_POLICY_A_DIR, (uint8_t)val(1, 7));
@@ -519,13 +522,16 @@ static void gen_sa(struct msg *m, bool full)
 	uint8_t proto;
 
 	nest_begin(m, IPSEC6_A_SA);
-	put_u32(m, IPSEC6_SA_A_INDEX, (uint32_t)val(1, 48));
+	if (!full || !chance(5))	/* without: the kernel picks one */
+		put_u32(m, IPSEC6_SA_A_INDEX, (uint32_t)val(1, 48));
 	put_u32(m, IPSEC6_SA_A_SPI, (uint32_t)val(250, 320));
 	put_addr(m, IPSEC6_SA_A_DST);
 	proto = (uint8_t)val(50, 51);
 	put_u8(m, IPSEC6_SA_A_PROTO, proto);
 	if (!full)
 		goto out;
+	if (chance(20))
+		put_u32(m, IPSEC6_SA_A_OWNER, (uint32_t)val(0, 2));
 	if (chance(50))
 		put_u8(m, IPSEC6_SA_A_MODE, (uint8_t)val(1, 2));
 	if (chance(30))
@@ -595,12 +601,49 @@ out:
 	nest_end(m);
 }
 
+/* SA_ALLOC_SPI: a larval SA. */
+static void gen_larval(struct msg *m)
+{
+	nest_begin(m, IPSEC6_A_SA);
+	put_addr(m, IPSEC6_SA_A_DST);
+	put_u8(m, IPSEC6_SA_A_PROTO, (uint8_t)val(50, 51));
+	if (chance(30))
+		put_addr(m, IPSEC6_SA_A_SRC);
+	if (chance(30))
+		put_u32(m, IPSEC6_SA_A_INDEX, (uint32_t)val(1, 48));
+	if (chance(20))
+		put_u32(m, IPSEC6_SA_A_REQID, (uint32_t)val(0, 5));
+	if (chance(20))
+		put_u32(m, IPSEC6_SA_A_OWNER, (uint32_t)val(0, 2));
+	if (chance(30))
+		put_u64(m, IPSEC6_SA_A_HARD_ADD_SECONDS, val(0, 3));
+	if (chance(40))
+		put_u32(m, IPSEC6_SA_A_SPI_MIN, (uint32_t)val(250, 320));
+	if (chance(40))
+		put_u32(m, IPSEC6_SA_A_SPI_MAX, (uint32_t)val(250, 320));
+	if (m->mutate && chance(5))
+		put_u32(m, IPSEC6_SA_A_SPI, (uint32_t)val(250, 320));
+	nest_end(m);
+}
+
 #define F_REQ	NLM_F_REQUEST
 #define F_ACK	NLM_F_ACK
 
+/* The requests (not the events): 1 .. STATS_GET, then the later ones. */
+static int pick_cmd(void)
+{
+	static const int later[] = { IPSEC6_CMD_SA_ALLOC_SPI,
+				     IPSEC6_CMD_SA_UPDATE,
+				     IPSEC6_CMD_SOCKET_BYPASS };
+	int n = IPSEC6_CMD_STATS_GET + (int)(sizeof(later) / sizeof(later[0]));
+	int i = (int)rnd((uint32_t)n);
+
+	return i < IPSEC6_CMD_STATS_GET ? i + 1 : later[i - IPSEC6_CMD_STATS_GET];
+}
+
 static void gen_request(struct msg *m, bool mutate)
 {
-	int cmd = 1 + rnd(IPSEC6_CMD_STATS_GET);
+	int cmd = pick_cmd();
 	uint16_t flags = F_REQ | F_ACK;
 
 	if (chance(25))		/* changes more often than the rest */
@@ -635,6 +678,23 @@ static void gen_request(struct msg *m, bool mutate)
 	case IPSEC6_CMD_TXN_BEGIN:
 		if (chance(50))
 			put_u32(m, IPSEC6_A_TXN_FLAGS, (uint32_t)val(0, 1));
+		break;
+	case IPSEC6_CMD_POLICY_FLUSH:
+	case IPSEC6_CMD_SA_FLUSH:
+		if (chance(30))
+			put_u32(m, IPSEC6_A_OWNER, (uint32_t)val(0, 2));
+		break;
+	case IPSEC6_CMD_SA_ALLOC_SPI:
+		gen_larval(m);
+		break;
+	case IPSEC6_CMD_SA_UPDATE:
+		gen_sa(m, true);
+		break;
+	case IPSEC6_CMD_SOCKET_BYPASS:
+		if (chance(95))
+			put_u64(m, IPSEC6_A_SOCKET_COOKIE, val(0, 1000));
+		if (chance(50))
+			put_u32(m, IPSEC6_A_OWNER, (uint32_t)val(0, 2));
 		break;
 	default:
 		break;
@@ -1115,7 +1175,9 @@ static void fuzz(unsigned long total)
 
 static bool privileged_cmd(int cmd)
 {
-	return cmd >= IPSEC6_CMD_POLICY_NEW && cmd <= IPSEC6_CMD_STATS_GET;
+	return (cmd >= IPSEC6_CMD_POLICY_NEW && cmd <= IPSEC6_CMD_STATS_GET) ||
+	       cmd == IPSEC6_CMD_SA_ALLOC_SPI || cmd == IPSEC6_CMD_SA_UPDATE ||
+	       cmd == IPSEC6_CMD_SOCKET_BYPASS;
 }
 
 static void drop_cap_net_admin(void)

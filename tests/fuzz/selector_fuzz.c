@@ -6,6 +6,9 @@
  * (an IPv6 header and whatever follows).  Checks:
  *  - ipsec6_selector_flow() never reads past the packet (ASan: the packet
  *    is allocated to its exact length) and fills a consistent flow;
+ *    outbound, the remote address of a packet with a routing header is
+ *    its final destination, and every address left in that header is
+ *    read within the packet (ipsec6_selector_route()/_segment());
  *  - ipsec6_selector_match() agrees with a plain re-implementation
  *    written from the comments of selector.h (RFC 4301 4.4.1.1);
  *  - the wildcard selector matches every flow, and the selector built
@@ -66,6 +69,37 @@ static void check(bool ok, const char *what)
 	}
 }
 
+/*
+ * A routing header with segments left: every address it still leads to
+ * is read within the packet, the last is the final destination, which an
+ * outbound flow has as its remote address.
+ */
+static void check_route(const struct sk_buff *skb,
+			const struct ipsec6_flow *fl, int dir)
+{
+	const struct ipv6hdr *ip6 = (const void *)skb->data;
+	struct in6_addr a;
+	unsigned int off, k;
+	int left, err;
+
+	left = ipsec6_selector_route(skb, &off);
+	check(left > 0, "route: flagged, but no routing header found");
+	for (k = 0; k < (unsigned int)left; k++) {
+		err = ipsec6_selector_segment(skb, off, &ip6->daddr, k, &a);
+		check(err == 0 || err == -EINVAL || err == -EOPNOTSUPP,
+		      "segment: unexpected return value");
+	}
+	check(ipsec6_selector_segment(skb, off, &ip6->daddr, left, &a) ==
+	      -ENOENT, "segment: past the last");
+	if (!dir)
+		return;
+	/* flow succeeded, so the final address was readable or unknown */
+	err = ipsec6_selector_segment(skb, off, &ip6->daddr, left - 1, &a);
+	check(err != -EINVAL, "route: flow read an unreadable final address");
+	check(!memcmp(&fl->remote, err ? &ip6->daddr : &a, 16),
+	      "route: remote is not the final destination");
+}
+
 #define SEL_BYTES	(16 * 4 + 2 * 4 + 3 + 1 + 4)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -108,15 +142,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&fl, 0xa5, sizeof(fl));
 	rc = ipsec6_selector_flow(&skb, dir, 2, &fl);
 	check(rc == 0 || rc == -EINVAL, "flow: unexpected return value");
+	/* A chain cut short still gives the addresses, as opaque. */
+	check(rc == 0 || (fl.flags & IPSEC6_FLOW_OPAQUE),
+	      "flow: truncated chain not opaque");
 	if (rc == 0) {
 		const struct ipv6hdr *ip6 = (const void *)skb.data;
 
 		check(fl.ifindex == 2, "flow: ifindex");
-		check(!memcmp(&fl.remote, dir ? &ip6->daddr : &ip6->saddr, 16),
+		check(!memcmp(&fl.remote, dir ? &ip6->daddr : &ip6->saddr, 16) ||
+		      (dir && (fl.flags & IPSEC6_FLOW_ROUTED)),
 		      "flow: remote address");
 		check(!memcmp(&fl.local, dir ? &ip6->saddr : &ip6->daddr, 16),
 		      "flow: local address");
-		check(!(fl.flags & ~7), "flow: unknown flags");
+		check(!(fl.flags & ~15), "flow: unknown flags");
+		if (fl.flags & IPSEC6_FLOW_ROUTED)
+			check_route(&skb, &fl, dir);
 		check(!((fl.flags & IPSEC6_FLOW_OPAQUE) &&
 			(fl.flags & (IPSEC6_FLOW_PORTS | IPSEC6_FLOW_ICMP))),
 		      "flow: a non-initial fragment with ports");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the .spd/.sad reader and writer of tools/ipsec6ctl
- * (winfile.c, with util.c, model.c and keys.c).
+ * (winfile.c, with util.c, model.c and values.c).
  *
  * Input: a .spd file, optionally followed by a line "%%" and a .sad file.
  * Both are written to a private folder that also holds key files of the
@@ -160,8 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (sad) {
 		put("f.sad", sad, size - (size_t)(sad - data));
-		errs = winfile_read_sad(sad_path, "f.sad", &pols,
-					(size & 1) ? &pols : NULL, &sas);
+		errs = winfile_read_sad(sad_path, "f.sad", &sas);
 		if (errs == 0) {
 			f = open_memstream(&out, &outlen);
 			winfile_write_sad(f, &sas, NULL, dir);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the "ip xfrm" grammar of tools/ipsec6ctl
- * (xfrmgrammar.c, split_words() of util.c, keys.c): one command line as
+ * (xfrmgrammar.c, split_words() of util.c, values.c): one command line as
  * "ipsec6ctl sa ..." / "ipsec6ctl policy ..." or a -batch file line gets
  * it.  The first byte picks sa or policy.  Checks, besides ASan/UBSan:
  * an error message never holds an inline key (a word the parser wiped

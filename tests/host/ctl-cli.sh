@@ -33,7 +33,7 @@ for fam in sa policy; do
 			"parser only: $(comm -23 <(echo "$want") <(echo "$got") | tr '\n' ' ')" \
 			"help only: $(comm -13 <(echo "$want") <(echo "$got") | tr '\n' ' ')"
 	fi
-	for sub in add update del get list show ls flush count; do
+	for sub in add update del delete get list show ls flush count; do
 		run_ctl out err --dry-run $fam $sub
 		if grep -q "unknown subcommand" err; then
 			not_ok "$fam $sub is a subcommand" "$(cat err)"
@@ -160,7 +160,7 @@ else
 fi
 missing=""
 for w in sp sa s l d policy stats monitor help --json --batch --netns \
-	 --dry-run --replace IPSEC6CTL_FAKE_STATE IPSEC6CTL_DUMP_MSGS \
+	 --dry-run --replace IPSEC6CTL_TEST_DUMP_INTR IPSEC6CTL_DUMP_MSGS \
 	 PRIORITY= REQID= FLAGS= TUNNEL_LOCAL= ICMP_TYPE= AEAD= ENC= \
 	 ENCKEYFILE= ICV= REPLAY= ESN=1 SRC= PROTO= MODE= SOFT_BYTES= \
 	 HARD_USE_SECONDS=; do

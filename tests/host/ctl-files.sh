@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ipsec6ctl and the Windows ipsec6 files (.spd, .sad, key files): the
-# example of the spec loads, every field rejects bad values with the exact
-# "FILE:LINE: Field: message 'value'", nothing is sent when any line is bad,
-# 's' writes the Windows layout, s -> l -> s is the identity, keys stay out
-# of every output.  No kernel: --dry-run and the simulated kernel side.
+# example of the spec loads, every field rejects what cannot be read with
+# the exact "FILE:LINE: Field: message 'value'", nothing is sent when any
+# line is bad, 's' writes the Windows layout of a fresh namespace.  No
+# kernel: --dry-run.  What the module judges, s -> l -> s and the keys are
+# in tests/13-ctl.sh.
 # timeout: 120
 
 . "$(dirname "$0")/ctl-lib.sh"
@@ -72,74 +73,6 @@ else
 	not_ok "s replaces an existing NAME.spd" "$(cat fresh.spd)"
 fi
 
-# --- s -> l -> s --------------------------------------------------------
-
-export IPSEC6CTL_FAKE_STATE=$WORK/state1
-run_ctl out err l ex/example
-expect_eq "l into the simulated kernel" "0:" "$RC:$(cat err)"
-cp ex/Test.key .
-run_ctl out err s saved1
-expect_eq "s after l" "0:" "$RC:$(cat err)"
-expect_eq "s writes the example's entries back" \
-	"$(sed -n '/^[0-9]/p' ex/example.spd ex/example.sad)" \
-	"$(sed -n '/^[0-9]/p' saved1.spd saved1.sad)"
-rm -f "$WORK/state2"
-IPSEC6CTL_FAKE_STATE=$WORK/state2 run_ctl out err l saved1
-IPSEC6CTL_FAKE_STATE=$WORK/state2 run_ctl out err2 s saved2
-if cmp -s saved1.spd saved2.spd && cmp -s saved1.sad saved2.sad; then
-	ok "s -> l -> s gives identical files (example)"
-else
-	not_ok "s -> l -> s (example)" "$(cat err err2)" \
-		"$(diff saved1.spd saved2.spd)" "$(diff saved1.sad saved2.sad)"
-fi
-# Loading the same files again: identical entries are accepted.
-run_ctl out err l saved1
-expect_eq "loading installed entries again is accepted" "0:" "$RC:$(cat err)"
-unset IPSEC6CTL_FAKE_STATE
-
-# Every extension field, in the canonical form 's' writes.
-mkdir ext
-cp "$FIX"/ext.spd "$FIX"/ext.sad "$FIX"/*.key ext/
-export IPSEC6CTL_FAKE_STATE=$WORK/state3
-run_ctl out err l --replace ext/ext
-expect_eq "extension fields load" "0:" "$RC:$(cat err)"
-run_ctl out err s ext/again
-if cmp -s ext/ext.spd ext/again.spd && cmp -s ext/ext.sad ext/again.sad; then
-	ok "s -> l -> s gives identical files (every extension field)"
-else
-	not_ok "s -> l -> s (extensions)" "$(cat err)" \
-		"$(diff ext/ext.spd ext/again.spd)" \
-		"$(diff ext/ext.sad ext/again.sad)"
-fi
-unset IPSEC6CTL_FAKE_STATE
-
-# --- 's' and keys ---------------------------------------------------------
-
-export IPSEC6CTL_FAKE_STATE=$WORK/state4
-"$CTL" l ex/example >/dev/null 2>&1
-"$CTL" sa add dst 2001:db8::2 proto esp spi 0x1001 \
-	aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 \
-	index 7 >/dev/null 2>&1
-"$CTL" sa add dst 2001:db8::3 proto ah spi 0x1002 \
-	auth-trunc 'hmac(md5)' 'secret key string' 128 index 8 >/dev/null 2>&1
-mkdir keys
-run_ctl out err s keys/inl
-expect_eq "s with inline keys succeeds" 0 "$RC"
-expect_line "an inline key gets the key file NAME-sa<INDEX>.key" keys/inl.sad \
-	'7 4097 2001:DB8::2 POLICY POLICY POLICY POLICY POLICY NULL inl-sa7.key BIDIRECT NONE PROTO=ESP AEAD=AES-GCM-128 ;'
-expect_grep "s warns that the key file must be supplied" err \
-	"SA 7: its key was not loaded from a key file; the .sad names 'inl-sa7.key', which you must create"
-expect_eq "s creates no key file" "inl.sad inl.spd" "$(cd keys && echo *)"
-echo "do not touch" >keys/inl-sa8.key
-run_ctl out err s keys/inl
-expect_eq "s never overwrites a key file" "do not touch" "$(cat keys/inl-sa8.key)"
-if grep -rqiE '0102030405060708|secret key|This is a test' keys out err; then
-	not_ok "s writes no key bytes" "$(grep -riE '0102030405060708|secret|This is a test' keys out err)"
-else
-	ok "s writes no key bytes"
-fi
-unset IPSEC6CTL_FAKE_STATE
-
 # --- Rejections: every field, exact messages, nothing sent -------------
 
 # spd_reject NAME ENTRY MESSAGE: the entry alone on line 6 of a .spd.
@@ -171,9 +104,6 @@ spd_reject "RemoteIPAddr flag" \
 spd_reject "RemoteIPAddr address" \
 	"3 - FE80::ZZ $P NONE * * NONE BIDIRECT BYPASS 0 ;" \
 	"RemoteIPAddr: invalid address 'FE80::ZZ'"
-spd_reject "RemoteIPAddr range order" \
-	"3 - FE80::9-FE80::1 $P NONE * * NONE BIDIRECT BYPASS 0 ;" \
-	"RemoteIPAddr: range start is above its end 'FE80::9-FE80::1'"
 spd_reject "LocalIPAddr flag" \
 	"3 - * * * - * - * - * NONE * * NONE BIDIRECT BYPASS 0 ;" \
 	"LocalIPAddr: invalid selector flag (use '-' or '+') '*'"
@@ -195,12 +125,6 @@ spd_reject "RemotePort flag" \
 spd_reject "RemotePort value" \
 	"3 - * - * - TCP - 70000 - * NONE * * NONE BIDIRECT BYPASS 0 ;" \
 	"RemotePort: invalid port '70000'"
-spd_reject "RemotePort without TCP/UDP" \
-	"3 - * - * - ICMP - 80 - * NONE * * NONE BIDIRECT BYPASS 0 ;" \
-	"RemotePort: ports need Protocol TCP, UDP, 132 (SCTP) or 136 (UDP-Lite) '80'"
-spd_reject "LocalPort range order" \
-	"3 - * - * - UDP - * - 90-80 NONE * * NONE BIDIRECT BYPASS 0 ;" \
-	"LocalPort: range start is above its end '90-80'"
 spd_reject "IPSecProtocol" \
 	"3 - * $P ESB TRANSPORT * NONE BIDIRECT APPLY 0 ;" \
 	"IPSecProtocol: unknown value 'ESB'"
@@ -210,15 +134,9 @@ spd_reject "IPSecMode" \
 spd_reject "RemoteGWIPAddr address" \
 	"3 - * $P ESP TUNNEL FE80::ZZ NONE BIDIRECT APPLY 0 ;" \
 	"RemoteGWIPAddr: invalid address 'FE80::ZZ'"
-spd_reject "RemoteGWIPAddr missing in TUNNEL mode" \
-	"3 - * $P ESP TUNNEL * NONE BIDIRECT APPLY 0 ;" \
-	"RemoteGWIPAddr: TUNNEL mode needs the gateway address '*'"
 spd_reject "SABundleIndex" \
 	"3 - * $P AH TRANSPORT * next BIDIRECT APPLY 0 ;" \
 	"SABundleIndex: not NONE or a policy index 'next'"
-spd_reject "SABundleIndex (itself)" \
-	"3 - * $P AH TRANSPORT * 3 BIDIRECT APPLY 0 ;" \
-	"SABundleIndex: a policy cannot bundle itself '3'"
 spd_reject "Direction" \
 	"3 - * $P NONE * * NONE SIDEWAYS BYPASS 0 ;" \
 	"Direction: unknown value 'SIDEWAYS'"
@@ -228,21 +146,6 @@ spd_reject "Action" \
 spd_reject "InterfaceIndex" \
 	"3 - * $P NONE * * NONE BIDIRECT BYPASS eth0 ;" \
 	"InterfaceIndex: not a number 'eth0'"
-spd_reject "APPLY without AH/ESP" \
-	"3 - * $P NONE TRANSPORT * NONE BIDIRECT APPLY 0 ;" \
-	"IPSecProtocol: APPLY needs AH or ESP 'NONE'"
-spd_reject "APPLY without a mode" \
-	"3 - * $P AH * * NONE BIDIRECT APPLY 0 ;" \
-	"IPSecMode: APPLY needs TRANSPORT or TUNNEL '*'"
-spd_reject "AH without APPLY" \
-	"3 - * $P AH * * NONE BIDIRECT BYPASS 0 ;" \
-	"IPSecProtocol: must be NONE unless Action is APPLY 'AH'"
-spd_reject "a mode with NONE" \
-	"3 - * $P NONE TRANSPORT * NONE BIDIRECT DISCARD 0 ;" \
-	"IPSecMode: must be '*' unless Action is APPLY 'TRANSPORT'"
-spd_reject "a bundle without APPLY" \
-	"3 - * $P NONE * * 2 BIDIRECT BYPASS 0 ;" \
-	"SABundleIndex: must be NONE unless Action is APPLY '2'"
 spd_reject "a missing field" \
 	"3 - * - * - * - * NONE * * NONE BIDIRECT BYPASS 0 ;" \
 	"InterfaceIndex: missing (the entry has 16 of 18 tokens; a selector is a flag and a value)"
@@ -264,12 +167,6 @@ spd_reject "PRIORITY=" \
 spd_reject "FLAGS=" \
 	"3 - * $P NONE * * NONE BIDIRECT BYPASS 0 FLAGS=FAST ;" \
 	"FLAGS: not a list of DSCP_COPY, BUNDLE_ONLY 'FAST'"
-spd_reject "REQID= without APPLY" \
-	"3 - * $P NONE * * NONE BIDIRECT BYPASS 0 REQID=4 ;" \
-	"REQID: only for APPLY policies"
-spd_reject "ICMP_TYPE= without ICMP" \
-	"3 - * $P NONE * * NONE BIDIRECT BYPASS 0 ICMP_TYPE=128 ;" \
-	"ICMP_TYPE: needs Protocol ICMP"
 spd_reject "an extension given twice" \
 	"3 - * $P NONE * * NONE BIDIRECT BYPASS 0 PRIORITY=1 PRIORITY=2 ;" \
 	"PRIORITY: given twice 'PRIORITY=2'"
@@ -314,15 +211,8 @@ sad_reject "SPI (not a number)" "5 abc $D $S HMAC-MD5 Test.key OUTBOUND 2 ;" \
 	"SPI: not a decimal number up to 4294967295 'abc'"
 sad_reject "SPI (too big)" "5 4294967296 $D $S HMAC-MD5 Test.key OUTBOUND 2 ;" \
 	"SPI: not a decimal number up to 4294967295 '4294967296'"
-sad_reject "SPI (reserved)" "5 255 $D $S HMAC-MD5 Test.key OUTBOUND 2 ;" \
-	"SPI: reserved (1-255, RFC 4303) '255'"
-sad_reject "SPI (0)" "5 0 $D $S HMAC-MD5 Test.key OUTBOUND 2 ;" \
-	"SPI: 0 is invalid '0'"
 sad_reject "SADestIPAddr" "5 3001 FE80::ZZ $S HMAC-MD5 Test.key OUTBOUND 2 ;" \
 	"SADestIPAddr: invalid address 'FE80::ZZ'"
-sad_reject "SADestIPAddr (multicast)" \
-	"5 3001 FF02::1 $S HMAC-MD5 Test.key OUTBOUND 2 ;" \
-	"SADestIPAddr: not a unicast address 'FF02::1'"
 sad_reject "DestIPAddr" \
 	"5 3001 $D X POLICY POLICY POLICY POLICY HMAC-MD5 Test.key OUTBOUND 2 ;" \
 	"DestIPAddr: not POLICY or an address 'X'"
@@ -340,12 +230,6 @@ sad_reject "SrcPort without TCP/UDP" \
 	"SrcPort: ports need Protocol TCP, UDP, 132 or 136 '80'"
 sad_reject "AuthAlg" "5 3001 $D $S HMAC-MD7 Test.key OUTBOUND 2 ;" \
 	"AuthAlg: unknown value 'HMAC-MD7'"
-sad_reject "AuthAlg NULL (no integrity)" "5 3001 $D $S NULL NONE OUTBOUND 3 ;" \
-	"AuthAlg: gives no integrity protection, which the ipsec6 module requires (use an HMAC or AEAD=) 'NULL'"
-sad_reject "KeyFile NONE with an HMAC" "5 3001 $D $S HMAC-MD5 NONE OUTBOUND 2 ;" \
-	"KeyFile: HMAC-MD5 needs a key file 'NONE'"
-sad_reject "KeyFile with NULL" "5 3001 $D $S NULL Test.key OUTBOUND 3 ;" \
-	"KeyFile: must be NONE with AuthAlg NULL 'Test.key'"
 sad_reject "KeyFile missing" "5 3001 $D $S HMAC-MD5 missing.key OUTBOUND 2 ;" \
 	"KeyFile: cannot read 'missing.key': No such file or directory"
 sad_reject "KeyFile empty" "5 3001 $D $S HMAC-MD5 empty.key OUTBOUND 2 ;" \
@@ -354,23 +238,11 @@ sad_reject "KeyFile too long" "5 3001 $D $S HMAC-MD5 long.key OUTBOUND 2 ;" \
 	"KeyFile: 'long.key' is longer than 128 bytes"
 sad_reject "Direction" "5 3001 $D $S HMAC-MD5 Test.key SIDEWAYS 2 ;" \
 	"Direction: unknown value 'SIDEWAYS'"
-sad_reject "SecPolicyIndex (no such policy)" \
-	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND 9 ;" \
-	"SecPolicyIndex: no such policy in the .spd file or installed '9'"
-sad_reject "SecPolicyIndex (not APPLY)" \
-	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND 1 ;" \
-	"SecPolicyIndex: names a BYPASS policy, not an APPLY one '1'"
 sad_reject "SecPolicyIndex (not a number)" \
 	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND two ;" \
 	"SecPolicyIndex: not a policy index 'two'"
-sad_reject "SecPolicyIndex NONE without PROTO=" \
-	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND NONE ;" \
-	"SecPolicyIndex: NONE needs the PROTO=AH|ESP extension 'NONE'"
 sad_reject "a missing field" "5 3001 $D $S HMAC-MD5 Test.key OUTBOUND ;" \
 	"SecPolicyIndex: missing (the entry has 11 of 12 tokens)"
-sad_reject "AEAD= with AH" \
-	"5 3001 $D $S NULL gcm.key OUTBOUND 2 AEAD=AES-GCM-128 ;" \
-	"AEAD: AH can only use NULL-GMAC (integrity only) 'AES-GCM-128'"
 sad_reject "AEAD= with an HMAC" \
 	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND 3 AEAD=AES-GCM-128 ;" \
 	"AEAD: needs AuthAlg NULL (it provides integrity itself) 'AES-GCM-128'"
@@ -380,27 +252,9 @@ sad_reject "AEAD= value" \
 sad_reject "AEAD= key length" \
 	"5 3001 $D $S NULL Test.key OUTBOUND 3 AEAD=AES-GCM-128 ;" \
 	"KeyFile: 'Test.key' holds 14 bytes; AES-GCM-128 needs 20 (key and 4-byte salt)"
-sad_reject "ENC= with AH" \
-	"5 3001 $D $S HMAC-SHA1 Test.key OUTBOUND 2 ENC=AES-CBC ENCKEYFILE=aes.key ;" \
-	"ENC: AH does not encrypt 'AES-CBC'"
-sad_reject "ENC=AES-CBC without ENCKEYFILE=" \
-	"5 3001 $D $S HMAC-SHA1 Test.key OUTBOUND 3 ENC=AES-CBC ;" \
-	"ENC: needs ENCKEYFILE= 'AES-CBC'"
-sad_reject "ENCKEYFILE= without ENC=" \
-	"5 3001 $D $S HMAC-SHA1 Test.key OUTBOUND 3 ENCKEYFILE=aes.key ;" \
-	"ENCKEYFILE: needs ENC=AES-CBC 'aes.key'"
-sad_reject "ENCKEYFILE= key length" \
-	"5 3001 $D $S HMAC-SHA1 Test.key OUTBOUND 3 ENC=AES-CBC ENCKEYFILE=Test.key ;" \
-	"ENCKEYFILE: 'Test.key' holds 14 bytes; AES-CBC needs 16, 24 or 32"
-sad_reject "REPLAY=" \
-	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND 2 REPLAY=5000 ;" \
-	"REPLAY: not a window of 0-4096 packets '5000'"
 sad_reject "ESN=" \
 	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND 2 ESN=yes ;" \
 	"ESN: not 0 or 1 'yes'"
-sad_reject "ICV=" \
-	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND 2 ICV=100 ;" \
-	"ICV: not a multiple of 32 bits up to 512 '100'"
 sad_reject "PROTO= with a SecPolicyIndex" \
 	"5 3001 $D $S HMAC-MD5 Test.key OUTBOUND 2 PROTO=AH ;" \
 	"PROTO: only with SecPolicyIndex NONE (the policy decides)"
@@ -417,9 +271,6 @@ mk_sad rs/t.sad "2 3001 $D $S HMAC-MD5 Test.key OUTBOUND 2 ;" \
 run_ctl rs/out rs/err --dry-run l rs/t
 expect_line "a duplicate SA index names both lines" rs/err \
 	"rs/t.sad:7: SAEntry: index already used on line 6 '2'"
-expect_line "a duplicate SPI, SADestIPAddr and protocol names both lines" \
-	rs/err \
-	"rs/t.sad:8: SPI: SPI, SADestIPAddr and protocol already used on line 6 '3001'"
 
 # --- Every error is reported; a bad last line stops everything ----------
 
@@ -427,7 +278,7 @@ mk_spd rej/m.spd "4 - * $P AH TRANSPROT * NONE BIDIRECT APPLY 0 ;" \
 	"3 - FE80::ZZ $P NONE * * NONE BIDIRECT BYPASS 0 ;" \
 	"2 - * $P NONE * * NONE UPWARD BYPASS x ;" \
 	'1 - * - * - * - * - * NONE * * NONE BIDIRECT BYPASS 0 ;'
-mk_sad rej/m.sad "1 3000 $D $S HMAC-MD7 Test.key OUTBOUND 4 ;"
+mk_sad rej/m.sad "1 3000 $D $S HMAC-MD7 Test.key SIDEWAYS 4 ;"
 run_ctl rej/out rej/err --dry-run l rej/m
 expect_eq "every error of both files is reported" \
 "rej/m.spd:6: IPSecMode: unknown value 'TRANSPROT'
@@ -435,7 +286,7 @@ rej/m.spd:7: RemoteIPAddr: invalid address 'FE80::ZZ'
 rej/m.spd:8: Direction: unknown value 'UPWARD'
 rej/m.spd:8: InterfaceIndex: not a number 'x'
 rej/m.sad:6: AuthAlg: unknown value 'HMAC-MD7'
-rej/m.sad:6: SecPolicyIndex: no such policy in the .spd file or installed '4'
+rej/m.sad:6: Direction: unknown value 'SIDEWAYS'
 ipsec6ctl: 6 errors in rej/m.spd and rej/m.sad; nothing was loaded" "$(cat rej/err)"
 expect_eq "with errors: exit 1 and no request" "1:" "$RC:$(cat rej/out)"
 
@@ -470,52 +321,8 @@ run_ctl out err --dry-run l nosuchfile
 expect_eq "a missing file is an error (exit 1)" 1 "$RC"
 expect_grep "a missing file is named" err "nosuchfile.spd: No such file or directory"
 
-# --- Kernel errors are mapped back to FILE:LINE ---------------------------
-
-export IPSEC6CTL_FAKE_STATE=$WORK/state5
-"$CTL" policy add dst 2001:db8::1 dir out action block index 2 >/dev/null 2>&1
-run_ctl out err l ex/example
-expect_eq "a conflicting installed policy fails the load" 1 "$RC"
-expect_line "the kernel's error names the file and line" err \
-	"ex/example.spd:6: INDEX: policy 2 exists with other content"
-expect_eq "the transaction is aborted" "TXN_ABORT" \
-	"$("$CTL" --dry-run l ex/example 2>/dev/null | tail -1)"
-run_ctl out err sp
-expect_grep "nothing of the failed load was applied" out \
-	'2 - 2001:DB8::1 - * - * - * - * NONE * * NONE OUTBOUND DISCARD 0 ;'
-# A commit-time error (SPI, DST and protocol taken by an installed SA).
-"$CTL" d sp all >/dev/null 2>&1
-"$CTL" sa add dst fe80::2aa:ff:fe92:d0f1 proto ah spi 3001 \
-	auth md5 0x0011223344556677 index 9 >/dev/null 2>&1
-run_ctl out err l ex/example
-expect_line "a commit error names the line of the entry" err \
-	"ex/example.sad:6: SPI: SA 9: SPI 3001, DST and PROTO used by SA 2"
-unset IPSEC6CTL_FAKE_STATE
-
 # --- sp / sa / d ----------------------------------------------------------
 
-export IPSEC6CTL_FAKE_STATE=$WORK/state6
-"$CTL" l --replace ext/ext >/dev/null 2>&1
-run_ctl out err sp 1
-expect_eq "sp IFINDEX lists that interface's policies" \
-	"23 - 2001:DB8::7 - * - * - * - * NONE * * NONE INBOUND DISCARD 1 ;" \
-	"$(grep '^[0-9]' out)"
-run_ctl out err sa
-expect_eq "sa lists the SAs as a .sad, highest index first" \
-	"$(grep '^[0-9]' ext/ext.sad)" "$(grep '^[0-9]' out)"
-run_ctl out err -j sp
-if python3 -m json.tool out >/dev/null 2>&1; then
-	ok "sp -j is valid JSON"
-else
-	not_ok "sp -j is valid JSON" "$(head -c 500 out)"
-fi
-run_ctl out err -j sa
-if python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); assert len(a) == 7' out; then
-	ok "sa -j is a valid JSON array of the 7 SAs"
-else
-	not_ok "sa -j is a valid JSON array of the 7 SAs" "$(head -c 500 out)"
-fi
-unset IPSEC6CTL_FAKE_STATE
 run_ctl out err --dry-run d sp 5
 expect_eq "d sp N" "POLICY_DEL POLICY{INDEX=5}" "$(cat out)"
 run_ctl out err --dry-run d sp all

@@ -3,7 +3,7 @@
 #
 # Shared helpers of the ipsec6ctl host tests (ctl-*.sh): build the tool,
 # a scratch folder, TAP output.  Sourced, not run.  No kernel needed: the
-# tests use --dry-run and IPSEC6CTL_FAKE_STATE (the simulated kernel side).
+# tests use --dry-run (requests printed, queries see a fresh namespace).
 
 set -u
 
@@ -13,7 +13,7 @@ CTL=$CTLDIR/ipsec6ctl
 FIX=$REPO/tests/host/fixtures/ctl
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ipsec6ctl-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-unset IPSEC6CTL_FAKE_STATE IPSEC6CTL_DUMP_MSGS
+unset IPSEC6CTL_TEST_DUMP_INTR IPSEC6CTL_DUMP_MSGS
 export LC_ALL=C
 
 T_N=0

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ipsec6ctl with 100,000-line batch files: parsing (a bad last line, so
-# nothing is sent) and the whole --dry-run (requests encoded, handed to the
-# simulated kernel in one transaction, printed) stay fast, with explicit
-# and with automatic indexes.  Limits are on CPU time and generous; the
+# nothing is sent) and the whole --dry-run (requests planned, encoded and
+# printed as one transaction) stay fast, with explicit and with automatic
+# indexes.  Limits are on CPU time and generous; the
 # measured times are printed as TAP comments.
 # timeout: 180
 

@@ -5,15 +5,12 @@
 #include "ipsec6ctl.h"
 #include "output.h"
 
-void help_monitor(FILE *f)
-{
-	fputs(
+const char help_monitor[] =
 "Usage: ipsec6ctl monitor\n"
 "\n"
 "Print each published change (\"changed generation N\") and each SA that\n"
 "reaches a soft or hard lifetime or runs out of sequence numbers, until\n"
-"interrupted; with -j one JSON object per line.\n", f);
-}
+"interrupted; with -j one JSON object per line.\n";
 
 static int on_event(const struct nl_event *ev, void *data)
 {

@@ -5,14 +5,11 @@
 #include "ipsec6ctl.h"
 #include "output.h"
 
-void help_stats(FILE *f)
-{
-	fputs(
+const char help_stats[] =
 "Usage: ipsec6ctl stats\n"
 "\n"
 "Print the packets the namespace dropped, by reason (with -j: a JSON\n"
-"object whose keys are the reasons with '_' for '-').\n", f);
-}
+"object whose keys are the reasons with '_' for '-').\n";
 
 int cmd_stats(int argc, char **argv)
 {

@@ -10,31 +10,23 @@
 #include "output.h"
 #include "winfile.h"
 
-void help_sp(FILE *f)
-{
-	fputs(
+const char help_sp[] =
 "Usage: ipsec6ctl sp [IFINDEX]\n"
 "\n"
 "Print the security policies in search order, in the layout of a .spd\n"
 "file (with -j: a JSON array): all of them, or those whose InterfaceIndex\n"
-"is IFINDEX.\n", f);
-}
+"is IFINDEX.\n";
 
-void help_s(FILE *f)
-{
-	fputs(
+const char help_s[] =
 "Usage: ipsec6ctl s NAME\n"
 "\n"
 "Save the policies to NAME.spd and the SAs to NAME.sad, in the layout of\n"
 "the Windows ipsec6 tool; existing files are replaced (atomically).  Key\n"
 "files are never written: each SA names the key file it was loaded from,\n"
 "or NAME-sa<INDEX>.key if its key was given inline (with a warning: create\n"
-"that file before loading).  A trailing .spd or .sad on NAME is ignored.\n", f);
-}
+"that file before loading).  A trailing .spd or .sad on NAME is ignored.\n";
 
-void help_l(FILE *f)
-{
-	fputs(
+const char help_l[] =
 "Usage: ipsec6ctl l [--replace] NAME\n"
 "\n"
 "Load NAME.spd, then NAME.sad (key files relative to the folder of\n"
@@ -43,18 +35,14 @@ void help_l(FILE *f)
 "accepted.  Entries identical to installed ones are accepted as they are.\n"
 "\n"
 "  --replace   start from empty tables: the files become the whole\n"
-"              configuration (keep the default policy 1 in NAME.spd)\n", f);
-}
+"              configuration (keep the default policy 1 in NAME.spd)\n";
 
-void help_d(FILE *f)
-{
-	fputs(
+const char help_d[] =
 "Usage: ipsec6ctl d sp {INDEX|all}\n"
 "       ipsec6ctl d sa {INDEX|all}\n"
 "\n"
 "Delete policy INDEX and the SAs that serve it, or every policy (the\n"
-"default policy 1 comes back); delete SA INDEX, or every SA.\n", f);
-}
+"default policy 1 comes back); delete SA INDEX, or every SA.\n";
 
 /* NAME without a trailing ".spd" / ".sad". */
 static char *base_name(const char *name)
@@ -66,24 +54,6 @@ static char *base_name(const char *name)
 			!strcmp(b + len - 4, ".sad")))
 		b[len - 4] = '\0';
 	return b;
-}
-
-static void free_policies(struct vec *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->n; i++)
-		policy_free(v->v[i]);
-	vec_free(v);
-}
-
-static void free_sas(struct vec *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->n; i++)
-		sa_free(v->v[i]);
-	vec_free(v);
 }
 
 int cmd_sp(int argc, char **argv)
@@ -104,19 +74,12 @@ int cmd_sp(int argc, char **argv)
 		if (argc < 2 || p->ifindex == ifindex)
 			vec_push(&shown_pols, p);
 	}
-	if (ctl.json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_arr_start(&j, NULL);
-		for (i = 0; i < shown_pols.n; i++)
-			json_policy(&j, NULL, shown_pols.v[i]);
-		json_arr_end(&j);
-	} else {
+	if (ctl.json)
+		list_policies(stdout, &shown_pols, true);
+	else
 		winfile_write_spd(stdout, &shown_pols);
-	}
 	vec_free(&shown_pols);
-	free_policies(&pols);
+	policies_free(&pols);
 	return 0;
 }
 
@@ -124,162 +87,143 @@ int cmd_win_sa(int argc, char **argv)
 {
 	struct vec sas = { 0 };
 	int ret = 0;
-	size_t i;
 
 	if (nl_dump_sas(ctl_nl(), &sas) < 0)
 		return 1;
-	if (ctl.json) {
-		struct json j;
-
-		json_init(&j, stdout);
-		json_arr_start(&j, NULL);
-		for (i = 0; i < sas.n; i++)
-			json_sa(&j, NULL, sas.v[i]);
-		json_arr_end(&j);
-	} else if (winfile_write_sad(stdout, &sas, NULL, NULL) < 0) {
+	if (ctl.json)
+		list_sas(stdout, &sas, true);
+	else if (winfile_write_sad(stdout, &sas, NULL, NULL) < 0)
 		ret = 1;
-	}
-	free_sas(&sas);
+	sas_free(&sas);
 	return ret;
 }
 
 int cmd_save(int argc, char **argv)
 {
-	struct atomic_file spd = { 0 }, sad = { 0 };
+	struct atomic_file af[2] = { 0 };	/* .spd, .sad */
 	struct vec pols = { 0 }, sas = { 0 };
-	char *base, *spd_path, *sad_path, *tmp, *keybase, *dir;
-	int ret = 1;
+	char *base, *path[2], *tmp, *keybase, *dir;
+	int i, ret = 1;
 
 	if (argc != 2)
 		return usage_error("s", argc < 2 ? "missing NAME" :
 				   "one NAME only");
 	base = base_name(argv[1]);
-	spd_path = xasprintf("%s.spd", base);
-	sad_path = xasprintf("%s.sad", base);
+	path[0] = xasprintf("%s.spd", base);
+	path[1] = xasprintf("%s.sad", base);
 	tmp = xstrdup(base);
 	keybase = xstrdup(basename(tmp));
 	free(tmp);
-	tmp = xstrdup(sad_path);
+	tmp = xstrdup(path[1]);
 	dir = xstrdup(dirname(tmp));
 	free(tmp);
 
 	if (nl_dump_policies(ctl_nl(), &pols) < 0 ||
 	    nl_dump_sas(ctl_nl(), &sas) < 0)
 		goto out;
-	if (atomic_open(&spd, spd_path) < 0) {
-		err_msg("%s: %s", spd_path, strerror(errno));
-		goto out;
+	for (i = 0; i < 2; i++) {
+		if (atomic_open(&af[i], path[i]) < 0) {
+			err_msg("%s: %s", path[i], strerror(errno));
+			goto out;
+		}
 	}
-	if (atomic_open(&sad, sad_path) < 0) {
-		err_msg("%s: %s", sad_path, strerror(errno));
-		goto out;
-	}
-	winfile_write_spd(spd.f, &pols);
-	if (winfile_write_sad(sad.f, &sas, keybase, dir) < 0) {
+	winfile_write_spd(af[0].f, &pols);
+	if (winfile_write_sad(af[1].f, &sas, keybase, dir) < 0) {
 		err_msg("nothing was saved");
 		goto out;
 	}
 	/* Both files are complete before either replaces the old one. */
-	if (fflush(spd.f) || fflush(sad.f)) {
-		err_msg("writing %s: %s", spd_path, strerror(errno));
-		goto out;
-	}
-	if (atomic_commit(&spd) < 0) {
-		err_msg("%s: %s", spd_path, strerror(errno));
-		goto out;
-	}
-	if (atomic_commit(&sad) < 0) {
-		err_msg("%s: %s", sad_path, strerror(errno));
-		goto out;
+	for (i = 0; i < 4; i++) {
+		if (i < 2 ? fflush(af[i].f) : atomic_commit(&af[i - 2])) {
+			err_msg("%s: %s", path[i % 2], strerror(errno));
+			goto out;
+		}
 	}
 	ret = 0;
 out:
-	atomic_discard(&spd);
-	atomic_discard(&sad);
-	free_policies(&pols);
-	free_sas(&sas);
+	for (i = 0; i < 2; i++) {
+		atomic_discard(&af[i]);
+		free(path[i]);
+	}
+	policies_free(&pols);
+	sas_free(&sas);
 	free(base);
-	free(spd_path);
-	free(sad_path);
 	free(keybase);
 	free(dir);
 	return ret;
 }
 
+/* Parse NAME.spd and NAME.sad; the number of errors (printed). */
+static int load_files(const char *spd_path, const char *sad_path,
+		      struct vec *pols, struct vec *sas)
+{
+	int errors = winfile_read_spd(spd_path, spd_path, pols);
+	int e = winfile_read_sad(sad_path, sad_path, sas);
+
+	if (errors < 0 || e < 0)
+		return -1;
+	if (errors + e)
+		err_msg("%d error%s in %s and %s; nothing was loaded",
+			errors + e, errors + e == 1 ? "" : "s", spd_path,
+			sad_path);
+	return errors + e;
+}
+
 int cmd_load(int argc, char **argv)
 {
-	struct vec installed = { 0 }, pols = { 0 }, sas = { 0 };
+	struct vec pols = { 0 }, sas = { 0 };
 	char *base, *spd_path, *sad_path;
-	struct nlbatch *nb = NULL;
+	struct nl_reqs *reqs = NULL;
 	bool replace = false, has_default = false;
 	const char *name = NULL;
-	int i, errors, e, ret = 1;
+	int i, ret = 1;
 	size_t k;
 
 	for (i = 1; i < argc; i++) {
-		if (streq(argv[i], "--replace")) {
+		if (streq(argv[i], "--replace"))
 			replace = true;
-			continue;
-		}
-		if (argv[i][0] == '-' && argv[i][1])
+		else if (argv[i][0] == '-' && argv[i][1])
 			return usage_error("l", "unknown option '%s'", argv[i]);
-		if (name)
+		else if (name)
 			return usage_error("l", "one NAME only");
-		name = argv[i];
+		else
+			name = argv[i];
 	}
 	if (!name)
 		return usage_error("l", "missing NAME");
 	base = base_name(name);
 	spd_path = xasprintf("%s.spd", base);
 	sad_path = xasprintf("%s.sad", base);
-	nl_opts.batch = true;	/* big socket buffers for a big load */
-
-	/* SAs may serve installed policies, unless we start from scratch. */
-	if (!replace && nl_dump_policies(ctl_nl(), &installed) < 0)
-		goto out;
-	errors = winfile_read_spd(spd_path, spd_path, &pols);
-	e = winfile_read_sad(sad_path, sad_path, &pols,
-			     replace ? NULL : &installed, &sas);
-	if (errors < 0 || e < 0) {
-		err_msg("nothing was loaded");
-		goto out;
-	}
-	errors += e;
-	if (errors) {
-		err_msg("%d error%s in %s and %s; nothing was loaded", errors,
-			errors == 1 ? "" : "s", spd_path, sad_path);
+	i = load_files(spd_path, sad_path, &pols, &sas);
+	if (i) {
+		if (i < 0)
+			err_msg("nothing was loaded");
 		goto out;
 	}
 	for (k = 0; k < pols.n; k++)
-		if (((struct policy *)pols.v[k])->index == 1)
-			has_default = true;
+		has_default |= ((struct policy *)pols.v[k])->index == 1;
 	if (replace && !has_default)
 		warn_msg("%s has no policy 1 (the default BYPASS): packets that match no policy will be dropped",
 			 spd_path);
-
-	nb = nlb_new();
-	for (k = 0; k < pols.n; k++) {
-		struct policy *p = pols.v[k];
-
-		nlb_policy_new(nb, p, false, &p->origin);
-	}
-	for (k = 0; k < sas.n; k++) {
-		struct sa *sa = sas.v[k];
-
-		nlb_sa_new(nb, sa, false, &sa->origin);
-	}
-	/* The keys are in the messages now. */
-	free_sas(&sas);
-	if (nl_run(ctl_nl(), nb, true, replace ? IPSEC6_TXN_F_REPLACE : 0) == 0)
+	reqs = nl_reqs_new();
+	for (k = 0; k < pols.n; k++)
+		nl_req(reqs, IPSEC6_CMD_POLICY_NEW, pols.v[k], false,
+		       &((struct policy *)pols.v[k])->origin);
+	for (k = 0; k < sas.n; k++)
+		nl_req(reqs, IPSEC6_CMD_SA_NEW, sas.v[k], false,
+		       &((struct sa *)sas.v[k])->origin);
+	/* The keys are in the requests now. */
+	sas_free(&sas);
+	nl_opts.big_buffers = true;
+	if (nl_run(ctl_nl(), reqs, true, replace ? IPSEC6_TXN_F_REPLACE : 0) == 0)
 		ret = 0;
 	else
 		err_msg("nothing was loaded");
 out:
-	nlb_free(nb);
-	free_policies(&installed);
-	free_sas(&sas);
+	nl_reqs_free(reqs);
+	sas_free(&sas);
 	/* Origins point to the names: free them last. */
-	free_policies(&pols);
+	policies_free(&pols);
 	free(base);
 	free(spd_path);
 	free(sad_path);
@@ -289,8 +233,9 @@ out:
 int cmd_delete(int argc, char **argv)
 {
 	struct origin o = { 0 };
-	struct nlbatch *nb;
-	uint32_t index = 0;
+	struct nl_reqs *reqs;
+	struct policy pol = { 0 };
+	struct sa id = { 0 };
 	bool all, sp;
 	int ret;
 
@@ -298,20 +243,19 @@ int cmd_delete(int argc, char **argv)
 		return usage_error("d", "usage: d {sp|sa} {INDEX|all}");
 	sp = streq(argv[1], "sp");
 	all = streq_ci(argv[2], "all");
-	if (!all && (!parse_u32_dec(argv[2], &index) || !index))
+	if (!all && (!parse_u32_dec(argv[2], &id.index) || !id.index))
 		return usage_error("d", "not an index or 'all': '%s'",
 				   argv[2]);
 	o.what = sp ? "d sp" : "d sa";
-	nb = nlb_new();
-	if (sp && all)
-		nlb_policy_flush(nb, &o);
-	else if (sp)
-		nlb_policy_del(nb, index, &o);
-	else if (all)
-		nlb_sa_flush(nb, &o);
+	reqs = nl_reqs_new();
+	pol.index = id.index;
+	if (sp)
+		nl_req(reqs, all ? IPSEC6_CMD_POLICY_FLUSH :
+		       IPSEC6_CMD_POLICY_DEL, &pol, false, &o);
 	else
-		nlb_sa_del(nb, index, &o);
-	ret = nl_run(ctl_nl(), nb, false, 0) < 0 ? 1 : 0;
-	nlb_free(nb);
+		nl_req(reqs, all ? IPSEC6_CMD_SA_FLUSH : IPSEC6_CMD_SA_DEL,
+		       &id, false, &o);
+	ret = nl_run(ctl_nl(), reqs, false, 0) < 0 ? 1 : 0;
+	nl_reqs_free(reqs);
 	return ret;
 }

@@ -33,14 +33,11 @@ int cmd_policy(int argc, char **argv);
 int cmd_sa(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
+/* "-batch FILE" ('-': standard input). */
+int cmd_batch(const char *path);
 
-void help_sp(FILE *f);
-void help_s(FILE *f);
-void help_l(FILE *f);
-void help_d(FILE *f);
-void help_policy(FILE *f);
-void help_sa(FILE *f);
-void help_stats(FILE *f);
-void help_monitor(FILE *f);
+/* Usage texts (help_sa is followed by the algorithm aliases). */
+extern const char help_sp[], help_s[], help_l[], help_d[], help_policy[],
+		  help_sa[], help_stats[], help_monitor[];
 
 #endif /* IPSEC6CTL_H */

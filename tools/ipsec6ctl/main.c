@@ -7,13 +7,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#include "batch.h"
 #include "ipsec6ctl.h"
 #include "xfrmgrammar.h"
 
@@ -57,9 +57,7 @@ bool wants_help(int argc, char **argv)
 	return false;
 }
 
-static void help_main(FILE *f)
-{
-	fputs(
+static const char help_main[] =
 "Usage: ipsec6ctl [OPTIONS] COMMAND [ARGUMENTS]\n"
 "       ipsec6ctl [OPTIONS] -batch FILE\n"
 "\n"
@@ -71,7 +69,7 @@ static void help_main(FILE *f)
 "                          as one transaction\n"
 "  -n, --netns NAME        act in network namespace /run/netns/NAME\n"
 "      --dry-run           print the change requests instead of sending\n"
-"                          them (a fresh namespace answers the queries)\n"
+"                          them\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
 "\n"
@@ -91,8 +89,7 @@ static void help_main(FILE *f)
 "  help [COMMAND]          this help, or the help of COMMAND\n"
 "\n"
 "'ipsec6ctl COMMAND --help' shows the arguments of COMMAND.\n"
-"Exit status: 0 success, 1 failure, 2 bad command line.\n", f);
-}
+"Exit status: 0 success, 1 failure, 2 bad command line.\n";
 
 static int cmd_help(int argc, char **argv);
 static int cmd_debug(int argc, char **argv);
@@ -100,7 +97,7 @@ static int cmd_debug(int argc, char **argv);
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	void (*help)(FILE *f);
+	const char *help;
 } commands[] = {
 	{ "sp", cmd_sp, help_sp },
 	{ "sa", cmd_sa, help_sa },
@@ -113,6 +110,13 @@ static const struct command {
 	{ "help", cmd_help, help_main },
 	{ "debug", cmd_debug, NULL },
 };
+
+static void show_help(const struct command *c, FILE *f)
+{
+	fputs(c ? c->help : help_main, f);
+	if (c && c->fn == cmd_sa)
+		alg_print_aliases(f);
+}
 
 static const struct command *find_command(const char *name)
 {
@@ -129,17 +133,17 @@ static int cmd_help(int argc, char **argv)
 	const struct command *c;
 
 	if (argc < 2 || streq(argv[1], "--help") || streq(argv[1], "-h")) {
-		help_main(stdout);
+		show_help(NULL, stdout);
 		return 0;
 	}
 	if (argc > 2)
 		return usage_error("help", "one command at a time");
 	c = find_command(argv[1]);
 	if (!c || !c->help) {
-		help_main(stderr);
+		show_help(NULL, stderr);
 		return usage_error("help", "unknown command '%s'", argv[1]);
 	}
-	c->help(stdout);
+	show_help(c, stdout);
 	return 0;
 }
 
@@ -171,108 +175,78 @@ static void enter_netns(const char *name)
 	free(path);
 }
 
-/* "--opt=VALUE" or "--opt VALUE": the value, or NULL. */
-static const char *opt_value(int argc, char **argv, int *i, const char *a,
-			     const char *const *names)
-{
-	size_t k, len;
-
-	for (k = 0; names[k]; k++) {
-		len = strlen(names[k]);
-		if (!strncmp(a, names[k], len) && a[len] == '=' &&
-		    names[k][1] == '-')
-			return a + len + 1;
-		if (streq(a, names[k])) {
-			if (*i + 1 >= argc) {
-				exit(usage_error(NULL, "option '%s' needs a value",
-						 a));
-			}
-			return argv[++*i];
-		}
-	}
-	return NULL;
-}
-
 int main(int argc, char **argv)
 {
-	static const char *const batch_opts[] = { "-b", "-batch", "--batch",
-						  NULL };
-	static const char *const netns_opts[] = { "-n", "--netns", NULL };
-	const char *batch = NULL, *netns = NULL, *env, *v;
+	/* getopt_long_only: -batch and -netns as "ip" spells them. */
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "dry-run", no_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	const char *batch = NULL, *netns = NULL, *env;
 	const struct command *c;
 	struct rlimit no_core = { 0, 0 };
 	int i, ret;
 
 	/* Keys pass through this process: no core dumps of it. */
 	setrlimit(RLIMIT_CORE, &no_core);
-
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *a = argv[i];
-
-		if (streq(a, "--")) {
-			i++;
-			break;
-		}
-		if (streq(a, "-j") || streq(a, "--json")) {
+	opterr = 0;
+	while ((i = getopt_long_only(argc, argv, "+:jb:n:hV", opts, NULL)) != -1) {
+		if (i == 'j') {
 			ctl.json = true;
-			continue;
-		}
-		if (streq(a, "--dry-run")) {
+		} else if (i == 'b' || i == 'n') {
+			*(i == 'b' ? &batch : &netns) = optarg;
+		} else if (i == 'D') {
 			nl_opts.dry_run = true;
-			continue;
-		}
-		if (streq(a, "-h") || streq(a, "--help")) {
-			help_main(stdout);
+		} else if (i == 'h') {
+			show_help(NULL, stdout);
 			return 0;
-		}
-		if (streq(a, "-V") || streq(a, "--version")) {
+		} else if (i == 'V') {
 			printf("ipsec6ctl %s (ipsec6 netlink family version %d)\n",
 			       IPSEC6CTL_VERSION, IPSEC6_GENL_VERSION);
 			return 0;
+		} else if (i == ':') {
+			return usage_error(NULL, "option '%s' needs a value",
+					   argv[optind - 1]);
+		} else {
+			show_help(NULL, stderr);
+			return usage_error(NULL, "unknown option '%s'",
+					   argv[optind - 1]);
 		}
-		v = opt_value(argc, argv, &i, a, batch_opts);
-		if (v) {
-			batch = v;
-			continue;
-		}
-		v = opt_value(argc, argv, &i, a, netns_opts);
-		if (v) {
-			netns = v;
-			continue;
-		}
-		help_main(stderr);
-		return usage_error(NULL, "unknown option '%s'", a);
 	}
+	i = optind;
 	if (batch && i < argc)
 		return usage_error(NULL, "'-batch FILE' takes no command ('%s')",
 				   argv[i]);
 	if (!batch && i >= argc) {
-		help_main(stderr);
+		show_help(NULL, stderr);
 		return EXIT_USAGE;
 	}
 
-	env = getenv("IPSEC6CTL_FAKE_STATE");
-	if (env && *env)
-		nl_opts.fake_state = env;
 	env = getenv("IPSEC6CTL_DUMP_MSGS");
 	nl_opts.dump_msgs = env && *env && strcmp(env, "0");
-	nl_opts.batch = batch != NULL;
+	env = getenv("IPSEC6CTL_TEST_DUMP_INTR");
+	nl_opts.dump_intr = env ? atoi(env) : 0;
 
 	if (netns)
 		enter_netns(netns);
 
 	if (batch) {
-		ret = batch_file(batch);
+		ret = cmd_batch(batch);
 	} else {
 		c = find_command(argv[i]);
 		if (!c) {
-			help_main(stderr);
+			show_help(NULL, stderr);
 			return usage_error(NULL, "unknown command '%s'",
 					   argv[i]);
 		}
 		if (c->help && c->fn != cmd_help &&
 		    wants_help(argc - i, argv + i)) {
-			c->help(stdout);
+			show_help(c, stdout);
 			return 0;
 		}
 		ret = c->fn(argc - i, argv + i);

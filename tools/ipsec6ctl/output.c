@@ -16,33 +16,21 @@ void json_init(struct json *j, FILE *f)
 
 static void json_escape(FILE *f, const char *s)
 {
+	static const char special[] = "\"\\\n\t\r", escaped[] = "\"\\ntr";
+	const char *e;
+
 	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		switch (c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		default:
+		e = c ? strchr(special, c) : NULL;
+		if (e)
+			fprintf(f, "\\%c", escaped[e - special]);
+		else if (c < 0x20 || c >= 0x7f)
 			/* Control bytes and non-ASCII: never invalid JSON. */
-			if (c < 0x20 || c >= 0x7f)
-				fprintf(f, "\\u%04x", c);
-			else
-				fputc(c, f);
-		}
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
 	}
 	fputc('"', f);
 }
@@ -72,25 +60,27 @@ void json_obj_start(struct json *j, const char *key)
 	json_open(j, key, '{');
 }
 
-void json_obj_end(struct json *j)
-{
-	fputc('}', j->f);
-	j->depth--;
-	if (!j->depth)
-		fputc('\n', j->f);
-}
-
 void json_arr_start(struct json *j, const char *key)
 {
 	json_open(j, key, '[');
 }
 
-void json_arr_end(struct json *j)
+static void json_close(struct json *j, char c)
 {
-	fputc(']', j->f);
+	fputc(c, j->f);
 	j->depth--;
 	if (!j->depth)
 		fputc('\n', j->f);
+}
+
+void json_obj_end(struct json *j)
+{
+	json_close(j, '}');
+}
+
+void json_arr_end(struct json *j)
+{
+	json_close(j, ']');
 }
 
 void json_str(struct json *j, const char *key, const char *v)
@@ -110,8 +100,7 @@ void json_u64(struct json *j, const char *key, uint64_t v)
 
 void json_null(struct json *j, const char *key)
 {
-	json_key(j, key);
-	fputs("null", j->f);
+	json_str(j, key, NULL);
 }
 
 static void json_addr(struct json *j, const char *key,
@@ -119,12 +108,7 @@ static void json_addr(struct json *j, const char *key,
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	if (!present) {
-		json_null(j, key);
-		return;
-	}
-	fmt_in6(a, buf, sizeof(buf), false);
-	json_str(j, key, buf);
+	json_str(j, key, present ? fmt_in6(a, buf, sizeof(buf), false) : NULL);
 }
 
 static void json_range(struct json *j, const char *key,
@@ -138,6 +122,15 @@ static void json_range(struct json *j, const char *key,
 	json_addr(j, "start", &r->start, true);
 	json_addr(j, "end", &r->end, true);
 	json_obj_end(j);
+}
+
+/* A number, or null when @has is false. */
+static void json_opt(struct json *j, const char *key, bool has, uint64_t v)
+{
+	if (has)
+		json_u64(j, key, v);
+	else
+		json_null(j, key);
 }
 
 static void json_ports(struct json *j, const char *key,
@@ -162,47 +155,42 @@ static void json_counts(struct json *j, const struct counts *c)
 	json_obj_end(j);
 }
 
-struct bitname {
-	uint32_t bit;
-	const char *name;
-};
-
 static void json_bits(struct json *j, const char *key, uint32_t v,
-		      const struct bitname *names, size_t n)
+		      const struct word *t, size_t n)
 {
 	size_t i;
 
 	json_arr_start(j, key);
 	for (i = 0; i < n; i++)
-		if (v & names[i].bit)
-			json_str(j, NULL, names[i].name);
+		if (v & t[i].v)
+			json_str(j, NULL, t[i].w);
 	json_arr_end(j);
 }
 
-static const struct bitname dir_bits[] = {
-	{ IPSEC6_DIR_IN, "in" }, { IPSEC6_DIR_OUT, "out" },
-	{ IPSEC6_DIR_FWD, "fwd" },
+static const struct word from_pkt_bits[] = {
+	{ "remote-addr", IPSEC6_FROM_PKT_REMOTE_ADDR },
+	{ "local-addr", IPSEC6_FROM_PKT_LOCAL_ADDR },
+	{ "proto", IPSEC6_FROM_PKT_PROTO },
+	{ "remote-port", IPSEC6_FROM_PKT_REMOTE_PORT },
+	{ "local-port", IPSEC6_FROM_PKT_LOCAL_PORT },
 };
 
-static const struct bitname from_pkt_bits[] = {
-	{ IPSEC6_FROM_PKT_REMOTE_ADDR, "remote-addr" },
-	{ IPSEC6_FROM_PKT_LOCAL_ADDR, "local-addr" },
-	{ IPSEC6_FROM_PKT_PROTO, "proto" },
-	{ IPSEC6_FROM_PKT_REMOTE_PORT, "remote-port" },
-	{ IPSEC6_FROM_PKT_LOCAL_PORT, "local-port" },
+static const struct word states[] = {
+	{ "valid", IPSEC6_SA_STATE_VALID },
+	{ "soft-expired", IPSEC6_SA_STATE_SOFT_EXPIRED },
+	{ "expired", IPSEC6_SA_STATE_EXPIRED },
 };
 
-static const struct bitname pol_flag_bits[] = {
-	{ IPSEC6_POLICY_F_DSCP_COPY, "dscp-copy" },
-	{ IPSEC6_POLICY_F_BUNDLE_ONLY, "bundle-only" },
+static const struct word expires[] = {
+	{ "soft", IPSEC6_EXPIRE_SOFT }, { "hard", IPSEC6_EXPIRE_HARD },
+	{ "seq", IPSEC6_EXPIRE_SEQ },
 };
 
-static const struct bitname sa_flag_bits[] = {
-	{ IPSEC6_SA_F_ESN, "esn" }, { IPSEC6_SA_F_DSCP_COPY, "dscp-copy" },
-};
-
-static const char *lower(const char *s, char *buf, size_t len)
+/* The lower-case name of @v in @t (upper case), or NULL. */
+static const char *lower(const struct word *t, size_t n, uint32_t v,
+			 char *buf, size_t len)
 {
+	const char *s = word_name(t, n, v);
 	size_t i;
 
 	if (!s)
@@ -213,6 +201,8 @@ static const char *lower(const char *s, char *buf, size_t len)
 	return buf;
 }
 
+#define LOWER(t, v, b)	lower(WORDS(t), v, b, sizeof(b))
+
 void json_policy(struct json *j, const char *key, const struct policy *p)
 {
 	char b[32];
@@ -220,39 +210,24 @@ void json_policy(struct json *j, const char *key, const struct policy *p)
 	json_obj_start(j, key);
 	json_u64(j, "index", p->index);
 	json_u64(j, "priority", p->priority);
-	json_bits(j, "dir", p->dir, dir_bits, ARRAY_SIZE(dir_bits));
-	json_str(j, "action", lower(action_name(p->action), b, sizeof(b)));
+	json_bits(j, "dir", p->dir, WORDS(w_dirs));
+	json_str(j, "action", LOWER(w_action, p->action, b));
 	json_range(j, "remote", &p->remote);
 	json_range(j, "local", &p->local);
-	if (p->has_proto)
-		json_u64(j, "proto", p->proto);
-	else
-		json_null(j, "proto");
+	json_opt(j, "proto", p->has_proto, p->proto);
 	json_ports(j, "remote_port", &p->rport);
 	json_ports(j, "local_port", &p->lport);
-	if (p->has_icmp_type)
-		json_u64(j, "icmp_type", p->icmp_type);
-	else
-		json_null(j, "icmp_type");
-	if (p->has_icmp_code)
-		json_u64(j, "icmp_code", p->icmp_code);
-	else
-		json_null(j, "icmp_code");
-	json_bits(j, "from_packet", p->from_packet, from_pkt_bits,
-		  ARRAY_SIZE(from_pkt_bits));
+	json_opt(j, "icmp_type", p->has_icmp_type, p->icmp_type);
+	json_opt(j, "icmp_code", p->has_icmp_code, p->icmp_code);
+	json_bits(j, "from_packet", p->from_packet, WORDS(from_pkt_bits));
 	json_u64(j, "ifindex", p->ifindex);
-	json_str(j, "ipsec_proto",
-		 lower(ipsec_proto_name(p->ipsec_proto), b, sizeof(b)));
-	json_str(j, "mode", lower(mode_name(p->mode), b, sizeof(b)));
+	json_str(j, "ipsec_proto", LOWER(w_ipsec_proto, p->ipsec_proto, b));
+	json_str(j, "mode", LOWER(w_mode, p->mode, b));
 	json_addr(j, "tunnel_remote", &p->tunnel_remote, p->has_tunnel_remote);
 	json_addr(j, "tunnel_local", &p->tunnel_local, p->has_tunnel_local);
-	if (p->bundle_next)
-		json_u64(j, "bundle_next", p->bundle_next);
-	else
-		json_null(j, "bundle_next");
+	json_opt(j, "bundle_next", p->bundle_next, p->bundle_next);
 	json_u64(j, "reqid", p->reqid);
-	json_bits(j, "flags", p->flags, pol_flag_bits,
-		  ARRAY_SIZE(pol_flag_bits));
+	json_bits(j, "flags", p->flags, WORDS(w_pol_flag_words));
 	json_counts(j, &p->counts);
 	json_obj_end(j);
 }
@@ -263,30 +238,6 @@ static const char *const lft_names[LFT_MAX] = {
 	"hard_use_seconds",
 };
 
-static const char *state_name(uint8_t state)
-{
-	switch (state) {
-	case IPSEC6_SA_STATE_VALID:
-		return "valid";
-	case IPSEC6_SA_STATE_SOFT_EXPIRED:
-		return "soft-expired";
-	case IPSEC6_SA_STATE_EXPIRED:
-		return "expired";
-	}
-	return "unknown";
-}
-
-static const char *sa_dir_name(uint8_t dir)
-{
-	switch (dir) {
-	case IPSEC6_DIR_IN:
-		return "in";
-	case IPSEC6_DIR_OUT:
-		return "out";
-	}
-	return NULL;
-}
-
 void json_sa(struct json *j, const char *key, const struct sa *sa)
 {
 	char b[32];
@@ -295,31 +246,19 @@ void json_sa(struct json *j, const char *key, const struct sa *sa)
 	json_obj_start(j, key);
 	json_u64(j, "index", sa->index);
 	json_u64(j, "spi", sa->spi);
-	json_str(j, "proto", lower(ipsec_proto_name(sa->proto), b, sizeof(b)));
-	json_str(j, "mode", lower(mode_name(sa->mode), b, sizeof(b)));
-	json_str(j, "dir", sa_dir_name(sa->dir));
+	json_str(j, "proto", LOWER(w_ipsec_proto, sa->proto, b));
+	json_str(j, "mode", LOWER(w_mode, sa->mode, b));
+	json_str(j, "dir", sa->dir ? word_name(WORDS(w_dirs), sa->dir) : NULL);
 	json_addr(j, "src", &sa->src, sa->has_src);
 	json_addr(j, "dst", &sa->dst, true);
-	if (sa->policy)
-		json_u64(j, "policy", sa->policy);
-	else
-		json_null(j, "policy");
+	json_opt(j, "policy", sa->policy, sa->policy);
 	json_u64(j, "reqid", sa->reqid);
 	json_obj_start(j, "sel");
 	json_addr(j, "dst", &sa->sel_dst, sa->has_sel_dst);
 	json_addr(j, "src", &sa->sel_src, sa->has_sel_src);
-	if (sa->has_sel_proto)
-		json_u64(j, "proto", sa->sel_proto);
-	else
-		json_null(j, "proto");
-	if (sa->has_sel_dport)
-		json_u64(j, "dport", sa->sel_dport);
-	else
-		json_null(j, "dport");
-	if (sa->has_sel_sport)
-		json_u64(j, "sport", sa->sel_sport);
-	else
-		json_null(j, "sport");
+	json_opt(j, "proto", sa->has_sel_proto, sa->sel_proto);
+	json_opt(j, "dport", sa->has_sel_dport, sa->sel_dport);
+	json_opt(j, "sport", sa->has_sel_sport, sa->sel_sport);
 	json_obj_end(j);
 	json_str(j, "auth_alg", sa->auth_name);
 	json_str(j, "enc_alg", sa->enc_name);
@@ -329,15 +268,14 @@ void json_sa(struct json *j, const char *key, const struct sa *sa)
 	json_str(j, "keyfile", sa->keyfile);
 	json_str(j, "enc_keyfile", sa->enc_keyfile);
 	json_u64(j, "replay_window", sa->replay_window);
-	json_bits(j, "flags", sa->flags, sa_flag_bits,
-		  ARRAY_SIZE(sa_flag_bits));
+	json_bits(j, "flags", sa->flags, WORDS(w_sa_flag_words));
 	json_obj_start(j, "lifetime");
 	for (i = 0; i < LFT_MAX; i++)
 		json_u64(j, lft_names[i], sa->lft[i]);
 	json_obj_end(j);
 	json_u64(j, "seq", sa->seq);
 	json_u64(j, "rseq", sa->rseq);
-	json_str(j, "state", state_name(sa->state));
+	json_str(j, "state", word_name(WORDS(states), sa->state) ?: "unknown");
 	json_counts(j, &sa->counts);
 	json_obj_end(j);
 }
@@ -374,33 +312,13 @@ static void print_ports(FILE *f, const char *kw, const struct port_sel *p)
 }
 
 static void print_bits(FILE *f, const char *kw, uint32_t v,
-		       const struct bitname *names, size_t n)
+		       const struct word *t, size_t n)
 {
-	bool first = true;
-	size_t i;
+	char buf[96];
 
 	if (!v)
 		return;
-	fprintf(f, " %s", kw);
-	for (i = 0; i < n; i++) {
-		if (v & names[i].bit) {
-			fprintf(f, "%c%s", first ? ' ' : ',', names[i].name);
-			first = false;
-		}
-	}
-}
-
-static const char *dir_str(uint8_t dir, char *buf, size_t len)
-{
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(dir_bits); i++)
-		if (dir & dir_bits[i].bit)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 used ? "|" : "",
-						 dir_bits[i].name);
-	return buf;
+	fprintf(f, " %s %s", kw, word_bits_str(t, n, v, ",", buf, sizeof(buf)));
 }
 
 /*
@@ -432,8 +350,8 @@ void print_policy(FILE *f, const struct policy *p)
 			fprintf(f, " ifindex %u", p->ifindex);
 	}
 	fprintf(f, "\n\tdir %s priority %u index %u action %s\n",
-		dir_str(p->dir, b1, sizeof(b1)), p->priority, p->index,
-		lower(action_name(p->action), b2, sizeof(b2)) ?: "?");
+		word_bits_str(WORDS(w_dirs), p->dir, "|", b1, sizeof(b1)),
+		p->priority, p->index, LOWER(w_action, p->action, b2) ?: "?");
 	if (p->action == IPSEC6_ACTION_APPLY) {
 		fputs("\ttmpl", f);
 		if (p->mode == IPSEC6_MODE_TUNNEL) {
@@ -448,9 +366,8 @@ void print_policy(FILE *f, const struct policy *p)
 			fprintf(f, " src %s dst %s", a1, a2);
 		}
 		fprintf(f, " proto %s mode %s",
-			lower(ipsec_proto_name(p->ipsec_proto), b1,
-			      sizeof(b1)) ?: "?",
-			lower(mode_name(p->mode), b2, sizeof(b2)) ?: "?");
+			LOWER(w_ipsec_proto, p->ipsec_proto, b1) ?: "?",
+			LOWER(w_mode, p->mode, b2) ?: "?");
 		if (p->reqid)
 			fprintf(f, " reqid %u", p->reqid);
 		if (p->bundle_next)
@@ -459,10 +376,9 @@ void print_policy(FILE *f, const struct policy *p)
 	}
 	if (p->flags || p->from_packet) {
 		fputc('\t', f);
-		print_bits(f, "flag", p->flags, pol_flag_bits,
-			   ARRAY_SIZE(pol_flag_bits));
-		print_bits(f, "from-packet", p->from_packet, from_pkt_bits,
-			   ARRAY_SIZE(from_pkt_bits));
+		print_bits(f, "flag", p->flags, WORDS(w_pol_flag_words));
+		print_bits(f, "from-packet", p->from_packet,
+			   WORDS(from_pkt_bits));
 		fputc('\n', f);
 	}
 	fprintf(f, "\tpackets %llu bytes %llu drops %llu\n",
@@ -481,25 +397,21 @@ void print_sa(FILE *f, const struct sa *sa)
 	bool any = false;
 	unsigned int i;
 
-	if (sa->has_src)
-		fmt_in6(&sa->src, a, sizeof(a), false);
-	fprintf(f, "src %s", sa->has_src ? a : "::");
-	fmt_in6(&sa->dst, a, sizeof(a), false);
-	fprintf(f, " dst %s\n", a);
+	fprintf(f, "src %s", sa->has_src ? fmt_in6(&sa->src, a, sizeof(a),
+						       false) : "::");
+	fprintf(f, " dst %s\n", fmt_in6(&sa->dst, a, sizeof(a), false));
 	fprintf(f, "\tproto %s spi 0x%08x(%u) mode %s",
-		lower(ipsec_proto_name(sa->proto), b, sizeof(b)) ?: "?",
-		sa->spi, sa->spi, lower(mode_name(sa->mode), m, sizeof(m)) ?:
-		"?");
+		LOWER(w_ipsec_proto, sa->proto, b) ?: "?", sa->spi, sa->spi,
+		LOWER(w_mode, sa->mode, m) ?: "?");
 	if (sa->reqid)
 		fprintf(f, " reqid %u", sa->reqid);
 	fprintf(f, "\n\tindex %u", sa->index);
 	if (sa->dir)
-		fprintf(f, " dir %s", sa_dir_name(sa->dir) ?: "?");
+		fprintf(f, " dir %s", word_name(WORDS(w_dirs), sa->dir) ?: "?");
 	if (sa->policy)
 		fprintf(f, " policy %u", sa->policy);
 	fprintf(f, " replay-window %u", sa->replay_window);
-	print_bits(f, "flag", sa->flags, sa_flag_bits,
-		   ARRAY_SIZE(sa_flag_bits));
+	print_bits(f, "flag", sa->flags, WORDS(w_sa_flag_words));
 	fputc('\n', f);
 	if (sa->aead_name)
 		fprintf(f, "\taead %s icv %u\n", sa->aead_name, sa->icv_bits);
@@ -517,14 +429,12 @@ void print_sa(FILE *f, const struct sa *sa)
 	if (sa->has_sel_dst || sa->has_sel_src || sa->has_sel_proto ||
 	    sa->has_sel_dport || sa->has_sel_sport) {
 		fputs("\tsel", f);
-		if (sa->has_sel_src) {
-			fmt_in6(&sa->sel_src, a, sizeof(a), false);
-			fprintf(f, " src %s", a);
-		}
-		if (sa->has_sel_dst) {
-			fmt_in6(&sa->sel_dst, a, sizeof(a), false);
-			fprintf(f, " dst %s", a);
-		}
+		if (sa->has_sel_src)
+			fprintf(f, " src %s",
+				fmt_in6(&sa->sel_src, a, sizeof(a), false));
+		if (sa->has_sel_dst)
+			fprintf(f, " dst %s",
+				fmt_in6(&sa->sel_dst, a, sizeof(a), false));
 		if (sa->has_sel_proto)
 			fprintf(f, " proto %s",
 				proto_str(sa->sel_proto, b, sizeof(b)));
@@ -544,7 +454,8 @@ void print_sa(FILE *f, const struct sa *sa)
 	if (any)
 		fputc('\n', f);
 	fprintf(f, "\tstate %s oseq 0x%llx seq 0x%llx packets %llu bytes %llu drops %llu\n",
-		state_name(sa->state), (unsigned long long)sa->seq,
+		word_name(WORDS(states), sa->state) ?: "unknown",
+		(unsigned long long)sa->seq,
 		(unsigned long long)sa->rseq,
 		(unsigned long long)sa->counts.packets,
 		(unsigned long long)sa->counts.bytes,
@@ -557,42 +468,29 @@ void print_stats(FILE *f, const uint64_t *stats, const bool *present,
 	struct json j;
 	unsigned int i;
 	char key[32];
+	size_t k;
 
-	if (json) {
-		json_init(&j, f);
+	json_init(&j, f);
+	if (json)
 		json_obj_start(&j, NULL);
-	}
 	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++) {
 		const char *name = stats_name(i);
-		size_t k;
 
 		if (!name || !present[i])
 			continue;
-		if (!json) {
-			fprintf(f, "%-16s %llu\n", name,
-				(unsigned long long)stats[i]);
-			continue;
-		}
+		/* NO_POLICY: "no-policy" in text, "no_policy" in JSON. */
 		for (k = 0; name[k] && k + 1 < sizeof(key); k++)
-			key[k] = name[k] == '-' ? '_' : name[k];
+			key[k] = (char)(name[k] == '_' && !json ? '-' :
+					name[k] | (name[k] == '_' ? 0 : 0x20));
 		key[k] = '\0';
-		json_u64(&j, key, stats[i]);
+		if (json)
+			json_u64(&j, key, stats[i]);
+		else
+			fprintf(f, "%-16s %llu\n", key,
+				(unsigned long long)stats[i]);
 	}
 	if (json)
 		json_obj_end(&j);
-}
-
-static const char *expire_name(uint8_t e)
-{
-	switch (e) {
-	case IPSEC6_EXPIRE_SOFT:
-		return "soft";
-	case IPSEC6_EXPIRE_HARD:
-		return "hard";
-	case IPSEC6_EXPIRE_SEQ:
-		return "seq";
-	}
-	return "unknown";
 }
 
 void print_event(FILE *f, const struct nl_event *ev, bool json)
@@ -608,7 +506,9 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 			json_u64(&j, "generation", ev->generation);
 		} else {
 			json_str(&j, "event", "sa-expired");
-			json_str(&j, "expire", expire_name(ev->expire));
+			json_str(&j, "expire",
+				 word_name(WORDS(expires), ev->expire) ?:
+				 "unknown");
 			if (ev->has_sa)
 				json_sa(&j, "sa", &ev->sa);
 		}
@@ -616,7 +516,8 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 	} else if (ev->cmd == IPSEC6_CMD_CHANGED) {
 		fprintf(f, "changed generation %u\n", ev->generation);
 	} else {
-		fprintf(f, "expired %s", expire_name(ev->expire));
+		fprintf(f, "expired %s",
+			word_name(WORDS(expires), ev->expire) ?: "unknown");
 		if (ev->has_sa) {
 			fmt_in6(&ev->sa.dst, a, sizeof(a), false);
 			fprintf(f, " index %u spi 0x%08x dst %s",
@@ -625,4 +526,54 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 		fputc('\n', f);
 	}
 	fflush(f);
+}
+
+/* Text blocks, or a JSON array. */
+static void list(FILE *f, const struct vec *v, bool json,
+		 void (*text)(FILE *f, const void *obj),
+		 void (*obj)(struct json *j, const char *key, const void *obj))
+{
+	struct json j;
+	size_t i;
+
+	json_init(&j, f);
+	if (json)
+		json_arr_start(&j, NULL);
+	for (i = 0; i < v->n; i++) {
+		if (json)
+			obj(&j, NULL, v->v[i]);
+		else
+			text(f, v->v[i]);
+	}
+	if (json)
+		json_arr_end(&j);
+}
+
+typedef void (*text_fn)(FILE *f, const void *obj);
+typedef void (*json_fn)(struct json *j, const char *key, const void *obj);
+
+void list_policies(FILE *f, const struct vec *pols, bool json)
+{
+	list(f, pols, json, (text_fn)print_policy, (json_fn)json_policy);
+}
+
+void list_sas(FILE *f, const struct vec *sas, bool json)
+{
+	list(f, sas, json, (text_fn)print_sa, (json_fn)json_sa);
+}
+
+void show_policy(FILE *f, const struct policy *pol, bool json)
+{
+	if (json)
+		json_policy(&(struct json){ .f = f }, NULL, pol);
+	else
+		print_policy(f, pol);
+}
+
+void show_sa(FILE *f, const struct sa *sa, bool json)
+{
+	if (json)
+		json_sa(&(struct json){ .f = f }, NULL, sa);
+	else
+		print_sa(f, sa);
 }

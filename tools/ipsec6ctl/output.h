@@ -32,6 +32,11 @@ void json_sa(struct json *j, const char *key, const struct sa *sa);
 
 void print_policy(FILE *f, const struct policy *pol);
 void print_sa(FILE *f, const struct sa *sa);
+/* One object, text or JSON; a list, text or a JSON array. */
+void show_policy(FILE *f, const struct policy *pol, bool json);
+void show_sa(FILE *f, const struct sa *sa, bool json);
+void list_policies(FILE *f, const struct vec *pols, bool json);
+void list_sas(FILE *f, const struct vec *sas, bool json);
 
 void print_stats(FILE *f, const uint64_t *stats, const bool *present,
 		 bool json);

@@ -13,61 +13,46 @@
 #include <unistd.h>
 #include "util.h"
 
-static void vmsg(const char *prefix, const char *fmt, va_list ap)
+/* "FILE:LINE: PREFIXMESSAGE", or "ipsec6ctl: PREFIXMESSAGE". */
+static void vmsg(const char *file, unsigned int line, const char *prefix,
+		 const char *fmt, va_list ap)
 {
 	fflush(stdout);
-	fprintf(stderr, "%s: %s", PROG_NAME, prefix);
+	if (file)
+		fprintf(stderr, "%s:%u: %s", file, line, prefix);
+	else
+		fprintf(stderr, "%s: %s", PROG_NAME, prefix);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
 
+#define VMSG(file, line, prefix) do {		\
+	va_list ap;				\
+						\
+	va_start(ap, fmt);			\
+	vmsg(file, line, prefix, fmt, ap);	\
+	va_end(ap);				\
+} while (0)
+
 void err_msg(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
+	VMSG(NULL, 0, "");
 }
 
 void warn_msg(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("warning: ", fmt, ap);
-	va_end(ap);
+	VMSG(NULL, 0, "warning: ");
 }
 
 void die(const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg("", fmt, ap);
-	va_end(ap);
+	VMSG(NULL, 0, "");
 	exit(1);
-}
-
-void loc_vmsg(const char *file, unsigned int line, const char *fmt,
-	      va_list ap)
-{
-	fflush(stdout);
-	if (file)
-		fprintf(stderr, "%s:%u: ", file, line);
-	else
-		fprintf(stderr, "%s: ", PROG_NAME);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
 }
 
 void loc_msg(const char *file, unsigned int line, const char *fmt, ...)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	loc_vmsg(file, line, fmt, ap);
-	va_end(ap);
+	VMSG(file, line, "");
 }
 
 static void oom(void)
@@ -150,6 +135,22 @@ void buf_reserve(struct buf *b, size_t more)
 	b->p = xrealloc(b->p, b->cap);
 }
 
+void buf_reserve_secret(struct buf *b, size_t more)
+{
+	struct buf big = { 0 };
+
+	if (b->len + more <= b->cap)
+		return;
+	buf_reserve(&big, b->len + more);
+	big.len = b->len;
+	if (b->p) {
+		memcpy(big.p, b->p, b->len);
+		explicit_bzero(b->p, b->cap);
+	}
+	free(b->p);
+	*b = big;
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -213,14 +214,19 @@ static bool parse_u64_base(const char *s, uint64_t *v, uint64_t max,
 	return true;
 }
 
-bool parse_u32_dec(const char *s, uint32_t *v)
+static bool parse_u32_base(const char *s, uint32_t *v, bool hex_ok)
 {
 	uint64_t n;
 
-	if (!parse_u64_base(s, &n, UINT32_MAX, false))
+	if (!parse_u64_base(s, &n, UINT32_MAX, hex_ok))
 		return false;
 	*v = (uint32_t)n;
 	return true;
+}
+
+bool parse_u32_dec(const char *s, uint32_t *v)
+{
+	return parse_u32_base(s, v, false);
 }
 
 bool parse_u64_dec(const char *s, uint64_t *v)
@@ -230,12 +236,7 @@ bool parse_u64_dec(const char *s, uint64_t *v)
 
 bool parse_u32(const char *s, uint32_t *v)
 {
-	uint64_t n;
-
-	if (!parse_u64_base(s, &n, UINT32_MAX, true))
-		return false;
-	*v = (uint32_t)n;
-	return true;
+	return parse_u32_base(s, v, true);
 }
 
 bool parse_u64(const char *s, uint64_t *v)
@@ -249,17 +250,19 @@ bool parse_in6(const char *s, struct in6_addr *a)
 	return strlen(s) < INET6_ADDRSTRLEN && inet_pton(AF_INET6, s, a) == 1;
 }
 
-void fmt_in6(const struct in6_addr *a, char *out, size_t len, bool upper)
+const char *fmt_in6(const struct in6_addr *a, char *out, size_t len,
+		    bool upper)
 {
 	char *p;
 
 	if (!inet_ntop(AF_INET6, a, out, (socklen_t)len)) {
 		snprintf(out, len, "?");
-		return;
+		return out;
 	}
 	if (upper)
 		for (p = out; *p; p++)
 			*p = (char)toupper((unsigned char)*p);
+	return out;
 }
 
 int cmp_in6(const struct in6_addr *a, const struct in6_addr *b)
@@ -272,11 +275,6 @@ bool in6_is_zero(const struct in6_addr *a)
 	static const struct in6_addr zero;
 
 	return !cmp_in6(a, &zero);
-}
-
-bool in6_is_unicast(const struct in6_addr *a)
-{
-	return !in6_is_zero(a) && a->s6_addr[0] != 0xff;
 }
 
 void prefix_range(const struct in6_addr *a, unsigned int len,
@@ -358,7 +356,8 @@ int read_file(const char *path, char **data, size_t *len)
 	struct buf b = { 0 };
 	int fd, saved;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = streq(path, "-") ? dup(STDIN_FILENO) :
+				open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	for (;;) {
@@ -388,29 +387,22 @@ int read_file(const char *path, char **data, size_t *len)
 
 int atomic_open(struct atomic_file *af, const char *path)
 {
-	mode_t mask;
+	mode_t mask = umask(0);
 	int fd;
 
+	umask(mask);
 	af->path = xstrdup(path);
 	af->tmp = xasprintf("%s.tmpXXXXXX", path);
 	fd = mkstemp(af->tmp);
-	if (fd < 0)
-		goto err;
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
+	if (fd >= 0 && fchmod(fd, 0666 & ~mask) == 0) {
+		af->f = fdopen(fd, "w");
+		if (af->f)
+			return 0;
+	}
+	if (fd >= 0) {
 		close(fd);
 		unlink(af->tmp);
-		goto err;
 	}
-	af->f = fdopen(fd, "w");
-	if (!af->f) {
-		close(fd);
-		unlink(af->tmp);
-		goto err;
-	}
-	return 0;
-err:
 	free(af->tmp);
 	free(af->path);
 	af->tmp = af->path = NULL;
@@ -433,11 +425,11 @@ int atomic_commit(struct atomic_file *af)
 		ret = -1;
 		saved = errno;
 	}
-	if (ret)
-		unlink(af->tmp);
-	free(af->tmp);
-	free(af->path);
-	af->tmp = af->path = NULL;
+	if (!ret) {
+		free(af->tmp);	/* renamed: nothing to remove */
+		af->tmp = NULL;
+	}
+	atomic_discard(af);
 	errno = saved;
 	return ret;
 }
@@ -468,4 +460,107 @@ const char *shown(const char *s, char *out, size_t len)
 	}
 	out[i] = '\0';
 	return out;
+}
+/* Hash map. */
+
+static size_t hmap_slot(const struct hmap *m, uint64_t key)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return (size_t)key & (m->cap - 1);
+}
+
+static void hmap_grow(struct hmap *m)
+{
+	struct hmap big = { 0 };
+	size_t i;
+
+	big.cap = m->cap ? 2 * m->cap : 64;
+	big.keys = xcalloc(big.cap, sizeof(*big.keys));
+	big.vals = xcalloc(big.cap, sizeof(*big.vals));
+	big.used = xcalloc(big.cap, 1);
+	for (i = 0; i < m->cap; i++)
+		if (m->used[i])
+			hmap_put(&big, m->keys[i], m->vals[i]);
+	hmap_free(m);
+	*m = big;
+}
+
+void hmap_put(struct hmap *m, uint64_t key, uint32_t val)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap)
+		hmap_grow(m);
+	for (i = hmap_slot(m, key); m->used[i]; i = (i + 1) & (m->cap - 1))
+		;
+	m->used[i] = 1;
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->n++;
+}
+
+bool hmap_next(const struct hmap *m, uint64_t key, size_t *pos,
+	       uint32_t *val)
+{
+	size_t i;
+
+	if (!m->cap)
+		return false;
+	/* *pos counts probes from the home slot. */
+	for (i = (hmap_slot(m, key) + *pos) & (m->cap - 1); m->used[i];
+	     i = (i + 1) & (m->cap - 1)) {
+		(*pos)++;
+		if (m->keys[i] == key) {
+			*val = m->vals[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+bool hmap_get(const struct hmap *m, uint64_t key, uint32_t *val)
+{
+	size_t it = 0;
+
+	return hmap_next(m, key, &it, val);
+}
+
+bool hmap_del(struct hmap *m, uint64_t key, uint32_t val)
+{
+	size_t i, j;
+
+	if (!m->cap)
+		return false;
+	for (i = hmap_slot(m, key); m->used[i]; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key && m->vals[i] == val)
+			break;
+	if (!m->used[i])
+		return false;
+	/* Backward-shift the rest of the cluster. */
+	m->used[i] = 0;
+	m->n--;
+	for (j = (i + 1) & (m->cap - 1); m->used[j]; j = (j + 1) & (m->cap - 1)) {
+		size_t home = hmap_slot(m, m->keys[j]);
+
+		/* Move j to i if home is not in the cyclic range (i, j]. */
+		if ((j > i && (home <= i || home > j)) ||
+		    (j < i && (home <= i && home > j))) {
+			m->keys[i] = m->keys[j];
+			m->vals[i] = m->vals[j];
+			m->used[i] = 1;
+			m->used[j] = 0;
+			i = j;
+		}
+	}
+	return true;
+}
+
+void hmap_free(struct hmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	free(m->used);
+	memset(m, 0, sizeof(*m));
 }

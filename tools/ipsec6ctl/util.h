@@ -34,8 +34,6 @@ __printf(1, 2) __attribute__((noreturn)) void die(const char *fmt, ...);
 /* "FILE:LINE: MESSAGE" (or "ipsec6ctl: MESSAGE" without a file). */
 __printf(3, 4) void loc_msg(const char *file, unsigned int line,
 			    const char *fmt, ...);
-void loc_vmsg(const char *file, unsigned int line, const char *fmt,
-	      va_list ap);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -52,6 +50,26 @@ struct vec {
 void vec_push(struct vec *vec, void *p);
 void vec_free(struct vec *vec);	/* the array, not the elements */
 
+/*
+ * A hash multimap from 64-bit keys to 32-bit values (linear probing,
+ * backward-shift deletion).  Lookups walk the values of one key.
+ */
+struct hmap {
+	uint64_t *keys;
+	uint32_t *vals;
+	uint8_t *used;
+	size_t cap, n;
+};
+
+void hmap_put(struct hmap *m, uint64_t key, uint32_t val);
+/* Iterate: *pos = 0 first; returns false when done. */
+bool hmap_next(const struct hmap *m, uint64_t key, size_t *pos,
+	       uint32_t *val);
+/* The first value of @key. */
+bool hmap_get(const struct hmap *m, uint64_t key, uint32_t *val);
+bool hmap_del(struct hmap *m, uint64_t key, uint32_t val);
+void hmap_free(struct hmap *m);
+
 /* A growable byte buffer. */
 struct buf {
 	char *p;
@@ -59,6 +77,8 @@ struct buf {
 };
 
 void buf_reserve(struct buf *b, size_t more);
+/* The same, wiping the old buffer when it moves (it holds keys). */
+void buf_reserve_secret(struct buf *b, size_t more);
 __printf(2, 3) void buf_printf(struct buf *b, const char *fmt, ...);
 void buf_free(struct buf *b);
 
@@ -75,10 +95,11 @@ bool parse_u64(const char *s, uint64_t *v);
 
 /* One IPv6 address in any textual form (no zone, no prefix). */
 bool parse_in6(const char *s, struct in6_addr *a);
-void fmt_in6(const struct in6_addr *a, char *out, size_t len, bool upper);
+/* @a into @out (upper case if @upper); returns @out. */
+const char *fmt_in6(const struct in6_addr *a, char *out, size_t len,
+		    bool upper);
 int cmp_in6(const struct in6_addr *a, const struct in6_addr *b);
 bool in6_is_zero(const struct in6_addr *a);
-bool in6_is_unicast(const struct in6_addr *a);
 /* The range a prefix covers; len 0-128. */
 void prefix_range(const struct in6_addr *a, unsigned int len,
 		  struct in6_addr *start, struct in6_addr *end);
@@ -93,7 +114,10 @@ int range_prefix_len(const struct in6_addr *start,
  */
 int split_words(char *line, struct vec *words, char *err, size_t errlen);
 
-/* Whole file into memory, NUL-terminated; -1 with errno on error. */
+/*
+ * Whole file into memory, NUL-terminated ("-" is standard input, read
+ * through its descriptor: a guest has no /dev/stdin); -1 with errno on error.
+ */
 int read_file(const char *path, char **data, size_t *len);
 
 /* Write @path through a temporary file in the same folder and rename(). */

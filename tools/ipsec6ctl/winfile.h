@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The Windows ipsec6 database files: NAME.spd (policies) and NAME.sad
- * (security associations), see ../shared/spec/ipsec6-files.md and the
- * FILES section of ipsec6ctl(8).
+ * (security associations), described in the FILES section of
+ * ipsec6ctl(8).
  */
 #ifndef IPSEC6CTL_WINFILE_H
 #define IPSEC6CTL_WINFILE_H
@@ -19,13 +19,10 @@
 int winfile_read_spd(const char *path, const char *shown, struct vec *pols);
 
 /*
- * Read a .sad file into @sas.  SecPolicyIndex must name a policy of
- * @file_pols or of @installed (NULL when the load replaces everything).
- * Key files are read relative to the folder of @path.
+ * Read a .sad file into @sas, the same way.  Key files are read relative
+ * to the folder of @path.
  */
-int winfile_read_sad(const char *path, const char *shown,
-		     const struct vec *file_pols, const struct vec *installed,
-		     struct vec *sas);
+int winfile_read_sad(const char *path, const char *shown, struct vec *sas);
 
 /* Write the policies (in search order) in the .spd layout. */
 void winfile_write_spd(FILE *f, const struct vec *pols);

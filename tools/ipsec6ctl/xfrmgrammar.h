@@ -12,17 +12,30 @@
 
 enum xg_op { XG_ADD, XG_UPDATE, XG_DEL, XG_GET, XG_LIST, XG_FLUSH, XG_COUNT };
 
+/* A policy template, as given (src/dst as the user wrote them). */
+struct xg_tmpl {
+	bool given;
+	struct in6_addr src, dst;
+	uint8_t proto, mode, level;
+	uint32_t reqid, spi;
+};
+
 struct xg_policy {
 	enum xg_op op;
 	struct policy pol;
-	bool has_index, has_dir, has_priority, has_action, has_sel;
+	bool has_index, has_dir, has_priority, has_action;
+	/* As given; pol has them as remote/local. */
+	struct addr_sel src, dst;
+	struct port_sel sport, dport;
+	uint8_t action;		/* a word of the grammar, see xfrmgrammar.c */
+	uint8_t ptype;
+	struct xg_tmpl tmpl;
 };
 
 struct xg_sa {
 	enum xg_op op;
 	struct sa sa;
-	bool has_index, has_src, has_dst, has_spi, has_proto, has_policy;
-	bool has_dir;
+	bool has_index, has_dst, has_spi, has_proto, has_policy, has_dir;
 };
 
 /*

@@ -102,6 +102,13 @@ static inline u64 get_unaligned_be64(const void *p)
 	return v;
 }
 
+/* Neighbour Discovery message types of net/ndisc.h. */
+#define NDISC_ROUTER_SOLICITATION	133
+#define NDISC_ROUTER_ADVERTISEMENT	134
+#define NDISC_NEIGHBOUR_SOLICITATION	135
+#define NDISC_NEIGHBOUR_ADVERTISEMENT	136
+#define NDISC_REDIRECT			137
+
 /* IPv6 bits of net/ipv6.h. */
 #define NEXTHDR_HOP		0
 #define NEXTHDR_ROUTING		43

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _IPSEC6_NOTIFY_H
+#define _IPSEC6_NOTIFY_H
+
+struct ipsec6_db;
+struct ipsec6_net;
+
+void ipsec6_notify_publish(struct ipsec6_net *in, const struct ipsec6_db *old,
+			   const struct ipsec6_db *db);
+
+#endif /* _IPSEC6_NOTIFY_H */
