@@ -21,12 +21,9 @@
 #include "ipsec6.h"
 #include "kernel_ipsec6_ipsec.h"
 
-/* Indexes the plugin picks itself (a module that cannot assign them). */
-#define INDEX_MIN	0x40000000u
-#define INDEX_MAX	0x7fffffffu
-
-/* The priority of the IKE bypass policies: before anything charon adds. */
-#define BYPASS_PRIORITY	0
+#ifndef SO_COOKIE
+#define SO_COOKIE	57
+#endif
 
 int kernel_ipsec6_request(private_kernel_ipsec6_t *this, struct nlmsghdr *nlh,
 			  ipsec6_nl_cb_t cb, void *data, const char *what)
@@ -54,15 +51,48 @@ bool kernel_ipsec6_addr(host_t *host, struct in6_addr *addr)
 	return true;
 }
 
-uint32_t kernel_ipsec6_index(private_kernel_ipsec6_t *this)
+static void reply_counts(const struct nlattr *a,
+			 struct kernel_ipsec6_reply *r)
 {
-	uint32_t r = 0;
+	const struct nlattr *c;
 
-	/* Random, so that a restarted charon does not retrace its steps. */
-	if (!this->rng->get_bytes(this->rng, sizeof(r), (void *)&r))
-		r = ++this->last_index;
-	this->last_index = INDEX_MIN + r % (INDEX_MAX - INDEX_MIN + 1);
-	return this->last_index;
+	mnl_attr_for_each_nested(c, a) {
+		if (mnl_attr_get_type(c) == IPSEC6_COUNTS_A_PACKETS)
+			r->packets = mnl_attr_get_u64(c);
+		else if (mnl_attr_get_type(c) == IPSEC6_COUNTS_A_BYTES)
+			r->bytes = mnl_attr_get_u64(c);
+	}
+}
+
+void kernel_ipsec6_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kernel_ipsec6_reply *r = data;
+	bool sa = r->nest == IPSEC6_A_SA;
+	const struct nlattr *a, *b;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) != r->nest)
+			continue;
+		r->found = true;
+		mnl_attr_for_each_nested(b, a) {
+			uint16_t type = mnl_attr_get_type(b);
+
+			/* INDEX is 1 in both attribute sets. */
+			if (type == IPSEC6_SA_A_INDEX)
+				r->index = mnl_attr_get_u32(b);
+			else if (sa && type == IPSEC6_SA_A_SPI)
+				r->spi = mnl_attr_get_u32(b);
+			else if (type == (sa ? IPSEC6_SA_A_OWNER :
+					  IPSEC6_POLICY_A_OWNER))
+				r->owner = mnl_attr_get_u32(b);
+			else if (type == (sa ? IPSEC6_SA_A_LAST_USED :
+					  IPSEC6_POLICY_A_LAST_USED))
+				r->last_used = mnl_attr_get_u64(b);
+			else if (type == (sa ? IPSEC6_SA_A_COUNTS :
+					  IPSEC6_POLICY_A_COUNTS))
+				reply_counts(b, r);
+		}
+	}
 }
 
 time_t kernel_ipsec6_monotonic(uint64_t wallclock)
@@ -87,14 +117,23 @@ METHOD(kernel_ipsec_t, get_features, kernel_feature_t,
 
 /* ---- events --------------------------------------------------------- */
 
+static bool nest_addr(const struct nlattr *a, struct in6_addr *addr)
+{
+	if (mnl_attr_get_payload_len(a) != sizeof(*addr))
+		return false;
+	memcpy(addr, mnl_attr_get_payload(a), sizeof(*addr));
+	return true;
+}
+
+/* SA_EXPIRED: soft or hard (or out of sequence numbers) for one SA. */
 static void process_expire(private_kernel_ipsec6_t *this,
 			   const struct nlmsghdr *nlh)
 {
 	const struct nlattr *a, *b;
 	uint8_t kind = 0, proto = 0;
+	uint32_t spi = 0, owner = 0;
 	struct in6_addr dst;
 	bool has_dst = false;
-	uint32_t spi = 0;
 	host_t *host;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
@@ -112,28 +151,137 @@ static void process_expire(private_kernel_ipsec6_t *this,
 			case IPSEC6_SA_A_PROTO:
 				proto = mnl_attr_get_u8(b);
 				break;
+			case IPSEC6_SA_A_OWNER:
+				owner = mnl_attr_get_u32(b);
+				break;
 			case IPSEC6_SA_A_DST:
-				if (mnl_attr_get_payload_len(b) != sizeof(dst))
-					break;
-				memcpy(&dst, mnl_attr_get_payload(b),
-				       sizeof(dst));
-				has_dst = true;
+				has_dst = nest_addr(b, &dst);
 				break;
 			}
 		}
 	}
-	if (!spi || !has_dst || !kind ||
+	/* Only our SAs: another daemon's (or the admin's) are not charon's. */
+	if (owner != this->owner || !spi || !has_dst || !kind ||
 	    (proto != IPPROTO_ESP && proto != IPPROTO_AH))
 		return;
 	host = host_create_from_chunk(AF_INET6, chunk_from_thing(dst), 0);
 	if (!host)
 		return;
-	DBG2(DBG_KNL, "ipsec6: SA %.8x to %H expired (%s)", spi, host,
-	     kind == IPSEC6_EXPIRE_SOFT ? "soft" : "hard");
+	DBG1(DBG_KNL, "ipsec6: SA %.8x to %H expired (%s)", spi, host,
+	     kind == IPSEC6_EXPIRE_SOFT ? "soft" :
+	     kind == IPSEC6_EXPIRE_HARD ? "hard" : "sequence numbers");
 	/* Out of sequence numbers: the SA cannot send, as good as hard. */
 	charon->kernel->expire(charon->kernel, proto, htonl(spi), host,
 			       kind != IPSEC6_EXPIRE_SOFT);
 	host->destroy(host);
+}
+
+/* The packet of an ACQUIRE (IPSEC6_A_FLOW). */
+struct flow {
+	struct in6_addr src, dst;
+	bool has_src, has_dst;
+	uint8_t proto;
+	uint16_t sport, dport;
+	bool ports, icmp;
+	uint8_t icmp_type, icmp_code;
+};
+
+static void parse_flow(const struct nlattr *a, struct flow *f)
+{
+	const struct nlattr *b;
+
+	mnl_attr_for_each_nested(b, a) {
+		switch (mnl_attr_get_type(b)) {
+		case IPSEC6_FLOW_A_SRC:
+			f->has_src = nest_addr(b, &f->src);
+			break;
+		case IPSEC6_FLOW_A_DST:
+			f->has_dst = nest_addr(b, &f->dst);
+			break;
+		case IPSEC6_FLOW_A_PROTO:
+			f->proto = mnl_attr_get_u8(b);
+			break;
+		case IPSEC6_FLOW_A_SPORT:
+			f->sport = mnl_attr_get_u16(b);
+			f->ports = true;
+			break;
+		case IPSEC6_FLOW_A_DPORT:
+			f->dport = mnl_attr_get_u16(b);
+			f->ports = true;
+			break;
+		case IPSEC6_FLOW_A_ICMP_TYPE:
+			f->icmp_type = mnl_attr_get_u8(b);
+			f->icmp = true;
+			break;
+		case IPSEC6_FLOW_A_ICMP_CODE:
+			f->icmp_code = mnl_attr_get_u8(b);
+			break;
+		}
+	}
+}
+
+/*
+ * One side of the packet as a traffic selector, as kernel-netlink makes
+ * them from XFRM's acquire: the address alone, the protocol, the port (or
+ * ICMPv6 type and code in charon's port encoding) if the packet has one.
+ */
+static traffic_selector_t *flow_ts(struct flow *f, bool src)
+{
+	struct in6_addr *addr = src ? &f->src : &f->dst;
+	uint16_t port = 0, to = 0xffff;
+	host_t *host;
+	traffic_selector_t *ts;
+
+	if (f->icmp) {
+		port = to = f->icmp_type << 8 | f->icmp_code;
+	} else if (f->ports) {
+		port = to = src ? f->sport : f->dport;
+		if (!port)
+			to = 0xffff;
+	}
+	host = host_create_from_chunk(AF_INET6, chunk_create((u_char *)addr,
+							     sizeof(*addr)), 0);
+	if (!host)
+		return NULL;
+	ts = traffic_selector_create_from_subnet(host, 128, f->proto, port,
+						 to);
+	return ts;
+}
+
+/* ACQUIRE: a packet under one of our APPLY policies found no SA. */
+static void process_acquire(private_kernel_ipsec6_t *this,
+			    const struct nlmsghdr *nlh)
+{
+	kernel_acquire_data_t data = {};
+	const struct nlattr *a, *b;
+	uint32_t reqid = 0, owner = 0;
+	struct flow f = {};
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == IPSEC6_A_FLOW) {
+			parse_flow(a, &f);
+			continue;
+		}
+		if (mnl_attr_get_type(a) != IPSEC6_A_POLICY)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_type(b) == IPSEC6_POLICY_A_REQID)
+				reqid = mnl_attr_get_u32(b);
+			else if (mnl_attr_get_type(b) == IPSEC6_POLICY_A_OWNER)
+				owner = mnl_attr_get_u32(b);
+		}
+	}
+	if (owner != this->owner || !reqid)
+		return;
+	if (f.has_src && f.has_dst) {
+		data.src = flow_ts(&f, true);
+		data.dst = flow_ts(&f, false);
+	}
+	DBG1(DBG_KNL, "ipsec6: acquire for reqid %u: %R === %R", reqid,
+	     data.src, data.dst);
+	charon->kernel->acquire(charon->kernel, reqid, &data);
+	DESTROY_IF(data.src);
+	DESTROY_IF(data.dst);
 }
 
 static void event_cb(const struct nlmsghdr *nlh, void *data)
@@ -144,6 +292,9 @@ static void event_cb(const struct nlmsghdr *nlh, void *data)
 	switch (g->cmd) {
 	case IPSEC6_CMD_SA_EXPIRED:
 		process_expire(this, nlh);
+		break;
+	case IPSEC6_CMD_ACQUIRE:
+		process_acquire(this, nlh);
 		break;
 	default:
 		break;
@@ -159,60 +310,58 @@ CALLBACK(receive_events, bool,
 
 /* ---- the daemon's own traffic -------------------------------------- */
 
-/*
- * Until the module has SOCKET_BYPASS: two BYPASS policies for the
- * socket's UDP port (outbound from it, inbound to it), ahead of all
- * others.
- */
-static bool add_port_bypass(private_kernel_ipsec6_t *this, uint16_t port)
+static bool register_cookie(private_kernel_ipsec6_t *this, uint64_t cookie)
 {
-	static const uint8_t dirs[] = { IPSEC6_DIR_IN, IPSEC6_DIR_OUT };
-	char buf[IPSEC6_NL_MSG_MAX], what[64];
+	char buf[IPSEC6_NL_MSG_MAX];
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	uint32_t index;
-	unsigned int i;
 
-	snprintf(what, sizeof(what), "adding the bypass policy of UDP port %u",
-		 port);
-	for (i = 0; i < countof(dirs); i++) {
-		index = kernel_ipsec6_index(this);
-		nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_POLICY_NEW, 0);
-		nest = mnl_attr_nest_start(nlh, IPSEC6_A_POLICY);
-		mnl_attr_put_u32(nlh, IPSEC6_POLICY_A_INDEX, index);
-		mnl_attr_put_u32(nlh, IPSEC6_POLICY_A_PRIORITY,
-				 BYPASS_PRIORITY);
-		mnl_attr_put_u8(nlh, IPSEC6_POLICY_A_DIR, dirs[i]);
-		mnl_attr_put_u8(nlh, IPSEC6_POLICY_A_ACTION,
-				IPSEC6_ACTION_BYPASS);
-		mnl_attr_put_u8(nlh, IPSEC6_POLICY_A_PROTO, IPPROTO_UDP);
-		mnl_attr_put_u16(nlh, IPSEC6_POLICY_A_LOCAL_PORT_START, port);
-		mnl_attr_put_u16(nlh, IPSEC6_POLICY_A_LOCAL_PORT_END, port);
-		mnl_attr_nest_end(nlh, nest);
-		if (kernel_ipsec6_request(this, nlh, NULL, NULL, what))
-			return false;
-		this->bypass->insert_last(this->bypass,
-					  (void *)(uintptr_t)index);
-	}
-	return true;
+	nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_SOCKET_BYPASS, 0);
+	mnl_attr_put_u64(nlh, IPSEC6_A_SOCKET_COOKIE, cookie);
+	mnl_attr_put_u32(nlh, IPSEC6_A_OWNER, this->owner);
+	return !kernel_ipsec6_request(this, nlh, NULL, NULL,
+				      "bypassing the IKE socket");
+}
+
+/* After a flush with our OWNER, which took our cookies along. */
+static void register_cookies(private_kernel_ipsec6_t *this)
+{
+	enumerator_t *enumerator;
+	uint64_t *cookie;
+
+	this->bypass_lock->lock(this->bypass_lock);
+	enumerator = this->bypass->create_enumerator(this->bypass);
+	while (enumerator->enumerate(enumerator, &cookie))
+		register_cookie(this, *cookie);
+	enumerator->destroy(enumerator);
+	this->bypass_lock->unlock(this->bypass_lock);
 }
 
 METHOD(kernel_ipsec_t, bypass_socket, bool,
 	private_kernel_ipsec6_t *this, int fd, int family)
 {
-	struct sockaddr_in6 sin6;
-	socklen_t len = sizeof(sin6);
+	socklen_t len = sizeof(uint64_t);
+	uint64_t cookie;
+	bool ok;
 
 	/* IPv4 is not ours: nothing to keep out of ipsec6. */
 	if (family != AF_INET6)
 		return TRUE;
-	if (getsockname(fd, (struct sockaddr *)&sin6, &len) ||
-	    sin6.sin6_family != AF_INET6) {
-		DBG1(DBG_KNL, "ipsec6: bypass: cannot tell the socket's "
-		     "port: %s", strerror(errno));
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len) ||
+	    len != sizeof(cookie)) {
+		DBG1(DBG_KNL, "ipsec6: bypass: cannot read the socket's "
+		     "SO_COOKIE: %s", strerror(errno));
 		return FALSE;
 	}
-	return add_port_bypass(this, ntohs(sin6.sin6_port));
+	this->bypass_lock->lock(this->bypass_lock);
+	ok = register_cookie(this, cookie);
+	if (ok)
+		this->bypass->insert_last(this->bypass,
+					  memcpy(malloc(sizeof(cookie)),
+						 &cookie, sizeof(cookie)));
+	this->bypass_lock->unlock(this->bypass_lock);
+	DBG2(DBG_KNL, "ipsec6: IKE socket %d (cookie %llu) bypasses the SPD",
+	     fd, (unsigned long long)cookie);
+	return ok;
 }
 
 METHOD(kernel_ipsec_t, enable_udp_decap, bool,
@@ -228,95 +377,22 @@ METHOD(kernel_ipsec_t, enable_udp_decap, bool,
 
 /* ---- flushing our objects ------------------------------------------ */
 
-struct index_list {
-	uint32_t *idx;
-	int n, cap;
-	uint16_t nest;		/* IPSEC6_A_POLICY or IPSEC6_A_SA */
-	uint16_t attr;		/* its INDEX attribute */
-};
-
-static void collect_ours_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct index_list *l = data;
-	const struct nlattr *a, *b;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != l->nest)
-			continue;
-		mnl_attr_for_each_nested(b, a) {
-			uint32_t index;
-
-			if (mnl_attr_get_type(b) != l->attr)
-				continue;
-			index = mnl_attr_get_u32(b);
-			if (index < INDEX_MIN || index > INDEX_MAX)
-				continue;
-			if (l->n == l->cap) {
-				l->cap = l->cap ? 2 * l->cap : 64;
-				l->idx = realloc(l->idx,
-						 l->cap * sizeof(*l->idx));
-			}
-			l->idx[l->n++] = index;
-		}
-	}
-}
-
-static bool is_bypass(private_kernel_ipsec6_t *this, uint32_t index)
-{
-	void *item = (void *)(uintptr_t)index;
-
-	return this->bypass->find_first(this->bypass, NULL, &item);
-}
-
-/*
- * Deletes the policies (@policies) or SAs the plugin added, known by their
- * index range while the module has no OWNER.
- */
+/* POLICY_FLUSH or SA_FLUSH of the objects with our OWNER. */
 static status_t flush_ours(private_kernel_ipsec6_t *this, bool policies)
 {
-	struct index_list l = {
-		.nest = policies ? IPSEC6_A_POLICY : IPSEC6_A_SA,
-		.attr = policies ? IPSEC6_POLICY_A_INDEX : IPSEC6_SA_A_INDEX,
-	};
-	uint8_t get = policies ? IPSEC6_CMD_POLICY_GET : IPSEC6_CMD_SA_GET;
-	uint8_t del = policies ? IPSEC6_CMD_POLICY_DEL : IPSEC6_CMD_SA_DEL;
 	char buf[IPSEC6_NL_MSG_MAX];
-	status_t status = SUCCESS;
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	int i, rc, tries = 0;
+	int rc;
 
-	do {
-		l.n = 0;
-		nlh = ipsec6_nl_start(this->nl, buf, get, NLM_F_DUMP);
-		rc = ipsec6_nl_send(this->nl, nlh, collect_ours_cb, &l, NULL,
-				    0);
-	} while (rc == -EINTR && ++tries < 5);
-	if (rc) {
-		DBG1(DBG_KNL, "ipsec6: listing %s failed: %s",
-		     policies ? "policies" : "SAs", strerror(-rc));
-		free(l.idx);
-		return FAILED;
-	}
-	for (i = 0; i < l.n; i++) {
-		/* The IKE sockets' bypass policies stay while they are open. */
-		if (policies && is_bypass(this, l.idx[i]))
-			continue;
-		nlh = ipsec6_nl_start(this->nl, buf, del, 0);
-		nest = mnl_attr_nest_start(nlh, l.nest);
-		mnl_attr_put_u32(nlh, l.attr, l.idx[i]);
-		mnl_attr_nest_end(nlh, nest);
-		rc = kernel_ipsec6_request(this, nlh, NULL, NULL,
-					   policies ? "flushing a policy" :
-					   "flushing an SA");
-		if (rc && rc != -ENOENT)
-			status = FAILED;
-	}
-	if (l.n)
-		DBG1(DBG_KNL, "ipsec6: flushed %d %s", l.n,
-		     policies ? "policies" : "SAs");
-	free(l.idx);
-	return status;
+	nlh = ipsec6_nl_start(this->nl, buf, policies ?
+			      IPSEC6_CMD_POLICY_FLUSH : IPSEC6_CMD_SA_FLUSH, 0);
+	mnl_attr_put_u32(nlh, IPSEC6_A_OWNER, this->owner);
+	rc = kernel_ipsec6_request(this, nlh, NULL, NULL, policies ?
+				   "flushing our policies" :
+				   "flushing our SAs");
+	/* The flush cleared our IKE sockets' cookies too. */
+	register_cookies(this);
+	return rc ? FAILED : SUCCESS;
 }
 
 METHOD(kernel_ipsec_t, flush_sas, status_t,
@@ -334,31 +410,12 @@ METHOD(kernel_ipsec_t, flush_policies, status_t,
 METHOD(kernel_ipsec_t, destroy, void,
 	private_kernel_ipsec6_t *this)
 {
-	enumerator_t *enumerator;
-	char buf[IPSEC6_NL_MSG_MAX];
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	void *index;
-
-	if (this->nl) {
+	if (this->nl)
 		lib->watcher->remove(lib->watcher,
 				     ipsec6_nl_event_fd(this->nl));
-		enumerator = this->bypass->create_enumerator(this->bypass);
-		while (enumerator->enumerate(enumerator, &index)) {
-			nlh = ipsec6_nl_start(this->nl, buf,
-					      IPSEC6_CMD_POLICY_DEL, 0);
-			nest = mnl_attr_nest_start(nlh, IPSEC6_A_POLICY);
-			mnl_attr_put_u32(nlh, IPSEC6_POLICY_A_INDEX,
-					 (uintptr_t)index);
-			mnl_attr_nest_end(nlh, nest);
-			kernel_ipsec6_request(this, nlh, NULL, NULL,
-					      "deleting a bypass policy");
-		}
-		enumerator->destroy(enumerator);
-	}
 	kernel_ipsec6_policy_destroy(this);
-	this->bypass->destroy(this->bypass);
-	DESTROY_IF(this->rng);
+	this->bypass->destroy_function(this->bypass, free);
+	this->bypass_lock->destroy(this->bypass_lock);
 	ipsec6_nl_destroy(this->nl);
 	free(this);
 }
@@ -382,21 +439,19 @@ kernel_ipsec_t *kernel_ipsec6_ipsec_create(void)
 		.install_routes = lib->settings->get_bool(lib->settings,
 				"%s.install_routes", TRUE, lib->ns),
 		.bypass = linked_list_create(),
-		.rng = lib->crypto->create_rng(lib->crypto, RNG_WEAK),
+		.bypass_lock = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	kernel_ipsec6_sa_init(this);
 	kernel_ipsec6_policy_init(this);
-	if (!this->rng) {
-		DBG1(DBG_KNL, "ipsec6: no RNG");
-		destroy(this);
-		return NULL;
-	}
 	this->nl = ipsec6_nl_create();
 	if (!this->nl) {
 		destroy(this);
 		return NULL;
 	}
-	/* What a charon killed before us left behind. */
+	/*
+	 * What a charon killed before us left behind: the policies, SAs
+	 * and socket cookies with our OWNER.
+	 */
 	if (ipsec6_nl_ready(this->nl)) {
 		flush_ours(this, true);
 		flush_ours(this, false);

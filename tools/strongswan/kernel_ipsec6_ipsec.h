@@ -16,7 +16,6 @@
 #include <kernel/kernel_ipsec.h>
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
-#include <crypto/rngs/rng.h>
 #include <threading/mutex.h>
 
 #include "kernel_ipsec6_nl.h"
@@ -34,8 +33,6 @@ struct private_kernel_ipsec6_t {
 	ipsec6_nl_t *nl;
 	/* OWNER of our policies and SAs (kernel-ipsec6.owner). */
 	uint32_t owner;
-	/* For SPIs and indexes while the module cannot assign them. */
-	rng_t *rng;
 
 	/*
 	 * Policy cache (kernel_ipsec6_policy.c): policy_entry_t by
@@ -48,10 +45,16 @@ struct private_kernel_ipsec6_t {
 	/* Install routes for tunnel-mode policies (charon.install_routes). */
 	bool install_routes;
 
-	/* Indexes of the BYPASS policies standing in for SOCKET_BYPASS. */
+	/*
+	 * SO_COOKIEs of the IKE sockets given to SOCKET_BYPASS (uint64_t *),
+	 * under @bypass_lock: an owner-filtered flush clears them in the
+	 * module, the plugin registers them again.
+	 */
+	mutex_t *bypass_lock;
 	linked_list_t *bypass;
-	/* Last index chosen while the module cannot assign them. */
-	uint32_t last_index;
+	/* The module refused SA_UPDATE (EOPNOTSUPP): complete larval SAs
+	 * with SA_NEW, REPLACE and their index instead. */
+	bool no_sa_update;
 };
 
 kernel_ipsec_t *kernel_ipsec6_ipsec_create(void);
@@ -70,8 +73,21 @@ int kernel_ipsec6_request(private_kernel_ipsec6_t *this, struct nlmsghdr *nlh,
 			  ipsec6_nl_cb_t cb, void *data, const char *what);
 /* The IPv6 address of @host, false if @host is not IPv6. */
 bool kernel_ipsec6_addr(host_t *host, struct in6_addr *addr);
-/* A fresh index for a policy or SA the plugin names itself. */
-uint32_t kernel_ipsec6_index(private_kernel_ipsec6_t *this);
+/*
+ * What the module says about one policy or SA (nest @nest): the answer to
+ * a NEW without INDEX or to SA_ALLOC_SPI (the index it picked), or to a
+ * GET.  kernel_ipsec6_reply_cb() fills it in.
+ */
+struct kernel_ipsec6_reply {
+	uint16_t nest;		/* IPSEC6_A_POLICY or IPSEC6_A_SA */
+	uint32_t index;
+	uint32_t spi;		/* SA replies */
+	uint32_t owner;
+	uint64_t last_used;	/* wall-clock seconds, 0 = never */
+	uint64_t bytes, packets;
+	bool found;
+};
+void kernel_ipsec6_reply_cb(const struct nlmsghdr *nlh, void *data);
 /* Wall-clock seconds from the module to charon's monotonic time. */
 time_t kernel_ipsec6_monotonic(uint64_t wallclock);
 

@@ -9,7 +9,8 @@
  * kernel policy in step with the user of highest priority (like
  * kernel-netlink): adding a user of higher priority, or removing the one
  * installed, replaces the kernel policy (same index); removing the last
- * user deletes it.
+ * user deletes it.  The module picks each policy's index (POLICY_NEW
+ * without INDEX answers with the policy); they carry our OWNER.
  *
  * Priorities: lower is first, as in the module and XFRM; the automatic one
  * is kernel-netlink's, so that a configuration orders the same way on
@@ -281,13 +282,16 @@ static bool put_template(struct nlmsghdr *nlh, policy_entry_t *entry,
 	return true;
 }
 
-static bool build_policy(struct nlmsghdr *nlh, policy_entry_t *entry,
-			 policy_user_t *user, uint32_t index)
+/* The POLICY nest; @entry->index 0: the module picks one. */
+static bool build_policy(private_kernel_ipsec6_t *this, struct nlmsghdr *nlh,
+			 policy_entry_t *entry, policy_user_t *user)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, IPSEC6_A_POLICY);
 	unsigned int ifindex;
 
-	mnl_attr_put_u32(nlh, IPSEC6_POLICY_A_INDEX, index);
+	if (entry->index)
+		mnl_attr_put_u32(nlh, IPSEC6_POLICY_A_INDEX, entry->index);
+	mnl_attr_put_u32(nlh, IPSEC6_POLICY_A_OWNER, this->owner);
 	mnl_attr_put_u32(nlh, IPSEC6_POLICY_A_PRIORITY, user->priority);
 	mnl_attr_put_u8(nlh, IPSEC6_POLICY_A_DIR, dir2kernel(entry->dir));
 	mnl_attr_put_u8(nlh, IPSEC6_POLICY_A_ACTION, type2action(user->type));
@@ -321,33 +325,33 @@ static bool build_policy(struct nlmsghdr *nlh, policy_entry_t *entry,
 static bool policy_install(private_kernel_ipsec6_t *this,
 			   policy_entry_t *entry)
 {
-	char buf[IPSEC6_NL_MSG_MAX], what[128];
+	struct kernel_ipsec6_reply reply = { .nest = IPSEC6_A_POLICY };
+	char buf[IPSEC6_NL_MSG_MAX];
 	policy_user_t *user;
 	struct nlmsghdr *nlh;
-	uint32_t index;
-	int tries, rc = -EEXIST;
 
 	if (entry->users->get_first(entry->users, (void **)&user) != SUCCESS)
 		return false;
-	snprintf(what, sizeof(what), "installing policy %s", entry->index ?
-		 "(replacing)" : "");
-	for (tries = 0; tries < 4 && rc == -EEXIST; tries++) {
-		index = entry->index ?: kernel_ipsec6_index(this);
-		nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_POLICY_NEW, 0);
-		if (!build_policy(nlh, entry, user, index))
-			return false;
-		if (entry->index)
-			mnl_attr_put(nlh, IPSEC6_A_REPLACE, 0, NULL);
-		rc = kernel_ipsec6_request(this, nlh, NULL, NULL, what);
-		if (entry->index)
-			break;
-	}
-	if (rc)
+	nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_POLICY_NEW, 0);
+	if (!build_policy(this, nlh, entry, user))
 		return false;
-	entry->index = index;
+	if (entry->index)
+		mnl_attr_put(nlh, IPSEC6_A_REPLACE, 0, NULL);
+	if (kernel_ipsec6_request(this, nlh, kernel_ipsec6_reply_cb, &reply,
+				  entry->index ? "replacing a policy" :
+				  "installing a policy"))
+		return false;
+	if (!entry->index) {
+		if (!reply.index) {
+			DBG1(DBG_KNL, "ipsec6: the module did not say which "
+			     "index it gave the policy");
+			return false;
+		}
+		entry->index = reply.index;
+	}
 	DBG2(DBG_KNL, "ipsec6: policy %R === %R %N: index %u, priority %u",
-	     entry->src_ts, entry->dst_ts, policy_dir_names, entry->dir, index,
-	     user->priority);
+	     entry->src_ts, entry->dst_ts, policy_dir_names, entry->dir,
+	     entry->index, user->priority);
 	return true;
 }
 
@@ -487,8 +491,34 @@ METHOD(kernel_ipsec_t, query_policy, status_t,
 	private_kernel_ipsec6_t *this, kernel_ipsec_policy_id_t *id,
 	kernel_ipsec_query_policy_t *data, time_t *use_time)
 {
-	/* The module keeps no last-use time for policies yet. */
-	return NOT_SUPPORTED;
+	struct kernel_ipsec6_reply reply = { .nest = IPSEC6_A_POLICY };
+	policy_entry_t *entry, lookup = {
+		.dir = id->dir,
+		.src_ts = id->src_ts,
+		.dst_ts = id->dst_ts,
+		.interface = id->interface,
+	};
+	char buf[IPSEC6_NL_MSG_MAX];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint32_t index = 0;
+
+	this->mutex->lock(this->mutex);
+	entry = this->policies->get(this->policies, &lookup);
+	if (entry)
+		index = entry->index;
+	this->mutex->unlock(this->mutex);
+	if (!index)
+		return NOT_FOUND;
+	nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_POLICY_GET, 0);
+	nest = mnl_attr_nest_start(nlh, IPSEC6_A_POLICY);
+	mnl_attr_put_u32(nlh, IPSEC6_POLICY_A_INDEX, index);
+	mnl_attr_nest_end(nlh, nest);
+	if (kernel_ipsec6_request(this, nlh, kernel_ipsec6_reply_cb, &reply,
+				  "querying a policy") || !reply.found)
+		return FAILED;
+	*use_time = kernel_ipsec6_monotonic(reply.last_used);
+	return SUCCESS;
 }
 
 METHOD(kernel_ipsec_t, del_policy, status_t,

@@ -7,7 +7,8 @@
  * SAs carry the CHILD_SA's reqid and no POLICY: the module lets an SA
  * serve every APPLY policy whose template it fits (protocol, mode, reqid,
  * tunnel endpoints), as XFRM does.  SPIs travel in network byte order in
- * charon and in host order in the module.
+ * charon and in host order in the module.  The module picks the SAs'
+ * indexes; the plugin names an SA by (SPI, DST, PROTO), as charon does.
  */
 #include <errno.h>
 #include <string.h>
@@ -76,43 +77,9 @@ static bool put_sa_id(struct nlmsghdr *nlh, kernel_ipsec_sa_id_t *id)
 	return true;
 }
 
-/* What SA_GET tells about one SA. */
-struct sa_info {
-	bool found;
-	uint32_t index;
-	uint64_t bytes, packets;
-};
-
-static void sa_info_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct sa_info *info = data;
-	const struct nlattr *a, *b, *c;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != IPSEC6_A_SA)
-			continue;
-		info->found = true;
-		mnl_attr_for_each_nested(b, a) {
-			switch (mnl_attr_get_type(b)) {
-			case IPSEC6_SA_A_INDEX:
-				info->index = mnl_attr_get_u32(b);
-				break;
-			case IPSEC6_SA_A_COUNTS:
-				mnl_attr_for_each_nested(c, b) {
-					if (mnl_attr_get_type(c) == IPSEC6_COUNTS_A_PACKETS)
-						info->packets = mnl_attr_get_u64(c);
-					else if (mnl_attr_get_type(c) == IPSEC6_COUNTS_A_BYTES)
-						info->bytes = mnl_attr_get_u64(c);
-				}
-				break;
-			}
-		}
-	}
-}
-
 /* SA_GET by (SPI, DST, PROTO): 0, -ENOENT or another -errno (logged). */
 static int sa_get(private_kernel_ipsec6_t *this, kernel_ipsec_sa_id_t *id,
-		  struct sa_info *info)
+		  struct kernel_ipsec6_reply *info)
 {
 	char buf[IPSEC6_NL_MSG_MAX], err[256];
 	struct nlmsghdr *nlh;
@@ -125,54 +92,68 @@ static int sa_get(private_kernel_ipsec6_t *this, kernel_ipsec_sa_id_t *id,
 		return -EAFNOSUPPORT;
 	mnl_attr_nest_end(nlh, nest);
 	memset(info, 0, sizeof(*info));
-	rc = ipsec6_nl_send(this->nl, nlh, sa_info_cb, info, err, sizeof(err));
+	info->nest = IPSEC6_A_SA;
+	rc = ipsec6_nl_send(this->nl, nlh, kernel_ipsec6_reply_cb, info, err,
+			    sizeof(err));
+	if (!rc && !info->found)
+		rc = -ENOENT;
 	if (rc && rc != -ENOENT)
 		DBG1(DBG_KNL, "ipsec6: querying SA %.8x failed: %s%s%s",
 		     ntohl(id->spi), strerror(-rc), *err ? ": " : "", err);
 	return rc;
 }
 
+/*
+ * SA_ALLOC_SPI: the module reserves a random free SPI in charon's range as
+ * a larval SA (no keys, no traffic) with our OWNER; add_sa() completes it,
+ * or the module deletes it after IPSEC6_LARVAL_SECONDS (a hard expire).
+ */
 METHOD(kernel_ipsec_t, get_spi, status_t,
 	private_kernel_ipsec6_t *this, host_t *src, host_t *dst,
 	uint8_t protocol, uint32_t *spi)
 {
-	kernel_ipsec_sa_id_t id = { .src = src, .dst = dst, .proto = protocol };
-	uint32_t lo, hi, r;
-	struct sa_info info;
-	int tries, rc;
+	struct kernel_ipsec6_reply reply = { .nest = IPSEC6_A_SA };
+	char buf[IPSEC6_NL_MSG_MAX];
+	struct in6_addr s6, d6;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	uint32_t lo, hi, t;
 
+	if (!kernel_ipsec6_addr(dst, &d6)) {
+		DBG1(DBG_KNL, "ipsec6: no SPI for %H: not IPv6", dst);
+		return FAILED;
+	}
 	lo = lib->settings->get_int(lib->settings, "%s.spi_min",
 				    KERNEL_SPI_MIN, lib->ns);
 	hi = lib->settings->get_int(lib->settings, "%s.spi_max",
 				    KERNEL_SPI_MAX, lib->ns);
 	if (lo > hi) {
-		r = lo;
+		t = lo;
 		lo = hi;
-		hi = r;
+		hi = t;
 	}
 	lo = max(lo, IPSEC6_SPI_MIN);
 	hi = max(hi, lo);
-	/*
-	 * A random SPI in range that no SA uses yet.  It is not reserved
-	 * until add_sa(): two negotiations could pick the same one, and the
-	 * second SA_NEW fails (EEXIST); 2^28 SPIs make that unlikely.
-	 */
-	for (tries = 0; tries < 32; tries++) {
-		if (!this->rng->get_bytes(this->rng, sizeof(r), (void *)&r))
-			return FAILED;
-		r = lo + (uint32_t)((uint64_t)r % ((uint64_t)hi - lo + 1));
-		id.spi = htonl(r);
-		rc = sa_get(this, &id, &info);
-		if (rc == -ENOENT) {
-			*spi = id.spi;
-			DBG2(DBG_KNL, "ipsec6: got SPI %.8x", r);
-			return SUCCESS;
-		}
-		if (rc)
-			break;
+
+	nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_SA_ALLOC_SPI, 0);
+	nest = mnl_attr_nest_start(nlh, IPSEC6_A_SA);
+	mnl_attr_put(nlh, IPSEC6_SA_A_DST, sizeof(d6), &d6);
+	if (kernel_ipsec6_addr(src, &s6))
+		mnl_attr_put(nlh, IPSEC6_SA_A_SRC, sizeof(s6), &s6);
+	mnl_attr_put_u8(nlh, IPSEC6_SA_A_PROTO, protocol);
+	mnl_attr_put_u32(nlh, IPSEC6_SA_A_OWNER, this->owner);
+	mnl_attr_put_u32(nlh, IPSEC6_SA_A_SPI_MIN, lo);
+	mnl_attr_put_u32(nlh, IPSEC6_SA_A_SPI_MAX, hi);
+	mnl_attr_nest_end(nlh, nest);
+	if (kernel_ipsec6_request(this, nlh, kernel_ipsec6_reply_cb, &reply,
+				  "allocating an SPI") || !reply.spi) {
+		DBG1(DBG_KNL, "ipsec6: unable to get an SPI");
+		return FAILED;
 	}
-	DBG1(DBG_KNL, "ipsec6: unable to get an SPI");
-	return FAILED;
+	*spi = htonl(reply.spi);
+	DBG2(DBG_KNL, "ipsec6: got SPI %.8x (larval SA %u)", reply.spi,
+	     reply.index);
+	return SUCCESS;
 }
 
 METHOD(kernel_ipsec_t, get_cpi, status_t,
@@ -204,8 +185,6 @@ static bool sa_supported(kernel_ipsec_sa_id_t *id, kernel_ipsec_add_sa_t *data)
 		what = "security labels";
 	else if (data->hw_offload == HW_OFFLOAD_YES)
 		what = "hardware offload";
-	else if (data->encap)
-		what = "UDP encapsulation";
 	if (what)
 		DBG1(DBG_KNL, "ipsec6: SA %.8x not added: %s not supported",
 		     ntohl(id->spi), what);
@@ -297,7 +276,23 @@ static uint32_t sa_flags(kernel_ipsec_add_sa_t *data)
 	return flags;
 }
 
-/* The SA_NEW request for @id/@data with index @index; false if refused. */
+/*
+ * ESP in UDP (RFC 3948): charon's hosts carry the ports.  The module that
+ * cannot do it yet refuses the SA with "ENCAP_TYPE: ... not supported yet".
+ */
+static void put_encap(struct nlmsghdr *nlh, kernel_ipsec_sa_id_t *id)
+{
+	mnl_attr_put_u16(nlh, IPSEC6_SA_A_ENCAP_TYPE, 2 /* ESPINUDP */);
+	mnl_attr_put_u16(nlh, IPSEC6_SA_A_ENCAP_SPORT,
+			 id->src->get_port(id->src));
+	mnl_attr_put_u16(nlh, IPSEC6_SA_A_ENCAP_DPORT,
+			 id->dst->get_port(id->dst));
+}
+
+/*
+ * The SA nest of SA_NEW/SA_UPDATE for @id/@data, at index @index (0: the
+ * module's choice, or the SA named by SPI/DST/PROTO); false if refused.
+ */
 static bool build_sa(private_kernel_ipsec6_t *this, struct nlmsghdr *nlh,
 		     kernel_ipsec_sa_id_t *id, kernel_ipsec_add_sa_t *data,
 		     uint32_t index)
@@ -311,6 +306,7 @@ static bool build_sa(private_kernel_ipsec6_t *this, struct nlmsghdr *nlh,
 	if (!put_sa_id(nlh, id) || !kernel_ipsec6_addr(id->src, &src))
 		return false;
 	mnl_attr_put(nlh, IPSEC6_SA_A_SRC, sizeof(src), &src);
+	mnl_attr_put_u32(nlh, IPSEC6_SA_A_OWNER, this->owner);
 	mnl_attr_put_u8(nlh, IPSEC6_SA_A_MODE, data->mode == MODE_TUNNEL ?
 			IPSEC6_MODE_TUNNEL : IPSEC6_MODE_TRANSPORT);
 	mnl_attr_put_u8(nlh, IPSEC6_SA_A_DIR, data->inbound ?
@@ -325,43 +321,93 @@ static bool build_sa(private_kernel_ipsec6_t *this, struct nlmsghdr *nlh,
 				 min(data->replay_window, IPSEC6_REPLAY_MAX));
 	mnl_attr_put_u32(nlh, IPSEC6_SA_A_FLAGS, sa_flags(data));
 	put_lifetimes(nlh, data->lifetime);
+	if (data->encap)
+		put_encap(nlh, id);
 	mnl_attr_nest_end(nlh, nest);
 	return true;
+}
+
+/*
+ * A module without SA_UPDATE: the larval SA is completed by SA_NEW with
+ * REPLACE at its index (the contract's other way).
+ */
+static int complete_by_replace(private_kernel_ipsec6_t *this,
+			       kernel_ipsec_sa_id_t *id,
+			       kernel_ipsec_add_sa_t *data, char *buf,
+			       const char *what)
+{
+	struct kernel_ipsec6_reply larval;
+	struct nlmsghdr *nlh;
+	int rc;
+
+	rc = sa_get(this, id, &larval);
+	if (rc) {
+		DBG1(DBG_KNL, "ipsec6: %s: no SA with that SPI (%s)", what,
+		     strerror(-rc));
+		return rc;
+	}
+	nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_SA_NEW, 0);
+	if (!build_sa(this, nlh, id, data, larval.index))
+		return -EINVAL;
+	mnl_attr_put(nlh, IPSEC6_A_REPLACE, 0, NULL);
+	return kernel_ipsec6_request(this, nlh, NULL, NULL, what);
 }
 
 METHOD(kernel_ipsec_t, add_sa, status_t,
 	private_kernel_ipsec6_t *this, kernel_ipsec_sa_id_t *id,
 	kernel_ipsec_add_sa_t *data)
 {
-	char buf[IPSEC6_NL_MSG_MAX], what[64];
+	char buf[IPSEC6_NL_MSG_MAX], what[64], err[256];
 	struct nlmsghdr *nlh;
-	status_t status = FAILED;
-	int tries, rc = -EEXIST;
+	int rc = -EINVAL;
 
 	if (!sa_supported(id, data))
 		return NOT_SUPPORTED;
-	DBG2(DBG_KNL, "ipsec6: adding SA %.8x (%s, reqid %u)", ntohl(id->spi),
-	     data->inbound ? "in" : "out", data->reqid);
-	snprintf(what, sizeof(what), "adding SA %.8x", ntohl(id->spi));
-	/* An index the plugin picks may be taken: try another. */
-	for (tries = 0; tries < 4 && rc == -EEXIST; tries++) {
+	DBG2(DBG_KNL, "ipsec6: adding SA %.8x (%s, reqid %u%s)",
+	     ntohl(id->spi), data->inbound ? "in" : "out", data->reqid,
+	     data->update ? ", completing the larval SA" : "");
+	snprintf(what, sizeof(what), "%s SA %.8x", data->update ?
+		 "completing" : "adding", ntohl(id->spi));
+	if (!data->update) {
+		/* A new SA: the module picks its index. */
 		nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_SA_NEW, 0);
-		if (!build_sa(this, nlh, id, data, kernel_ipsec6_index(this)))
-			goto out;
-		rc = kernel_ipsec6_request(this, nlh, NULL, NULL, what);
+		if (build_sa(this, nlh, id, data, 0))
+			rc = kernel_ipsec6_request(this, nlh, NULL, NULL,
+						   what);
+	} else if (!this->no_sa_update) {
+		/* Our SPI from get_spi(): SA_UPDATE by SPI/DST/PROTO. */
+		nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_SA_UPDATE, 0);
+		if (build_sa(this, nlh, id, data, 0))
+			rc = ipsec6_nl_send(this->nl, nlh, NULL, NULL, err,
+					    sizeof(err));
+		if (rc == -EOPNOTSUPP) {
+			DBG1(DBG_KNL, "ipsec6: the module has no SA_UPDATE "
+			     "(%s): larval SAs are completed by SA_NEW with "
+			     "REPLACE", err);
+			this->no_sa_update = true;
+		} else if (rc) {
+			DBG1(DBG_KNL, "ipsec6: %s failed: %s%s%s", what,
+			     strerror(-rc), *err ? ": " : "", err);
+		}
 	}
-	if (!rc)
-		status = SUCCESS;
-out:
+	if (data->update && this->no_sa_update)
+		rc = complete_by_replace(this, id, data, buf, what);
 	memwipe(buf, sizeof(buf));
-	return status;
+	return rc ? FAILED : SUCCESS;
 }
 
 METHOD(kernel_ipsec_t, update_sa, status_t,
 	private_kernel_ipsec6_t *this, kernel_ipsec_sa_id_t *id,
 	kernel_ipsec_update_sa_t *data)
 {
-	/* Without SA_UPDATE charon re-creates the CHILD_SA instead. */
+	/*
+	 * SA_UPDATE takes the full SA, keys included, and neither charon
+	 * (here) nor the module (SA_GET) has them: charon rekeys the
+	 * CHILD_SA on the new addresses instead (MOBIKE, NAT changes).
+	 */
+	DBG1(DBG_KNL, "ipsec6: updating SA %.8x in place (new addresses, "
+	     "encapsulation) is not supported: charon rekeys it",
+	     ntohl(id->spi));
 	return NOT_SUPPORTED;
 }
 
@@ -370,16 +416,16 @@ METHOD(kernel_ipsec_t, query_sa, status_t,
 	kernel_ipsec_query_sa_t *data, uint64_t *bytes, uint64_t *packets,
 	time_t *time)
 {
-	struct sa_info info;
+	struct kernel_ipsec6_reply info;
 
-	if (sa_get(this, id, &info) || !info.found)
+	if (sa_get(this, id, &info))
 		return FAILED;
 	if (bytes)
 		*bytes = info.bytes;
 	if (packets)
 		*packets = info.packets;
 	if (time)
-		*time = 0;
+		*time = kernel_ipsec6_monotonic(info.last_used);
 	return SUCCESS;
 }
 
