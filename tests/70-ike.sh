@@ -26,7 +26,8 @@
 #     s3 behind it.
 #  6. encap = yes (ESP in UDP) between h1 and h2.
 #  7. kill -9 of h1's charon and a restart: the new charon deletes what the
-#     old one left in ipsec6 (its OWNER's objects), and the first packet
+#     old one left in ipsec6 (its OWNER's objects; a policy the
+#     administrator added stays), and the first packet
 #     into its trap negotiates again (the peer still has the old SAs).
 #  8. the reference: h2 -> h4, XFRM on both ends, PSK, transport, trap.
 # The capture on br0 must show no packet between the hosts in cleartext.
@@ -63,10 +64,13 @@ no_apply_policies() {
 	! ctl "$1" policy list | grep -q 'action apply'
 }
 
-# The IKE sockets bypass by their cookies: no policy of their own.
-only_default_policy() {
-	[[ $(ctl "$1" policy list | grep -c ' index ') == 1 ]] &&
-		ctl "$1" policy list | grep -q ' index 1 '
+# The IKE sockets bypass by their cookies: no policy of their own.  Left:
+# the default policy and the administrator's (owner 0) for 2001:db8::99.
+only_admin_policies() {
+	local list
+	list=$(ctl "$1" policy list) || return 1
+	[[ $(grep -c ' index ' <<<"$list") == 2 ]] &&
+		grep -q ' index 1 ' <<<"$list" && grep -q '2001:db8::99' <<<"$list"
 }
 
 no_sas() {
@@ -196,10 +200,12 @@ swan a --terminate --ike e2 >/dev/null 2>&1
 # 7. kill -9 and restart.
 check "7: h1 initiates to h2" swan a --initiate --child x2
 check "7: h1 reaches h2" ping_ok h1 $H2
+check "7: an administrator's policy next to charon's" \
+	ctl h1 policy add dst 2001:db8::99 dir out action allow
 charon_kill a KILL
 check "7: charon restarted after kill -9" charon_start a h1 ipsec6
-check "7: the old SAs and policies are gone: only the default policy" \
-	eval 'no_sas h1 && only_default_policy h1'
+check "7: the old SAs and policies are gone, the administrator's stay" \
+	eval 'no_sas h1 && only_admin_policies h1'
 check "7: configuration with a trap loaded" ike_load a "$(conf_a trap)"
 check "7: the first packet negotiates again" trap_ping h1 $H2 \
 	"ipsec6 -> XFRM after a restart"
