@@ -414,16 +414,25 @@ static uint32_t user_priority(kernel_ipsec_policy_id_t *id,
 	return data->manual_prio ?: *autoprio;
 }
 
-METHOD(kernel_ipsec_t, add_policy, status_t,
-	private_kernel_ipsec6_t *this, kernel_ipsec_policy_id_t *id,
-	kernel_ipsec_manage_policy_t *data)
+/* The entry of @id's (direction, selectors, interface); under @mutex. */
+static policy_entry_t *policy_find(private_kernel_ipsec6_t *this,
+				   kernel_ipsec_policy_id_t *id)
 {
-	policy_entry_t *entry, lookup = {
+	policy_entry_t lookup = {
 		.dir = id->dir,
 		.src_ts = id->src_ts,
 		.dst_ts = id->dst_ts,
 		.interface = id->interface,
 	};
+
+	return this->policies->get(this->policies, &lookup);
+}
+
+METHOD(kernel_ipsec_t, add_policy, status_t,
+	private_kernel_ipsec6_t *this, kernel_ipsec_policy_id_t *id,
+	kernel_ipsec_manage_policy_t *data)
+{
+	policy_entry_t *entry;
 	policy_user_t *user, *cur, *first = NULL;
 	enumerator_t *enumerator;
 	status_t status = SUCCESS;
@@ -439,7 +448,7 @@ METHOD(kernel_ipsec_t, add_policy, status_t,
 	user->priority = user_priority(id, data, &user->auto_priority);
 
 	this->mutex->lock(this->mutex);
-	entry = this->policies->get(this->policies, &lookup);
+	entry = policy_find(this, id);
 	if (!entry) {
 		INIT(entry,
 			.dir = id->dir,
@@ -492,19 +501,14 @@ METHOD(kernel_ipsec_t, query_policy, status_t,
 	kernel_ipsec_query_policy_t *data, time_t *use_time)
 {
 	struct kernel_ipsec6_reply reply = { .nest = IPSEC6_A_POLICY };
-	policy_entry_t *entry, lookup = {
-		.dir = id->dir,
-		.src_ts = id->src_ts,
-		.dst_ts = id->dst_ts,
-		.interface = id->interface,
-	};
+	policy_entry_t *entry;
 	char buf[IPSEC6_NL_MSG_MAX];
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 	uint32_t index = 0;
 
 	this->mutex->lock(this->mutex);
-	entry = this->policies->get(this->policies, &lookup);
+	entry = policy_find(this, id);
 	if (entry)
 		index = entry->index;
 	this->mutex->unlock(this->mutex);
@@ -525,12 +529,7 @@ METHOD(kernel_ipsec_t, del_policy, status_t,
 	private_kernel_ipsec6_t *this, kernel_ipsec_policy_id_t *id,
 	kernel_ipsec_manage_policy_t *data)
 {
-	policy_entry_t *entry, lookup = {
-		.dir = id->dir,
-		.src_ts = id->src_ts,
-		.dst_ts = id->dst_ts,
-		.interface = id->interface,
-	};
+	policy_entry_t *entry;
 	policy_user_t *cur, *found = NULL;
 	enumerator_t *enumerator;
 	uint32_t priority, autoprio;
@@ -539,7 +538,7 @@ METHOD(kernel_ipsec_t, del_policy, status_t,
 
 	priority = user_priority(id, data, &autoprio);
 	this->mutex->lock(this->mutex);
-	entry = this->policies->get(this->policies, &lookup);
+	entry = policy_find(this, id);
 	if (!entry) {
 		this->mutex->unlock(this->mutex);
 		DBG1(DBG_KNL, "ipsec6: deleting policy %R === %R %N: not found",

@@ -77,20 +77,31 @@ static bool put_sa_id(struct nlmsghdr *nlh, kernel_ipsec_sa_id_t *id)
 	return true;
 }
 
+/* Request @cmd with an SA nest holding only (SPI, DST, PROTO). */
+static struct nlmsghdr *sa_id_request(private_kernel_ipsec6_t *this,
+				      char *buf, uint8_t cmd,
+				      kernel_ipsec_sa_id_t *id)
+{
+	struct nlmsghdr *nlh = ipsec6_nl_start(this->nl, buf, cmd, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, IPSEC6_A_SA);
+
+	if (!put_sa_id(nlh, id))
+		return NULL;
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
 /* SA_GET by (SPI, DST, PROTO): 0, -ENOENT or another -errno (logged). */
 static int sa_get(private_kernel_ipsec6_t *this, kernel_ipsec_sa_id_t *id,
 		  struct kernel_ipsec6_reply *info)
 {
 	char buf[IPSEC6_NL_MSG_MAX], err[256];
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	int rc;
 
-	nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_SA_GET, 0);
-	nest = mnl_attr_nest_start(nlh, IPSEC6_A_SA);
-	if (!put_sa_id(nlh, id))
+	nlh = sa_id_request(this, buf, IPSEC6_CMD_SA_GET, id);
+	if (!nlh)
 		return -EAFNOSUPPORT;
-	mnl_attr_nest_end(nlh, nest);
 	memset(info, 0, sizeof(*info));
 	info->nest = IPSEC6_A_SA;
 	rc = ipsec6_nl_send(this->nl, nlh, kernel_ipsec6_reply_cb, info, err,
@@ -435,14 +446,11 @@ METHOD(kernel_ipsec_t, del_sa, status_t,
 {
 	char buf[IPSEC6_NL_MSG_MAX], err[256];
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
 	int rc;
 
-	nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_SA_DEL, 0);
-	nest = mnl_attr_nest_start(nlh, IPSEC6_A_SA);
-	if (!put_sa_id(nlh, id))
+	nlh = sa_id_request(this, buf, IPSEC6_CMD_SA_DEL, id);
+	if (!nlh)
 		return NOT_SUPPORTED;
-	mnl_attr_nest_end(nlh, nest);
 	rc = ipsec6_nl_send(this->nl, nlh, NULL, NULL, err, sizeof(err));
 	if (rc == -ENOENT) {
 		DBG1(DBG_KNL, "ipsec6: deleting SA %.8x: not found",
