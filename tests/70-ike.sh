@@ -31,7 +31,8 @@
 #     into its trap negotiates again (the peer still has the old SAs).
 #  8. the reference: h2 -> h4, XFRM on both ends, PSK, transport, trap.
 # The capture on br0 must show no packet between the hosts in cleartext.
-# Figures ("figure:" lines on stderr at the end): from the first packet to
+# Figures ("figure:" lines at the end): from the initiator's acquire to
+# its CHILD_SA installed (charon's log, ms), and from the first packet to
 # the first reply through the new CHILD_SA, pinging at 10/s.
 # timeout: 360
 . "$(dirname "$0")/lib.sh"
@@ -40,10 +41,13 @@
 H1=2001:db8::1 H2=2001:db8::2 H3=2001:db8::3 H4=2001:db8::4
 S3=2001:db8:3::10 S4=2001:db8:4::10
 
-# trap_ping NS DST LABEL: 50 pings at 10/s into a trap; passes when
-# replies came and none was lost once the first came back.
+# trap_ping NS DST LABEL CHARON CHILD: 50 pings at 10/s into a trap of
+# CHARON's CHILD; passes when replies came and none was lost once the
+# first came back.  Figures: the initiator's acquire to its CHILD_SA
+# installed, the first packet to the first reply.
 trap_ping() {
-	local res n first
+	local res n first mark ms
+	mark=$(ike_log_mark "$4")
 	res=$(ike_ping "$1" "$2" 50)
 	read -r n first <<<"$res"
 	if ((n == 0)); then
@@ -51,7 +55,8 @@ trap_ping() {
 		cat "$IKE_DIR/ping.$1"
 		return 1
 	fi
-	echo "figure: $3: first reply $(((first - 1) / 10)).$(((first - 1) % 10)) s after the first packet" \
+	ms=$(ike_acquire_ms "$4" "$5" "$mark")
+	echo "figure: $3: acquire to CHILD_SA installed ${ms:-?} ms, first reply $(((first - 1) / 10)).$(((first - 1) % 10)) s after the first packet" \
 		>>"$IKE_DIR/figures"
 	((n == 50 - first + 1)) || { echo "$n replies from seq $first"; return 1; }
 }
@@ -157,7 +162,7 @@ check "capture on br0" ike_capture_start
 
 # 1. XFRM traps, ipsec6 answers.
 check "1: trap on XFRM (h2): ping h1 gets through from the first reply on" \
-	trap_ping h2 $H1 "XFRM -> ipsec6, transport"
+	trap_ping h2 $H1 "XFRM -> ipsec6, transport" b x1
 check "1: CHILD_SA installed on h1" ike_wait_child a x2
 check "1: ipsec6ctl on h1 lists the SAs charon reports" ike_spis_match a h1
 check "1: h1 reaches h2" ping_ok h1 $H2
@@ -169,7 +174,7 @@ check "1: no APPLY policy left in h1's ipsec6" wait_for 10 no_apply_policies h1
 check "2: the trap moves to h1" eval 'swan b --uninstall --child x1 &&
 	swan a --install --child x2'
 check "2: trap on ipsec6 (h1): ping h2 gets through from the first reply on" \
-	trap_ping h1 $H2 "ipsec6 -> XFRM, transport"
+	trap_ping h1 $H2 "ipsec6 -> XFRM, transport" a x2
 swan a --uninstall --child x2 >/dev/null 2>&1
 swan a --terminate --ike x2 >/dev/null 2>&1
 
@@ -187,7 +192,7 @@ check "4: and s4 reaches h1" ping_ok s4 $H1
 
 # 5. XFRM host, ipsec6 gateway.
 check "5: trap on h2 for s3: ping s3 through the ipsec6 gateway h3" \
-	trap_ping h2 $S3 "XFRM -> ipsec6 gateway, tunnel"
+	trap_ping h2 $S3 "XFRM -> ipsec6 gateway, tunnel" b g3
 check "5: ipsec6ctl lists charon's SAs on h3" ike_spis_match c h3
 
 # 6. ESP in UDP.
@@ -208,12 +213,12 @@ check "7: the old SAs and policies are gone, the administrator's stay" \
 	eval 'no_sas h1 && only_admin_policies h1'
 check "7: configuration with a trap loaded" ike_load a "$(conf_a trap)"
 check "7: the first packet negotiates again" trap_ping h1 $H2 \
-	"ipsec6 -> XFRM after a restart"
+	"ipsec6 -> XFRM after a restart" a x2
 check "7: traffic both ways after the restart" eval "ping_ok h1 $H2 && ping_ok h2 $H1"
 
 # 8. XFRM <-> XFRM.
 check "8: reference, XFRM on both ends: trap on h2, ping h4" \
-	trap_ping h2 $H4 "XFRM -> XFRM, transport"
+	trap_ping h2 $H4 "XFRM -> XFRM, transport" b x4
 
 check "capture stopped" ike_capture_stop
 check "no cleartext between any two of h1 h2 h3 h4 s3 s4" no_cleartext

@@ -46,6 +46,12 @@
 #                           ipsec6ctl lists in NS (prints both if not)
 #   ike_ping NS DST COUNT   ping at 10/s; prints "RECEIVED FIRST_SEQ" (0 if
 #                           none came back), output in $IKE_DIR/ping.NS
+#   ike_log_mark NAME       the number of lines in NAME's log now
+#   ike_acquire_ms NAME CHILD MARK
+#                           milliseconds from the first acquire in NAME's
+#                           log after line MARK (kernel-ipsec6's "ipsec6:
+#                           acquire", kernel-netlink's XFRM_MSG_ACQUIRE) to
+#                           CHILD's "established" (its SAs are installed)
 #   ike_capture_start / ike_capture_stop / ike_cleartext A B
 #                           tcpdump on br0; packets between A and B that
 #                           are neither AH/ESP nor IKE nor ND
@@ -163,6 +169,7 @@ charon_spawn() {
 			log {
 				path = $d/charon.log
 				time_format = %s
+				time_add_ms = yes
 				default = 1
 				knl = 2
 				flush_line = yes
@@ -383,6 +390,20 @@ ike_ping() {
 	ip netns exec "$ns" ping -n -c "$n" -i 0.1 -W 1 "$dst" >"$out" 2>&1
 	first=$(grep -m1 -o 'icmp_seq=[0-9]*' "$out")
 	echo "$(grep -c 'bytes from' "$out") ${first#icmp_seq=}"
+}
+
+ike_log_mark() {
+	wc -l <"$IKE_DIR/$1/charon.log"
+}
+
+# Log lines start with the time in seconds and milliseconds (time_add_ms).
+ike_acquire_ms() {
+	tail -n +"$(($3 + 1))" "$IKE_DIR/$1/charon.log" | awk -v child="$2" '
+		!t && /ipsec6: acquire|received a XFRM_MSG_ACQUIRE/ { t = $1 }
+		t && index($0, "CHILD_SA " child "{") && /established/ {
+			printf "%d\n", ($1 - t) * 1000 + 0.5
+			exit
+		}'
 }
 
 # ---- the wire --------------------------------------------------------------
