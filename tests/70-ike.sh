@@ -19,7 +19,8 @@
 #     brings the CHILD_SA up; ipsec6ctl lists the SAs charon reports;
 #     terminating the IKE_SA removes SAs and policies from ipsec6.
 #  2. the same with the trap on the ipsec6 side (the module's ACQUIRE).
-#  3. h1 <-> h3, ipsec6 on both ends, certificates, transport.
+#  3. h1 <-> h3, ipsec6 on both ends, certificates, transport; swanctl
+#     shows the SAs' last use (the module's LAST_USED).
 #  4. h1 -> h4, a host on ipsec6 to an XFRM gateway, certificates, tunnel
 #     mode, to s4 behind it.
 #  5. h2 -> h3, a host on XFRM to an ipsec6 gateway, PSK, tunnel, trap, to
@@ -76,6 +77,19 @@ only_admin_policies() {
 	list=$(ctl "$1" policy list) || return 1
 	[[ $(grep -c ' index ' <<<"$list") == 2 ]] &&
 		grep -q ' index 1 ' <<<"$list" && grep -q '2001:db8::99' <<<"$list"
+}
+
+# NAME's IKE_SA IKE: swanctl shows when its SAs were last used, both ways,
+# within the last 30 s (query_sa/query_policy: the module's LAST_USED).
+last_used() {
+	local out ago
+	out=$(swan "$1" --list-sas --ike "$2") || return 1
+	ago=$(grep -oE '(in|out) +[0-9a-f]+, .* packets, +[0-9]+s ago' <<<"$out" |
+		awk '{ sub(/s$/, "", $(NF - 1)); print $1, $(NF - 1) }')
+	grep -q '^in ' <<<"$ago" && grep -q '^out ' <<<"$ago" &&
+		awk '$2 > 30 { bad = 1 } END { exit bad }' <<<"$ago" && return 0
+	echo "$out"
+	return 1
 }
 
 no_sas() {
@@ -181,6 +195,7 @@ swan a --terminate --ike x2 >/dev/null 2>&1
 # 3. ipsec6 <-> ipsec6, certificates.
 check "3: h1 initiates to h3 (ipsec6), certificates" swan a --initiate --child x3
 check "3: h1 reaches h3" ping_ok h1 $H3
+check "3: swanctl on h1 says when the SAs were last used" last_used a x3
 check "3: ipsec6ctl lists charon's SAs on h1" ike_spis_match a h1
 check "3: ipsec6ctl lists charon's SAs on h3" ike_spis_match c h3
 
