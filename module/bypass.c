@@ -11,7 +11,11 @@
  * full socket with one of the cookies skips the SPD.  Inbound, a cleartext
  * UDP packet that an APPLY policy would drop is accepted if it is
  * addressed to a UDP socket with one of the cookies: the socket lookup
- * happens only then, never for other packets.  A FLUSH with an OWNER
+ * happens only then, never for other packets.  It needs udp6_lib_lookup(),
+ * which the kernel exports only with CONFIG_NF_SOCKET_IPV6 or
+ * CONFIG_NF_TPROXY_IPV6 (Debian's kernels have both); without them only
+ * the outbound half works, and a responder's first IKE packet must be let
+ * in by a BYPASS policy for UDP 500/4500.  A FLUSH with an OWNER
  * clears that owner's cookies; the namespace's exit clears them all.
  */
 #include <linux/slab.h>
@@ -167,6 +171,7 @@ bool ipsec6_bypass_output(struct ipsec6_net *in, const struct sk_buff *skb)
  */
 bool ipsec6_bypass_input(struct ipsec6_net *in, const struct ipsec6_flow *fl)
 {
+#if IS_ENABLED(CONFIG_NF_SOCKET_IPV6) || IS_ENABLED(CONFIG_NF_TPROXY_IPV6)
 	const struct ipsec6_bypass *b = rcu_dereference(in->bypass);
 	struct sock *sk;
 	bool hit;
@@ -181,4 +186,7 @@ bool ipsec6_bypass_input(struct ipsec6_net *in, const struct ipsec6_flow *fl)
 	hit = ipsec6_bypass_has(b, ipsec6_bypass_cookie(sk));
 	sock_put(sk);
 	return hit;
+#else
+	return false;	/* no udp6_lib_lookup() to call */
+#endif
 }

@@ -49,11 +49,50 @@ int ipsec6_nl_sa_alloc_spi_doit(struct sk_buff *skb, struct genl_info *info)
 				ipsec6_nl_sa_alloc_spi);
 }
 
-/* Not there yet: it comes with SA state shared across objects (h2-async). */
+/*
+ * SA_UPDATE: the SA nest as for SA_NEW, naming the SA it changes by INDEX
+ * or, without INDEX, by SPI, DST and PROTO (the SA keeps its index).
+ * sad.c says what may change; txn.c carries the state over at commit.
+ */
+static int ipsec6_nl_sa_update(struct ipsec6_net *in, struct ipsec6_txn *txn,
+			       struct genl_info *info, u32 *answer)
+{
+	struct nlattr *nest = ipsec6_nl_parse_nest(info, IPSEC6_A_SA, "SA");
+	struct ipsec6_nl_sa_id id;
+	struct ipsec6_sa *sa, *cur;
+	u32 index;
+	int err;
+
+	if (!nest)
+		return -EINVAL;
+	err = ipsec6_nl_parse_sa_update_id(nest, &id, info->extack) ?:
+	      ipsec6_nl_sa_find(&id, nest, &txn->sa, NULL, &index,
+				info->extack);
+	if (err)
+		return err;
+	cur = xa_load(&txn->sa, index);
+	if (!cur) {
+		ipsec6_netlink_err(info->extack, nest, "INDEX: no SA %u", index);
+		return -ENOENT;
+	}
+	sa = ipsec6_nl_parse_sa(nest, txn, cur->index, info->extack);
+	if (IS_ERR(sa))
+		return PTR_ERR(sa);
+	err = ipsec6_sad_sa_update(sa, cur, info->extack);
+	if (!err) {
+		sa->net = in;
+		if (ipsec6_nl_echo(info))
+			*answer = sa->index;
+		err = ipsec6_txn_sa_add(txn, sa, true, info->extack);
+	}
+	if (err)
+		ipsec6_sad_sa_put(sa);
+	return err;
+}
+
 int ipsec6_nl_sa_update_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	ipsec6_netlink_err(info->extack, NULL, "SA_UPDATE: not implemented yet");
-	return -EOPNOTSUPP;
+	return ipsec6_nl_change(info, IPSEC6_CMD_SA_UPDATE, ipsec6_nl_sa_update);
 }
 
 int ipsec6_nl_socket_bypass_doit(struct sk_buff *skb, struct genl_info *info)

@@ -172,6 +172,53 @@ void ipsec6_sad_sa_inherit(struct ipsec6_sa *sa, struct ipsec6_sa *old)
 	ipsec6_sad_live_put(own);
 }
 
+/**
+ * ipsec6_sad_sa_update - make @sa the SA_UPDATE of @cur
+ * @sa: the SA as the request states it, at @cur's index
+ * @cur: the SA it changes (staged or published)
+ * @extack: names what the update may not change
+ *
+ * A larval SA is completed: @sa is a new SA with the larval one's SPI,
+ * destination and protocol (and a state of its own).  A complete SA keeps
+ * its SPI, protocol, mode, algorithms, keys and ESN; everything else may
+ * change (lifetimes, addresses, REQID, window size, flags, selectors), and
+ * @sa continues its state at commit (ipsec6_txn_inherit(): sequence
+ * numbers, window, counters, lifetime charges, add time) and its place
+ * among the SAs that may send (@add_seq).
+ */
+int ipsec6_sad_sa_update(struct ipsec6_sa *sa, const struct ipsec6_sa *cur,
+			 struct netlink_ext_ack *extack)
+{
+	const char *what = NULL;
+
+	if (cur->larval) {
+		if (!ipsec6_sad_sa_same_id(sa, cur)) {
+			ipsec6_netlink_err(extack, NULL,
+					   "SPI: SA %u is larval: SPI, DST and PROTO must be its own",
+					   cur->index);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (sa->spi != cur->spi)
+		what = "SPI: an update cannot change it; add a new SA";
+	else if (sa->proto != cur->proto)
+		what = "PROTO: an update cannot change it; add a new SA";
+	else if (sa->mode != cur->mode)
+		what = "MODE: an update cannot change it; add a new SA";
+	else if (!ipsec6_crypto_cfg_same_keys(&sa->cfg, &cur->cfg))
+		what = "AUTH_KEY: an update cannot change keys; add a new SA";
+	else if ((sa->flags ^ cur->flags) & IPSEC6_SA_F_ESN)
+		what = "FLAGS: an update cannot change esn; add a new SA";
+	if (what) {
+		ipsec6_netlink_err(extack, NULL, "%s", what);
+		return -EINVAL;
+	}
+	sa->updates = true;
+	sa->add_seq = cur->add_seq;
+	return 0;
+}
+
 static bool ipsec6_sad_str_equal(const char *a, const char *b)
 {
 	if (!a || !b)

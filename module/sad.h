@@ -75,6 +75,7 @@ struct ipsec6_sa {
 	u32 index;
 	u32 owner;		/* IPSEC6_SA_A_OWNER, 0 = none */
 	bool larval;		/* SA_ALLOC_SPI: no keys, carries nothing */
+	bool updates;		/* SA_UPDATE: continues the SA at its index */
 	u64 add_seq;		/* creation order: the newest sends first */
 	__be32 spi;
 	u8 proto;		/* IPPROTO_AH or IPPROTO_ESP */
@@ -129,6 +130,8 @@ bool ipsec6_sad_sa_same_id(const struct ipsec6_sa *a,
 bool ipsec6_sad_sa_continues(const struct ipsec6_sa *sa,
 			     const struct ipsec6_sa *old);
 void ipsec6_sad_sa_inherit(struct ipsec6_sa *sa, struct ipsec6_sa *old);
+int ipsec6_sad_sa_update(struct ipsec6_sa *sa, const struct ipsec6_sa *cur,
+			 struct netlink_ext_ack *extack);
 
 /* Inbound table of one version: open addressing on (SPI, DST, proto). */
 struct ipsec6_sad_hash {

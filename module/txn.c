@@ -540,6 +540,14 @@ static void ipsec6_txn_inherit(struct ipsec6_net *in, struct ipsec6_db *db)
 
 		if (ipsec6_sad_find(cur, sa->index) == sa)
 			continue;	/* published already */
+		/* SA_UPDATE continues the SA of its index (DST may change) */
+		if (sa->updates) {
+			old = ipsec6_sad_find(cur, sa->index);
+			if (old && !old->larval &&
+			    ipsec6_crypto_cfg_same_keys(&sa->cfg, &old->cfg))
+				ipsec6_sad_sa_inherit(sa, old);
+			continue;
+		}
 		old = ipsec6_sad_lookup(cur, sa->spi, &sa->dst, sa->proto);
 		if (old && ipsec6_sad_sa_continues(sa, old))
 			ipsec6_sad_sa_inherit(sa, old);

@@ -16,8 +16,8 @@
 # Selection: the arguments, else $TESTS (space separated), else every
 # tests/[0-9][0-9]-* that is a .sh file or executable.  A test may be named
 # tests/20-foo.sh, 20-foo.sh, 20-foo or any unique prefix such as 20.
-# Timeout: 300 s ($TEST_TIMEOUT), or "# timeout: N" in the test's first 20
-# lines, times $TEST_TIMEOUT_SCALE (default 1; the debug kernel lane's
+# Timeout: 300 s ($TEST_TIMEOUT), or "# timeout: N" in the test's header
+# (the comment block it starts with), times $TEST_TIMEOUT_SCALE (default 1; the debug kernel lane's
 # KASAN+lockdep guests are several times slower).  .sh tests run with
 # bash, other executables directly, in $REPO with a fresh $TMPDIR.
 # --list prints "PATH<TAB>ID<TAB>TIMEOUT" per selected test; exits 2 on a
@@ -83,7 +83,8 @@ test_id() {
 
 test_timeout() {
 	local t
-	t=$(head -n 20 "$1" | sed -n 's/^#[[:space:]]*timeout:[[:space:]]*\([0-9]\+\).*/\1/p' | head -n 1)
+	t=$(awk '!/^#/ { exit }
+		 sub(/^#[[:space:]]*timeout:[[:space:]]*/, "") { print $1 + 0; exit }' "$1")
 	echo $((${t:-$DEFAULT_TIMEOUT} * TIMEOUT_SCALE))
 }
 

@@ -2278,12 +2278,152 @@ def t_acquire():
          ['%r' % acq])
 
 
+# ---- 13. SA_UPDATE ---------------------------------------------------------
+
+def t_sa_update():
+    T.section('SA_UPDATE rejections')
+    reset()
+    UPD = CMD('SA_UPDATE')
+    load(g, [(CMD('SA_NEW'), sa(1, 0x7001, D2, ESP, **GCM))],
+         'SA 1 (ESP, SPI 0x7001)')
+
+    def at(n):
+        return (A_SA, S(n))
+
+    expect('SA_UPDATE without an SA nest: EINVAL "SA: missing"', UPD, [],
+           errno.EINVAL, r'^SA: missing', miss=(A_SA,))
+    expect('SA_UPDATE of INDEX 77: ENOENT', UPD,
+           sa(77, 0x7001, D2, ESP, **GCM), errno.ENOENT,
+           r'^INDEX: no SA 77', at=at('INDEX'))
+    expect('SA_UPDATE by SPI, DST and PROTO of no SA: ENOENT', UPD,
+           drop(sa(0, 0x7002, D2, ESP, **GCM), S('INDEX')), errno.ENOENT,
+           r'^SA: no SA with SPI 28674', at=(A_SA,))
+    expect('SA_UPDATE without INDEX and SPI: EINVAL', UPD,
+           drop(sa(0, 0x7001, D2, ESP, **GCM), S('INDEX'), S('SPI')),
+           errno.EINVAL, r'^SPI \(or INDEX\): missing',
+           miss=(A_SA, S('SPI')))
+    expect('SA_UPDATE with another key: EINVAL (the contract\'s message)',
+           UPD, sa(1, 0x7001, D2, ESP, aead_name='rfc4106(gcm(aes))',
+                   aead_key=bytes(20), icv_len=128), errno.EINVAL,
+           r'^AUTH_KEY: an update cannot change keys; add a new SA', at=None)
+    expect('SA_UPDATE with another algorithm: EINVAL', UPD,
+           sa(1, 0x7001, D2, ESP, **CBC), errno.EINVAL,
+           r'^AUTH_KEY: an update cannot change keys', at=None)
+    expect('SA_UPDATE with another SPI (by INDEX): EINVAL', UPD,
+           sa(1, 0x7003, D2, ESP, **GCM), errno.EINVAL,
+           r'^SPI: an update cannot change it', at=None)
+    expect('SA_UPDATE with MODE tunnel: EINVAL', UPD,
+           sa(1, 0x7001, D2, ESP, mode=TUNNEL, **GCM), errno.EINVAL,
+           r'^MODE: an update cannot change it', at=None)
+    expect('SA_UPDATE with FLAGS esn: EINVAL', UPD,
+           sa(1, 0x7001, D2, ESP, flags=1, **GCM), errno.EINVAL,
+           r'^FLAGS: an update cannot change esn', at=None)
+    expect('SA_UPDATE with SPI_MIN: EINVAL', UPD,
+           add(sa(1, 0x7001, D2, ESP, **GCM), nl.u32(S('SPI_MIN'), 300)),
+           errno.EINVAL, r'^SPI_MIN: only with SA_ALLOC_SPI',
+           at=at('SPI_MIN'))
+
+    T.section('SA_UPDATE keeps the state')
+    reset()
+    pa = apol(50, ESP, TRANSPORT, remote=(PEER, PEER), proto=17)
+    s1 = sa(1, 0x7001, PEER, ESP, dir=2, reqid=3, **GCM)
+    load(g, [(CMD('POLICY_NEW'), pa), (CMD('SA_NEW'), s1),
+             (CMD('SA_NEW'), sa(2, 0x7002, D2, ESP, **GCM))],
+         'an outbound ESP policy for UDP to %s, its SA 1, another SA 2'
+         % PEER)
+    u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+
+    def send(n=1):
+        for _ in range(n):
+            try:
+                u.sendto(b'x', (PEER, 9))
+            except OSError as e:
+                T.diag('sendto: %s' % e)
+
+    send(3)
+    _, b4 = get_sa(said(1))
+    drain_events()
+    r = g.request(CMD('SA_UPDATE'),
+                  sa(1, 0x7001, PEER, ESP, dir=2, reqid=4,
+                     soft_packets=1000, hard_packets=2000, replay_window=32,
+                     owner=IKE, **GCM))
+    ok_req('SA_UPDATE by INDEX: new REQID, lifetimes, window, OWNER', r)
+    T.is_(ntfs(events()), [('SA_UPDATE_NTF', 1), 'CHANGED'],
+          '... announced by SA_UPDATE_NTF')
+    _, af = get_sa(said(1))
+    keep = ('SEQ', 'ADD_TIME', 'COUNTS', 'LAST_USED')
+    T.ok(b4 and af and all(b4.get(S(k)) == af.get(S(k)) for k in keep) and
+         u32at(af, S('SEQ')) == 3 and u32at(af, S('REQID')) == 4 and
+         u32at(af, S('OWNER')) == IKE and
+         u32at(af, S('HARD_PACKETS')) == 2000,
+         'SEQ 3, counters, ADD_TIME and LAST_USED kept; the new REQID, '
+         'OWNER and lifetimes in', ['%r' % b4, '%r' % af])
+    send()
+    T.is_(sa_seq(1), 4, 'the next datagram gets SEQ 4')
+    r = g.request(CMD('SA_UPDATE'),
+                  drop(sa(0, 0x7001, PEER, ESP, dir=2, reqid=5, **GCM),
+                       S('INDEX')), REQ | nl.NLM_F_ECHO)
+    T.is_([(u32at(x, S('INDEX')), u32at(x, S('REQID')), u32at(x, S('SEQ')))
+           for x in answers(r, 'SA_UPDATE', A_SA)], [(1, 5, 4)],
+          'SA_UPDATE by SPI, DST and PROTO (NLM_F_ECHO): the SA keeps '
+          'index 1 and SEQ 4')
+    D3 = '2001:db8:1::3'
+    published('SA_UPDATE of SA 2 by INDEX with another DST', CMD('SA_UPDATE'),
+              sa(2, 0x7002, D3, ESP, **GCM))
+    r, s2 = get_sa(said(spi=0x7002, dst=D3, proto=ESP))
+    T.ok(s2 and u32at(s2, S('INDEX')) == 2 and
+         not get_sa(said(spi=0x7002, dst=D2, proto=ESP))[1],
+         '... it is found at the new DST only', ['%r' % s2])
+    ok_req('TXN_BEGIN', g.request(CMD('TXN_BEGIN')))
+    ok_req('... an SA_UPDATE of SA 1 staged',
+           g.request(CMD('SA_UPDATE'), sa(1, 0x7001, PEER, ESP, dir=2,
+                                          reqid=6, **GCM)))
+    ok_req('... TXN_ABORT', g.request(CMD('TXN_ABORT')))
+    send()
+    _, s_ = get_sa(said(1))
+    T.ok(s_ and u32at(s_, S('REQID')) == 5 and u32at(s_, S('SEQ')) == 5,
+         'an aborted SA_UPDATE changed nothing: REQID 5, the next datagram '
+         'SEQ 5', ['%r' % s_])
+    load(g, [(CMD('TXN_BEGIN'), []),
+             (CMD('SA_UPDATE'), sa(1, 0x7001, PEER, ESP, dir=2, reqid=7,
+                                   **GCM)),
+             (CMD('SA_UPDATE'), sa(1, 0x7001, PEER, ESP, dir=2, reqid=8,
+                                   **GCM)),
+             (CMD('TXN_COMMIT'), [])],
+         'two SA_UPDATEs of SA 1 in one transaction')
+    _, s_ = get_sa(said(1))
+    T.ok(s_ and u32at(s_, S('REQID')) == 8 and u32at(s_, S('SEQ')) == 5,
+         '... REQID 8, SEQ still 5', ['%r' % s_])
+    u.close()
+
+    T.section('SA_UPDATE completes a larval SA')
+    r = g.request(CMD('SA_ALLOC_SPI'), larval(dst=D1, owner=IKE))
+    ls = answers(r, 'SA_ALLOC_SPI', A_SA)
+    lspi = u32at(ls[0], S('SPI')) if ls else 0
+    lidx = u32at(ls[0], S('INDEX')) if ls else 0
+    expect('SA_UPDATE of the larval SA with another SPI: EINVAL', CMD(
+           'SA_UPDATE'), sa(lidx, lspi + 1, D1, ESP, **GCM), errno.EINVAL,
+           r'^SPI: SA %d is larval: SPI, DST and PROTO must be its own' %
+           lidx, at=None)
+    drain_events()
+    r = g.request(CMD('SA_UPDATE'),
+                  drop(sa(0, lspi, D1, ESP, owner=IKE, **GCM), S('INDEX')))
+    ok_req('SA_UPDATE by its SPI, DST and PROTO with algorithm and key', r)
+    T.is_(ntfs(events()), [('SA_UPDATE_NTF', lidx), 'CHANGED'],
+          '... SA_UPDATE_NTF')
+    _, s_ = get_sa(said(lidx))
+    T.ok(s_ and u32at(s_, S('STATE')) == C['IPSEC6_SA_STATE_VALID'] and
+         S('AEAD_NAME') in s_ and S('HARD_ADD_SECONDS') not in s_,
+         'the SA keeps its index, is valid, has its algorithm and none of '
+         'the larval lifetime', ['%r' % s_])
+
+
 # ---- main ----------------------------------------------------------------
 
 SECTIONS = [t_initial, t_policy_rejections, t_policy_semantics,
             t_sa_rejections, t_sa_semantics, t_malformed, t_transactions,
             t_privileges, t_sa_state, t_dumps, t_auto_index, t_owner,
-            t_larval, t_notifications, t_acquire]
+            t_larval, t_notifications, t_acquire, t_sa_update]
 
 
 def main():

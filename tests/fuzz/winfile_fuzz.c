@@ -82,6 +82,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* Same configuration (read-only fields and origin ignored). */
+static bool policy_equal(const struct policy *a, const struct policy *b)
+{
+	return a->index == b->index && policy_same_selector(a, b) &&
+	       a->action == b->action && a->from_packet == b->from_packet &&
+	       a->ipsec_proto == b->ipsec_proto && a->mode == b->mode &&
+	       a->has_tunnel_remote == b->has_tunnel_remote &&
+	       (!a->has_tunnel_remote ||
+		!cmp_in6(&a->tunnel_remote, &b->tunnel_remote)) &&
+	       a->has_tunnel_local == b->has_tunnel_local &&
+	       (!a->has_tunnel_local ||
+		!cmp_in6(&a->tunnel_local, &b->tunnel_local)) &&
+	       a->bundle_next == b->bundle_next && a->reqid == b->reqid &&
+	       a->flags == b->flags;
+}
+
 static void free_pols(struct vec *v)
 {
 	size_t i;

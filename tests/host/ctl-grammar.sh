@@ -58,6 +58,34 @@ dry "sa del by SPI, dst and proto" \
 	sa del src 2001:db8::1 dst 2001:db8::2 proto esp spi 0x1001
 dry "sa del by index" 'SA_DEL SA{INDEX=7}' sa del index 7
 dry "sa flush" 'SA_FLUSH' sa flush
+dry "sa flush owner" 'SA_FLUSH OWNER=19269' sa flush owner 0x4b45
+dry "policy flush owner 0 (the administrator's)" 'POLICY_FLUSH OWNER=0' \
+	policy flush owner 0
+dry "sa update: SA_UPDATE, no REPLACE" \
+'SA_UPDATE SA{INDEX=5 SPI=300 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes> ICV_LEN=96 OWNER=7}' \
+	sa update index 5 dst 2001:db8::2 proto esp spi 300 auth md5 x owner 7
+dry "policy add with an owner" \
+	'POLICY_NEW POLICY{INDEX=2 DIR=OUT ACTION=DISCARD OWNER=9}' \
+	policy add dir out action block owner 9
+dry "sa allocspi: no SPI, no index; the kernel picks both" \
+	'SA_ALLOC_SPI SA{PROTO=ESP DST=2001:db8::2}' \
+	sa allocspi dst 2001:db8::2 proto esp
+dry "sa allocspi spi N: the range N-N" \
+	'SA_ALLOC_SPI SA{PROTO=AH SRC=2001:db8::1 DST=2001:db8::2 REQID=3 OWNER=5 SPI_MIN=4096 SPI_MAX=4096}' \
+	sa allocspi src 2001:db8::1 dst 2001:db8::2 proto ah spi 0x1000 \
+	reqid 3 owner 5
+dry "sa allocspi min max, index, limit time-hard" \
+	'SA_ALLOC_SPI SA{INDEX=9 PROTO=ESP DST=2001:db8::2 HARD_ADD_SECONDS=5 SPI_MIN=300 SPI_MAX=400}' \
+	sa allocspi dst 2001:db8::2 proto esp min 300 max 400 index 9 \
+	limit time-hard 5
+usage "sa allocspi: min without max" "'min' and 'max' go together" \
+	sa allocspi dst 2001:db8::2 proto esp min 300
+usage "sa allocspi: spi and min/max" "'spi' excludes 'min' and 'max'" \
+	sa allocspi dst 2001:db8::2 proto esp spi 300 min 300 max 400
+usage "sa allocspi: dst and proto needed" "missing 'dst ADDR' or 'proto" \
+	sa allocspi dst 2001:db8::2
+usage "sa allocspi takes no keys" "'allocspi' does not take 'auth'" \
+	sa allocspi dst 2001:db8::2 proto esp auth md5 x
 dry "policy add: dir out with an ESP transport template" \
 'POLICY_NEW POLICY{INDEX=2 DIR=OUT ACTION=APPLY REMOTE_START=2001:db8::2 REMOTE_END=2001:db8::2 LOCAL_START=2001:db8::1 LOCAL_END=2001:db8::1 IPSEC_PROTO=ESP MODE=TRANSPORT}' \
 	policy add src 2001:db8::1 dst 2001:db8::2 dir out \
@@ -184,8 +212,8 @@ dry "sel src ::/0 is any, ADDR/128 one address" \
 	sel src ::/0 dst 2001:db8::2/128
 
 # The "ip xfrm" words ipsec6ctl(8) lists as not accepted: clear errors.
-usage "allocspi" "'allocspi': there are no larval SAs in ipsec6" \
-	sa allocspi dst 2001:db8::2 proto esp
+usage "policy allocspi" "'allocspi': SPIs are allocated for SAs: 'sa allocspi'" \
+	policy allocspi dst 2001:db8::2 proto esp
 usage "state deleteall" "'deleteall': not supported by ipsec6: use 'flush'" \
 	sa deleteall
 usage "policy deleteall" "'deleteall': not supported by ipsec6: use 'flush'" \
@@ -194,9 +222,9 @@ usage "sa help" "'help': the help is 'ipsec6ctl help sa'" sa help
 for w in set setdefault getdefault; do
 	usage "policy $w" "'$w': " policy $w
 done
-usage "state flush proto" "'flush' takes no arguments ('proto' is not supported)" \
+usage "state flush proto" "'flush' takes only 'owner N' ('proto' is not supported)" \
 	sa flush proto esp
-usage "policy flush ptype" "'flush' takes no arguments ('ptype' is not supported)" \
+usage "policy flush ptype" "'flush' takes only 'owner N' ('ptype' is not supported)" \
 	policy flush ptype main
 usage "seq" "'seq': acquire sequence numbers are not supported" \
 	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x seq 5
@@ -263,6 +291,7 @@ policy add src 2001:db8::1 dst 2001:db8::2
 sa list
 policy add dir out 'unterminated
 sa add dst 2001:db8::2 proto esp spi 300 auth md5 x index 3
+state allocspi dst 2001:db8::2 proto esp
 EOF
 run_ctl out err --dry-run -batch b2
 expect_eq "every error of a batch is reported, nothing is sent" \
@@ -270,7 +299,8 @@ expect_eq "every error of a batch is reported, nothing is sent" \
 b2:3: missing 'dir {in|out|fwd}'
 b2:4: 'sa list' cannot be in a batch (a batch is one transaction of add, update, del and flush)
 b2:5: unterminated ' quote
-ipsec6ctl: 4 errors in b2; nothing was changed
+b2:7: 'sa allocspi' cannot be in a batch (a batch is one transaction of add, update, del and flush)
+ipsec6ctl: 5 errors in b2; nothing was changed
 1:" "$(cat err)
 $RC:$(cat out)"
 

@@ -98,8 +98,7 @@ static int batch_line(struct plan *p, char **w, int n,
 		origin_msg(o, "%s", err);
 	else if (!is_change(op))
 		origin_msg(o, "'%s %s' cannot be in a batch (a batch is one transaction of add, update, del and flush)",
-			family, op == XG_GET ? "get" : op == XG_LIST ? "list" :
-			"count");
+			family, w[skip]);
 	else if (fam)
 		plan_add_sa(p, &rs, o);
 	else
@@ -119,7 +118,7 @@ int cmd_batch(const char *path)
 	size_t len;
 	int n, ret = 1;
 
-	if (read_file(path, &data, &len) < 0) {
+	if (read_file(path, SIZE_MAX, &data, &len) < 0) {
 		err_msg("%s: %s", shown_name, strerror(errno));
 		return 1;
 	}

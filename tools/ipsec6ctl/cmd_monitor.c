@@ -8,15 +8,18 @@
 const char help_monitor[] =
 "Usage: ipsec6ctl monitor\n"
 "\n"
-"Print each published change (\"changed generation N\") and each SA that\n"
-"reaches a soft or hard lifetime or runs out of sequence numbers, until\n"
-"interrupted; with -j one JSON object per line.\n";
+"Print each event of the module on one line until interrupted: every\n"
+"policy and SA a change added, updated or deleted (policy-add, policy-del,\n"
+"sa-add, sa-update, sa-del: the object as 'list' shows it), each\n"
+"published change (changed generation N), each SA that reaches a soft or\n"
+"hard lifetime or runs out of sequence numbers (sa-expired), and each\n"
+"packet an APPLY policy dropped for want of an SA (acquire: the packet's\n"
+"flow and the policy).  With -j one JSON object per line.  Keys are never\n"
+"shown.\n";
 
 static int on_event(const struct nl_event *ev, void *data)
 {
-	(void)data;
-	if (ev->cmd == IPSEC6_CMD_CHANGED || ev->cmd == IPSEC6_CMD_SA_EXPIRED)
-		print_event(stdout, ev, ctl.json);
+	print_event(stdout, ev, ctl.json);
 	return 0;
 }
 

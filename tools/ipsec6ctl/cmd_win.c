@@ -251,10 +251,10 @@ int cmd_delete(int argc, char **argv)
 	pol.index = id.index;
 	if (sp)
 		nl_req(reqs, all ? IPSEC6_CMD_POLICY_FLUSH :
-		       IPSEC6_CMD_POLICY_DEL, &pol, false, &o);
+		       IPSEC6_CMD_POLICY_DEL, all ? NULL : &pol, false, &o);
 	else
 		nl_req(reqs, all ? IPSEC6_CMD_SA_FLUSH : IPSEC6_CMD_SA_DEL,
-		       &id, false, &o);
+		       all ? NULL : &id, false, &o);
 	ret = nl_run(ctl_nl(), reqs, false, 0) < 0 ? 1 : 0;
 	nl_reqs_free(reqs);
 	return ret;

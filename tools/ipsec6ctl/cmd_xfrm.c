@@ -14,12 +14,12 @@
 const char help_policy[] =
 "Usage: ipsec6ctl policy {add|update} [SELECTOR] dir {in|out|fwd}\n"
 "               [index INDEX] [priority N] [action ACTION] [tmpl TMPL]\n"
-"               [bundle INDEX] [flag FLAG...] [ptype main]\n"
+"               [bundle INDEX] [flag FLAG...] [ptype main] [owner N]\n"
 "       ipsec6ctl policy {del|delete|get} {index INDEX |\n"
 "               [SELECTOR] dir {in|out|fwd} [priority N]}\n"
 "       ipsec6ctl policy {list|show|ls} [dir {in|out|fwd}] [index INDEX]\n"
 "               [action ACTION]\n"
-"       ipsec6ctl policy {flush|count}\n"
+"       ipsec6ctl policy {flush [owner N]|count}\n"
 "SELECTOR := [src ADDRS] [dst ADDRS] [dev DEV]\n"
 "            [proto PROTO [sport PORTS] [dport PORTS] [type N [code N]]]\n"
 "ADDRS := ADDR | ADDR/PLEN | ADDR-ADDR\n"
@@ -33,7 +33,8 @@ const char help_policy[] =
 "for dir in and fwd the other way round.  action allow with a tmpl is\n"
 "APPLY, without one BYPASS; block is DISCARD.  Without 'index', add takes\n"
 "the highest index in use plus one; update, del and get find the policy\n"
-"by selector and dir.  See ipsec6ctl(8).\n";
+"by selector and dir.  flush owner N deletes only the policies of owner N\n"
+"(0: the administrator's, policy 1 among them).  See ipsec6ctl(8).\n";
 
 static bool policy_match(const struct xg_policy *r, const struct policy *p)
 {
@@ -122,12 +123,15 @@ const char help_sa[] =
 "               [mode {transport|tunnel}] [index INDEX] [dir {in|out}]\n"
 "               [reqid N] [replay-window N] [replay-seq N] [replay-oseq N]\n"
 "               [replay-seq-hi N] [replay-oseq-hi N] [flag FLAG...]\n"
-"               ALGO... [limit LIMIT N]... [sel SELECTOR]\n"
+"               ALGO... [limit LIMIT N]... [sel SELECTOR] [owner N]\n"
+"       ipsec6ctl sa allocspi dst ADDR proto {esp|ah} [src ADDR]\n"
+"               [spi SPI | min SPI max SPI] [reqid N] [index INDEX]\n"
+"               [limit time-hard N] [owner N]\n"
 "       ipsec6ctl sa {del|delete|get} {index INDEX |\n"
 "               dst ADDR proto {esp|ah} spi SPI [src ADDR]}\n"
 "       ipsec6ctl sa {list|show|ls} [index INDEX] [src ADDR] [dst ADDR]\n"
 "               [proto {esp|ah}] [spi SPI] [policy INDEX] [dir {in|out}]\n"
-"       ipsec6ctl sa {flush|count}\n"
+"       ipsec6ctl sa {flush [owner N]|count}\n"
 "ALGO := auth NAME KEY | auth-trunc NAME KEY BITS | enc NAME KEY |\n"
 "        aead NAME KEY BITS\n"
 "KEY := 0xHEX | STRING | @FILE | keyfile FILE\n"
@@ -147,8 +151,12 @@ const char help_sa[] =
 "replay-seq and replay-oseq (-hi: the high halves, with flag esn) set the\n"
 "number an SA starts from.  'policy INDEX' binds the SA to that policy\n"
 "(its proto and mode by default).  Without 'index', add takes the highest\n"
-"index in use plus one, update finds the SA by dst, proto and spi.  Keys\n"
-"are never shown.  See ipsec6ctl(8).\n"
+"index in use plus one, update finds the SA by dst, proto and spi and\n"
+"changes it in place (not its keys).  allocspi reserves a free SPI of the\n"
+"range (default 256-0xffffffff) in a larval SA without keys, which lives\n"
+"30 s (limit time-hard) unless 'sa update' completes it.  flush owner N\n"
+"deletes only the SAs of owner N (0: the administrator).  Keys are never\n"
+"shown.  See ipsec6ctl(8).\n"
 "\n"
 "NAME is a crypto API name or one of these aliases:\n";
 
@@ -172,14 +180,16 @@ static int sa_query(struct xg_sa *r)
 	size_t i;
 	int got;
 
-	if (r->op == XG_GET) {
-		got = nl_get_sa(ctl_nl(), &r->sa, &sa);
-		if (!got)
+	if (r->op == XG_GET || r->op == XG_ALLOCSPI) {
+		got = nl_get_sa(ctl_nl(), r->op == XG_GET ? IPSEC6_CMD_SA_GET :
+				IPSEC6_CMD_SA_ALLOC_SPI, &r->sa, &sa);
+		if (!got && r->op == XG_GET)
 			err_msg("sa get: no such SA");
 		if (got > 0)
 			show_sa(stdout, &sa, ctl.json);
 		sa_clear(&sa);
-		return got > 0 ? 0 : 1;
+		/* --dry-run: the allocspi request is printed, nothing more. */
+		return got > 0 || (!got && nl_opts.dry_run) ? 0 : 1;
 	}
 	if (nl_dump_sas(ctl_nl(), &sas) < 0)
 		return 1;
@@ -209,7 +219,8 @@ int cmd_sa(int argc, char **argv)
 		xg_sa_free(&r);
 		return usage_error(what, "%s", err);
 	}
-	if (r.op == XG_LIST || r.op == XG_GET || r.op == XG_COUNT) {
+	if (r.op == XG_LIST || r.op == XG_GET || r.op == XG_COUNT ||
+	    r.op == XG_ALLOCSPI) {
 		ret = sa_query(&r);
 		xg_sa_free(&r);
 		return ret;

@@ -47,7 +47,9 @@ struct policy {
 	uint32_t bundle_next;		/* 0 = none */
 	uint32_t reqid;
 	uint32_t flags;			/* IPSEC6_POLICY_F_* */
+	uint32_t owner;			/* 0 = the administrator */
 	struct counts counts;		/* read-only */
+	uint64_t last_used;		/* read-only, wall clock; 0 = never */
 	struct origin origin;
 };
 
@@ -66,6 +68,8 @@ enum lifetime {
 struct sa {
 	uint32_t index;
 	uint32_t spi;
+	bool spi_alloc;			/* SA_ALLOC_SPI: no SPI, a range */
+	uint32_t spi_min, spi_max;	/* 0 = the default */
 	uint8_t proto;			/* 0 = the policy's */
 	uint8_t mode;			/* 0 = the policy's, or transport */
 	uint8_t dir;			/* 0 = both */
@@ -87,6 +91,7 @@ struct sa {
 	uint32_t flags;			/* IPSEC6_SA_F_* */
 	uint64_t lft[LFT_MAX];		/* 0 = no limit */
 	char *keyfile, *enc_keyfile;	/* labels, not keys */
+	uint32_t owner;			/* 0 = the administrator */
 	/* Read-only, from the kernel. */
 	bool has_key_bits;
 	uint32_t key_bits;
@@ -97,6 +102,7 @@ struct sa {
 	bool has_state;
 	uint8_t state;
 	struct counts counts;
+	uint64_t add_time, last_used;	/* wall clock; 0 = never used */
 	struct origin origin;
 };
 

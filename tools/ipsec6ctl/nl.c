@@ -83,18 +83,7 @@ static const struct word e_from_pkt[] = {
 	{ "LOCAL_PORT", IPSEC6_FROM_PKT_LOCAL_PORT },
 };
 
-static const struct word e_state[] = {
-	{ "VALID", IPSEC6_SA_STATE_VALID },
-	{ "SOFT_EXPIRED", IPSEC6_SA_STATE_SOFT_EXPIRED },
-	{ "EXPIRED", IPSEC6_SA_STATE_EXPIRED },
-};
-
 static const struct word e_txn[] = { { "REPLACE", IPSEC6_TXN_F_REPLACE } };
-
-static const struct word e_expire[] = {
-	{ "SOFT", IPSEC6_EXPIRE_SOFT }, { "HARD", IPSEC6_EXPIRE_HARD },
-	{ "SEQ", IPSEC6_EXPIRE_SEQ },
-};
 
 static const struct attr a_counts[IPSEC6_COUNTS_A_MAX + 1] = {
 	[IPSEC6_COUNTS_A_PACKETS] = { "PACKETS", T_U64, P_NEVER,
@@ -109,7 +98,7 @@ static const struct attr a_counts[IPSEC6_COUNTS_A_MAX + 1] = {
 #define PO_HAS(a, t, f)	PO(a, t, P_HAS, f), H(policy, has_##f) }
 
 static const struct attr a_policy[IPSEC6_POLICY_A_MAX + 1] = {
-	PO(INDEX, T_U32, P_ALWAYS, index) },
+	PO(INDEX, T_U32, P_NONZERO, index) },
 	PO(PRIORITY, T_U32, P_NONZERO, priority) },
 	PO(DIR, T_U8, P_ALWAYS, dir), E(e_dir, true) },
 	PO(ACTION, T_U8, P_ALWAYS, action), E(w_action, false) },
@@ -136,6 +125,8 @@ static const struct attr a_policy[IPSEC6_POLICY_A_MAX + 1] = {
 	PO(COUNTS, T_NEST, P_NEVER, counts), H(policy, counts.present),
 		N(a_counts) },
 	[IPSEC6_POLICY_A_PAD] = { "PAD", T_BIN },
+	PO(OWNER, T_U32, P_NONZERO, owner) },
+	PO(LAST_USED, T_U64, P_NEVER, last_used) },
 };
 
 #define SA(a, t, p, f)	[IPSEC6_SA_A_##a] = { #a, t, p, V(sa, f)
@@ -144,8 +135,8 @@ static const struct attr a_policy[IPSEC6_POLICY_A_MAX + 1] = {
 #define SA_LFT(a, l)	SA(a, T_U64, P_NONZERO, lft[l]) }
 
 static const struct attr a_sa[IPSEC6_SA_A_MAX + 1] = {
-	SA(INDEX, T_U32, P_ALWAYS, index) },
-	SA(SPI, T_U32, P_ALWAYS, spi) },
+	SA(INDEX, T_U32, P_NONZERO, index) },
+	SA(SPI, T_U32, P_NOT_ANY, spi), H(sa, spi_alloc) },
 	SA(PROTO, T_U8, P_NONZERO, proto), E(w_ipsec_proto, false) },
 	SA(MODE, T_U8, P_NONZERO, mode), E(w_mode, false) },
 	SA(DIR, T_U8, P_NONZERO, dir), E(e_dir, true) },
@@ -181,10 +172,27 @@ static const struct attr a_sa[IPSEC6_SA_A_MAX + 1] = {
 	/* Requests set starting numbers only when asked to. */
 	SA_HAS(SEQ, T_U64, seq, has_seq),
 	SA_HAS(RSEQ, T_U64, rseq, has_rseq),
-	SA(STATE, T_U8, P_NEVER, state), H(sa, has_state), E(e_state, false) },
+	SA(STATE, T_U8, P_NEVER, state), H(sa, has_state), E(w_sa_state, false) },
 	SA(COUNTS, T_NEST, P_NEVER, counts), H(sa, counts.present),
 		N(a_counts) },
 	[IPSEC6_SA_A_PAD] = { "PAD", T_BIN },
+	SA(OWNER, T_U32, P_NONZERO, owner) },
+	SA(SPI_MIN, T_U32, P_NONZERO, spi_min) },
+	SA(SPI_MAX, T_U32, P_NONZERO, spi_max) },
+	SA(LAST_USED, T_U64, P_NEVER, last_used) },
+	SA(ADD_TIME, T_U64, P_NEVER, add_time) },
+};
+
+/* The packet of an ACQUIRE. */
+#define FL(a, t, f)	[IPSEC6_FLOW_A_##a] = { #a, t, P_NEVER, V(nl_flow, f)
+
+static const struct attr a_flow[IPSEC6_FLOW_A_MAX + 1] = {
+	FL(SRC, T_ADDR, src) }, FL(DST, T_ADDR, dst) }, FL(PROTO, T_U8, proto) },
+	FL(SPORT, T_U16, sport), H(nl_flow, has_ports) },
+	FL(DPORT, T_U16, dport), H(nl_flow, has_ports) },
+	FL(ICMP_TYPE, T_U8, icmp_type), H(nl_flow, has_icmp) },
+	FL(ICMP_CODE, T_U8, icmp_code), H(nl_flow, has_icmp) },
+	FL(IFINDEX, T_U32, ifindex) },
 };
 
 /* The counters of a STATS_GET reply. */
@@ -212,10 +220,13 @@ static const struct attr a_top[IPSEC6_A_MAX + 1] = {
 	[IPSEC6_A_TXN_FLAGS] = { "TXN_FLAGS", T_U32, E(e_txn, true) },
 	[IPSEC6_A_STATS] = { "STATS", T_NEST, N(a_stats) },
 	[IPSEC6_A_COUNTS] = { "COUNTS", T_NEST, N(a_counts) },
-	[IPSEC6_A_EXPIRE] = { "EXPIRE", T_U8, E(e_expire, false) },
+	[IPSEC6_A_EXPIRE] = { "EXPIRE", T_U8, E(w_expire, false) },
 	[IPSEC6_A_REPLACE] = { "REPLACE", T_FLAG },
 	[IPSEC6_A_PAD] = { "PAD", T_BIN },
 	[IPSEC6_A_TXN_REQUESTS] = { "TXN_REQUESTS", T_U32 },
+	[IPSEC6_A_OWNER] = { "OWNER", T_U32 },
+	[IPSEC6_A_FLOW] = { "FLOW", T_NEST, N(a_flow) },
+	[IPSEC6_A_SOCKET_COOKIE] = { "SOCKET_COOKIE", T_U64 },
 };
 
 #define CMD(c)	[IPSEC6_CMD_##c] = #c
@@ -224,7 +235,7 @@ static const char *const cmd_names[IPSEC6_CMD_MAX + 1] = {
 	CMD(POLICY_NEW), CMD(POLICY_DEL), CMD(POLICY_GET), CMD(POLICY_FLUSH),
 	CMD(SA_NEW), CMD(SA_DEL), CMD(SA_GET), CMD(SA_FLUSH), CMD(TXN_BEGIN),
 	CMD(TXN_COMMIT), CMD(TXN_ABORT), CMD(STATS_GET), CMD(CHANGED),
-	CMD(SA_EXPIRED),
+	CMD(SA_EXPIRED), CMD(SA_ALLOC_SPI), CMD(SA_UPDATE),
 };
 
 const char *stats_name(unsigned int type)
@@ -398,24 +409,6 @@ static const struct nlattr *top_attr(const struct nlmsghdr *nlh, int type)
 static void print_attrs(FILE *f, const void *data, size_t len,
 			const struct attr *t, int max);
 
-static void print_str(FILE *f, const char *s, size_t len)
-{
-	size_t i;
-
-	fputc('"', f);
-	for (i = 0; i < len && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
 		       int max)
 {
@@ -451,7 +444,7 @@ static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
 		fputs(fmt_in6(mnl_attr_get_payload(a), buf, sizeof(buf),
 			      false), f);
 	else if (d->type == T_STR)
-		print_str(f, mnl_attr_get_payload(a), len);
+		fput_quoted(f, mnl_attr_get_str(a));
 	else
 		fprintf(f, "<%u bytes>", len);
 }
@@ -607,7 +600,7 @@ void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
 {
 	const struct policy *pol = obj;
 	const struct sa *sa = obj;
-	bool is_sa = cmd == IPSEC6_CMD_SA_NEW || cmd == IPSEC6_CMD_SA_DEL;
+	bool is_sa = cmd >= IPSEC6_CMD_SA_NEW;	/* the SA commands follow */
 	struct nlmsghdr *nlh;
 
 	/* libmnl zeroes what it writes, padding included. */
@@ -621,12 +614,15 @@ void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
 					sa->index : pol->index, *o };
 	if (cmd == IPSEC6_CMD_POLICY_NEW)
 		put_obj(nlh, IPSEC6_A_POLICY, a_policy, IPSEC6_POLICY_A_MAX, pol);
-	else if (cmd == IPSEC6_CMD_SA_NEW)
+	else if (cmd == IPSEC6_CMD_SA_NEW || cmd == IPSEC6_CMD_SA_UPDATE)
 		put_obj(nlh, IPSEC6_A_SA, a_sa, IPSEC6_SA_A_MAX, sa);
 	else if (cmd == IPSEC6_CMD_POLICY_DEL)
 		put_policy_id(nlh, pol->index);
 	else if (cmd == IPSEC6_CMD_SA_DEL)
 		put_sa_id(nlh, sa);
+	else if (obj)	/* a flush of one owner's objects */
+		mnl_attr_put_u32(nlh, IPSEC6_A_OWNER, is_sa ? sa->owner :
+							     pol->owner);
 	if (replace)
 		mnl_attr_put(nlh, IPSEC6_A_REPLACE, 0, NULL);
 	r->b.len += NLMSG_ALIGN(nlh->nlmsg_len);
@@ -1276,9 +1272,11 @@ int nl_dump_sas(struct nl *nl, struct vec *out)
 static int nl_get(struct nl *nl, struct nlmsghdr *nlh, struct reply *rp,
 		  const char *what)
 {
+	bool change = ((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd ==
+		      IPSEC6_CMD_SA_ALLOC_SPI;
 	struct nl_err e;
 
-	if (nl_request(nl, nlh, false, reply_cb, rp, &e)) {
+	if (nl_request(nl, nlh, change, reply_cb, rp, &e)) {
 		if (e.code == ENOENT)
 			return 0;
 		nl_report(&(struct origin){ .what = what }, &e, nlh);
@@ -1302,16 +1300,20 @@ int nl_get_policy(struct nl *nl, uint32_t index, struct policy *out)
 	return nl_get(nl, nlh, &rp, "policy get");
 }
 
-int nl_get_sa(struct nl *nl, const struct sa *id, struct sa *out)
+int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
+	      struct sa *out)
 {
 	struct reply rp = { .type = IPSEC6_A_SA, .obj = out };
 	char buf[NL_MSG_MAX] = { 0 };
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = genl_hdr(buf, nl->family, cmd, 0);
 
 	sa_init(out);
-	nlh = genl_hdr(buf, nl->family, IPSEC6_CMD_SA_GET, 0);
-	put_sa_id(nlh, id);
-	return nl_get(nl, nlh, &rp, "sa get");
+	if (cmd == IPSEC6_CMD_SA_GET)
+		put_sa_id(nlh, sa);
+	else
+		put_obj(nlh, IPSEC6_A_SA, a_sa, IPSEC6_SA_A_MAX, sa);
+	return nl_get(nl, nlh, &rp, cmd == IPSEC6_CMD_SA_GET ? "sa get" :
+			 "sa allocspi");
 }
 
 static int stats_cb(const struct nlmsghdr *nlh, void *data)
@@ -1349,6 +1351,10 @@ static const struct attr a_event[IPSEC6_A_MAX + 1] = {
 	[IPSEC6_A_EXPIRE] = { "EXPIRE", T_U8, V(nl_event, expire) },
 	[IPSEC6_A_SA] = { "SA", T_NEST, V(nl_event, sa), H(nl_event, has_sa),
 			  N(a_sa) },
+	[IPSEC6_A_POLICY] = { "POLICY", T_NEST, V(nl_event, policy),
+			      H(nl_event, has_policy), N(a_policy) },
+	[IPSEC6_A_FLOW] = { "FLOW", T_NEST, V(nl_event, flow),
+			    H(nl_event, has_flow), N(a_flow) },
 };
 
 struct event_ctx {
@@ -1361,6 +1367,7 @@ struct event_ctx {
 static int event_parse(const struct nlmsghdr *nlh, struct nl_event *ev)
 {
 	memset(ev, 0, sizeof(*ev));
+	policy_init(&ev->policy);
 	if (get_msg(nlh, a_event, IPSEC6_A_MAX, ev) < 0)
 		return -1;
 	ev->cmd = ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;

@@ -44,8 +44,9 @@ void nl_reqs_free(struct nl_reqs *r);
 /*
  * Add a request: @cmd IPSEC6_CMD_POLICY_NEW or _SA_NEW (@obj the policy or
  * SA; @replace: an existing one with other content may be replaced),
- * _POLICY_DEL (@obj the policy: its index), _SA_DEL (@obj the SA: its
- * index, or else SPI, DST and PROTO), _POLICY_FLUSH or _SA_FLUSH.
+ * _SA_UPDATE (@obj the SA), _POLICY_DEL (@obj the policy: its index),
+ * _SA_DEL (@obj the SA: its index, or else SPI, DST and PROTO),
+ * _POLICY_FLUSH or _SA_FLUSH (@obj NULL, or the object whose OWNER goes).
  */
 void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
 	    const struct origin *o);
@@ -62,16 +63,29 @@ int nl_dump_policies(struct nl *nl, struct vec *out);
 int nl_dump_sas(struct nl *nl, struct vec *out);
 /* One object; 1 if found, 0 if not, -1 on error (printed). */
 int nl_get_policy(struct nl *nl, uint32_t index, struct policy *out);
-int nl_get_sa(struct nl *nl, const struct sa *id, struct sa *out);
+/* @cmd SA_GET (@sa: the index, or SPI, DST and PROTO) or SA_ALLOC_SPI. */
+int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
+	      struct sa *out);
 int nl_get_stats(struct nl *nl, uint64_t *stats, bool *present);
 const char *stats_name(unsigned int type);	/* "NO_POLICY", ... */
 
+/* The packet of an ACQUIRE event. */
+struct nl_flow {
+	struct in6_addr src, dst;
+	uint8_t proto, icmp_type, icmp_code;
+	bool has_ports, has_icmp;
+	uint16_t sport, dport;
+	uint32_t ifindex;
+};
+
 struct nl_event {
-	uint8_t cmd;		/* IPSEC6_CMD_CHANGED or _SA_EXPIRED */
+	uint8_t cmd;		/* IPSEC6_CMD_CHANGED, _SA_EXPIRED, _*_NTF, ... */
 	uint32_t generation;
 	uint8_t expire;		/* enum ipsec6_expire */
-	bool has_sa;
+	bool has_sa, has_policy, has_flow;
 	struct sa sa;
+	struct policy policy;
+	struct nl_flow flow;
 };
 
 /* Calls @cb for each event until it returns non-zero or an error. */

@@ -3,7 +3,9 @@
  * Text and JSON printers.
  */
 #include <net/if.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "output.h"
 
 /* JSON. */
@@ -14,34 +16,13 @@ void json_init(struct json *j, FILE *f)
 	j->f = f;
 }
 
-static void json_escape(FILE *f, const char *s)
-{
-	static const char special[] = "\"\\\n\t\r", escaped[] = "\"\\ntr";
-	const char *e;
-
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		e = c ? strchr(special, c) : NULL;
-		if (e)
-			fprintf(f, "\\%c", escaped[e - special]);
-		else if (c < 0x20 || c >= 0x7f)
-			/* Control bytes and non-ASCII: never invalid JSON. */
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_key(struct json *j, const char *key)
 {
 	if (j->comma[j->depth])
 		fputc(',', j->f);
 	j->comma[j->depth] = true;
 	if (key) {
-		json_escape(j->f, key);
+		fput_quoted(j->f, key);
 		fputc(':', j->f);
 	}
 }
@@ -87,7 +68,7 @@ void json_str(struct json *j, const char *key, const char *v)
 {
 	json_key(j, key);
 	if (v)
-		json_escape(j->f, v);
+		fput_quoted(j->f, v);
 	else
 		fputs("null", j->f);
 }
@@ -111,6 +92,7 @@ static void json_addr(struct json *j, const char *key,
 	json_str(j, key, present ? fmt_in6(a, buf, sizeof(buf), false) : NULL);
 }
 
+/* An address range: null for any, else {"start": A, "end": B}. */
 static void json_range(struct json *j, const char *key,
 		       const struct addr_sel *r)
 {
@@ -175,18 +157,17 @@ static const struct word from_pkt_bits[] = {
 	{ "local-port", IPSEC6_FROM_PKT_LOCAL_PORT },
 };
 
-static const struct word states[] = {
-	{ "valid", IPSEC6_SA_STATE_VALID },
-	{ "soft-expired", IPSEC6_SA_STATE_SOFT_EXPIRED },
-	{ "expired", IPSEC6_SA_STATE_EXPIRED },
+static const struct word events[] = {
+	{ "changed", IPSEC6_CMD_CHANGED }, { "acquire", IPSEC6_CMD_ACQUIRE },
+	{ "sa-expired", IPSEC6_CMD_SA_EXPIRED },
+	{ "sa-add", IPSEC6_CMD_SA_ADD_NTF },
+	{ "sa-update", IPSEC6_CMD_SA_UPDATE_NTF },
+	{ "sa-del", IPSEC6_CMD_SA_DEL_NTF },
+	{ "policy-add", IPSEC6_CMD_POLICY_ADD_NTF },
+	{ "policy-del", IPSEC6_CMD_POLICY_DEL_NTF },
 };
 
-static const struct word expires[] = {
-	{ "soft", IPSEC6_EXPIRE_SOFT }, { "hard", IPSEC6_EXPIRE_HARD },
-	{ "seq", IPSEC6_EXPIRE_SEQ },
-};
-
-/* The lower-case name of @v in @t (upper case), or NULL. */
+/* The name of @v in @t, lower case and '-' for '_' ("soft-expired"). */
 static const char *lower(const struct word *t, size_t n, uint32_t v,
 			 char *buf, size_t len)
 {
@@ -196,7 +177,8 @@ static const char *lower(const struct word *t, size_t n, uint32_t v,
 	if (!s)
 		return NULL;
 	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+		buf[i] = (char)(s[i] == '_' ? '-' : s[i] >= 'A' && s[i] <= 'Z' ?
+				s[i] + 32 : s[i]);
 	buf[i] = '\0';
 	return buf;
 }
@@ -228,7 +210,9 @@ void json_policy(struct json *j, const char *key, const struct policy *p)
 	json_opt(j, "bundle_next", p->bundle_next, p->bundle_next);
 	json_u64(j, "reqid", p->reqid);
 	json_bits(j, "flags", p->flags, WORDS(w_pol_flag_words));
+	json_u64(j, "owner", p->owner);
 	json_counts(j, &p->counts);
+	json_u64(j, "last_used", p->last_used);
 	json_obj_end(j);
 }
 
@@ -275,8 +259,11 @@ void json_sa(struct json *j, const char *key, const struct sa *sa)
 	json_obj_end(j);
 	json_u64(j, "seq", sa->seq);
 	json_u64(j, "rseq", sa->rseq);
-	json_str(j, "state", word_name(WORDS(states), sa->state) ?: "unknown");
+	json_str(j, "state", LOWER(w_sa_state, sa->state, b) ?: "unknown");
+	json_u64(j, "owner", sa->owner);
 	json_counts(j, &sa->counts);
+	json_u64(j, "add_time", sa->add_time);
+	json_u64(j, "last_used", sa->last_used);
 	json_obj_end(j);
 }
 
@@ -321,6 +308,36 @@ static void print_bits(FILE *f, const char *kw, uint32_t v,
 	fprintf(f, " %s %s", kw, word_bits_str(t, n, v, ",", buf, sizeof(buf)));
 }
 
+/* " dev NAME", or " ifindex N" for an interface that is not there. */
+static void print_dev(FILE *f, uint32_t ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	if (ifindex && if_indextoname(ifindex, name))
+		fprintf(f, " dev %s", name);
+	else if (ifindex)
+		fprintf(f, " ifindex %u", ifindex);
+}
+
+/* " KW TIME" (UTC) for a wall-clock time that is not 0. */
+static void print_time(FILE *f, const char *kw, uint64_t t)
+{
+	time_t secs = (time_t)t;
+	struct tm tm;
+	char buf[32];
+
+	if (t && gmtime_r(&secs, &tm) &&
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		fprintf(f, " %s %s", kw, buf);
+}
+
+/* " KW N" for a number that is not 0. */
+static void print_nz(FILE *f, const char *kw, uint32_t v)
+{
+	if (v)
+		fprintf(f, " %s %u", kw, v);
+}
+
 /*
  * src/dst as "ip xfrm" shows them: seen by outbound packets when the
  * policy applies to them, otherwise by inbound ones.
@@ -330,8 +347,7 @@ void print_policy(FILE *f, const struct policy *p)
 	bool out = p->dir & IPSEC6_DIR_OUT;
 	const struct addr_sel *src = out ? &p->local : &p->remote;
 	const struct addr_sel *dst = out ? &p->remote : &p->local;
-	char b1[100], b2[100], name[IF_NAMESIZE];
-	char a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN];
+	char b1[100], b2[100], a1[INET6_ADDRSTRLEN], a2[INET6_ADDRSTRLEN];
 
 	fprintf(f, "src %s dst %s", range_str(src, b1, sizeof(b1)),
 		range_str(dst, b2, sizeof(b2)));
@@ -343,15 +359,12 @@ void print_policy(FILE *f, const struct policy *p)
 		fprintf(f, " type %u", p->icmp_type);
 	if (p->has_icmp_code)
 		fprintf(f, " code %u", p->icmp_code);
-	if (p->ifindex) {
-		if (if_indextoname(p->ifindex, name))
-			fprintf(f, " dev %s", name);
-		else
-			fprintf(f, " ifindex %u", p->ifindex);
-	}
-	fprintf(f, "\n\tdir %s priority %u index %u action %s\n",
+	print_dev(f, p->ifindex);
+	fprintf(f, "\n\tdir %s priority %u index %u action %s",
 		word_bits_str(WORDS(w_dirs), p->dir, "|", b1, sizeof(b1)),
 		p->priority, p->index, LOWER(w_action, p->action, b2) ?: "?");
+	print_nz(f, "owner", p->owner);
+	fputc('\n', f);
 	if (p->action == IPSEC6_ACTION_APPLY) {
 		fputs("\ttmpl", f);
 		if (p->mode == IPSEC6_MODE_TUNNEL) {
@@ -368,10 +381,8 @@ void print_policy(FILE *f, const struct policy *p)
 		fprintf(f, " proto %s mode %s",
 			LOWER(w_ipsec_proto, p->ipsec_proto, b1) ?: "?",
 			LOWER(w_mode, p->mode, b2) ?: "?");
-		if (p->reqid)
-			fprintf(f, " reqid %u", p->reqid);
-		if (p->bundle_next)
-			fprintf(f, " bundle %u", p->bundle_next);
+		print_nz(f, "reqid", p->reqid);
+		print_nz(f, "bundle", p->bundle_next);
 		fputc('\n', f);
 	}
 	if (p->flags || p->from_packet) {
@@ -381,10 +392,12 @@ void print_policy(FILE *f, const struct policy *p)
 			   WORDS(from_pkt_bits));
 		fputc('\n', f);
 	}
-	fprintf(f, "\tpackets %llu bytes %llu drops %llu\n",
+	fprintf(f, "\tpackets %llu bytes %llu drops %llu",
 		(unsigned long long)p->counts.packets,
 		(unsigned long long)p->counts.bytes,
 		(unsigned long long)p->counts.drops);
+	print_time(f, "use", p->last_used);
+	fputc('\n', f);
 }
 
 void print_sa(FILE *f, const struct sa *sa)
@@ -403,13 +416,12 @@ void print_sa(FILE *f, const struct sa *sa)
 	fprintf(f, "\tproto %s spi 0x%08x(%u) mode %s",
 		LOWER(w_ipsec_proto, sa->proto, b) ?: "?", sa->spi, sa->spi,
 		LOWER(w_mode, sa->mode, m) ?: "?");
-	if (sa->reqid)
-		fprintf(f, " reqid %u", sa->reqid);
+	print_nz(f, "reqid", sa->reqid);
 	fprintf(f, "\n\tindex %u", sa->index);
 	if (sa->dir)
 		fprintf(f, " dir %s", word_name(WORDS(w_dirs), sa->dir) ?: "?");
-	if (sa->policy)
-		fprintf(f, " policy %u", sa->policy);
+	print_nz(f, "policy", sa->policy);
+	print_nz(f, "owner", sa->owner);
 	fprintf(f, " replay-window %u", sa->replay_window);
 	print_bits(f, "flag", sa->flags, WORDS(w_sa_flag_words));
 	fputc('\n', f);
@@ -453,13 +465,16 @@ void print_sa(FILE *f, const struct sa *sa)
 	}
 	if (any)
 		fputc('\n', f);
-	fprintf(f, "\tstate %s oseq 0x%llx seq 0x%llx packets %llu bytes %llu drops %llu\n",
-		word_name(WORDS(states), sa->state) ?: "unknown",
+	fprintf(f, "\tstate %s oseq 0x%llx seq 0x%llx packets %llu bytes %llu drops %llu",
+		LOWER(w_sa_state, sa->state, m) ?: "unknown",
 		(unsigned long long)sa->seq,
 		(unsigned long long)sa->rseq,
 		(unsigned long long)sa->counts.packets,
 		(unsigned long long)sa->counts.bytes,
 		(unsigned long long)sa->counts.drops);
+	print_time(f, "add", sa->add_time);
+	print_time(f, "use", sa->last_used);
+	fputc('\n', f);
 }
 
 void print_stats(FILE *f, const uint64_t *stats, const bool *present,
@@ -493,38 +508,100 @@ void print_stats(FILE *f, const uint64_t *stats, const bool *present,
 		json_obj_end(&j);
 }
 
+static void json_flow(struct json *j, const struct nl_flow *fl)
+{
+	json_obj_start(j, "flow");
+	json_addr(j, "src", &fl->src, true);
+	json_addr(j, "dst", &fl->dst, true);
+	json_u64(j, "proto", fl->proto);
+	json_opt(j, "sport", fl->has_ports, fl->sport);
+	json_opt(j, "dport", fl->has_ports, fl->dport);
+	json_opt(j, "icmp_type", fl->has_icmp, fl->icmp_type);
+	json_opt(j, "icmp_code", fl->has_icmp, fl->icmp_code);
+	json_u64(j, "ifindex", fl->ifindex);
+	json_obj_end(j);
+}
+
+static void print_flow(FILE *f, const struct nl_flow *fl)
+{
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], p[8];
+
+	fprintf(f, " flow src %s dst %s proto %s",
+		fmt_in6(&fl->src, a, sizeof(a), false),
+		fmt_in6(&fl->dst, b, sizeof(b), false),
+		proto_str(fl->proto, p, sizeof(p)));
+	if (fl->has_ports)
+		fprintf(f, " sport %u dport %u", fl->sport, fl->dport);
+	if (fl->has_icmp)
+		fprintf(f, " type %u code %u", fl->icmp_type, fl->icmp_code);
+	print_dev(f, fl->ifindex);
+}
+
+/* The lines @print writes of @obj as words of one line. */
+static void print_flat(FILE *f, const char *kw, const void *obj,
+		       void (*print)(FILE *f, const void *obj))
+{
+	char *text = NULL, *w, *save = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+
+	if (!m)
+		return;
+	print(m, obj);
+	fclose(m);
+	fputs(kw, f);
+	for (w = strtok_r(text, " \t\n", &save); w;
+	     w = strtok_r(NULL, " \t\n", &save))
+		fprintf(f, " %s", w);
+	free(text);
+}
+
+typedef void (*text_fn)(FILE *f, const void *obj);
+typedef void (*json_fn)(struct json *j, const char *key, const void *obj);
+
+/*
+ * One line: the event's name, its details and its objects as the lists
+ * show them ("sa-add src ... dst ..."), or one JSON object.
+ */
 void print_event(FILE *f, const struct nl_event *ev, bool json)
 {
+	const char *name = word_name(WORDS(events), ev->cmd) ?: "unknown";
+	char b[16];
+	const char *exp = LOWER(w_expire, ev->expire, b);
 	struct json j;
-	char a[INET6_ADDRSTRLEN];
 
+	json_init(&j, f);
 	if (json) {
-		json_init(&j, f);
 		json_obj_start(&j, NULL);
-		if (ev->cmd == IPSEC6_CMD_CHANGED) {
-			json_str(&j, "event", "changed");
-			json_u64(&j, "generation", ev->generation);
-		} else {
-			json_str(&j, "event", "sa-expired");
-			json_str(&j, "expire",
-				 word_name(WORDS(expires), ev->expire) ?:
-				 "unknown");
-			if (ev->has_sa)
-				json_sa(&j, "sa", &ev->sa);
-		}
-		json_obj_end(&j);
-	} else if (ev->cmd == IPSEC6_CMD_CHANGED) {
-		fprintf(f, "changed generation %u\n", ev->generation);
+		json_str(&j, "event", name);
 	} else {
-		fprintf(f, "expired %s",
-			word_name(WORDS(expires), ev->expire) ?: "unknown");
-		if (ev->has_sa) {
-			fmt_in6(&ev->sa.dst, a, sizeof(a), false);
-			fprintf(f, " index %u spi 0x%08x dst %s",
-				ev->sa.index, ev->sa.spi, a);
-		}
-		fputc('\n', f);
+		fputs(name, f);
 	}
+	if (ev->cmd == IPSEC6_CMD_CHANGED && json)
+		json_u64(&j, "generation", ev->generation);
+	else if (ev->cmd == IPSEC6_CMD_CHANGED)
+		fprintf(f, " generation %u", ev->generation);
+	if (exp && json)
+		json_str(&j, "expire", exp);
+	else if (exp)
+		fprintf(f, " %s", exp);
+	if (ev->has_flow && json)
+		json_flow(&j, &ev->flow);
+	else if (ev->has_flow)
+		print_flow(f, &ev->flow);
+	if (ev->has_policy && json)
+		json_policy(&j, "policy", &ev->policy);
+	else if (ev->has_policy)
+		print_flat(f, ev->has_flow ? " policy" : "", &ev->policy,
+			   (text_fn)print_policy);
+	if (ev->has_sa && json)
+		json_sa(&j, "sa", &ev->sa);
+	else if (ev->has_sa)
+		print_flat(f, "", &ev->sa, (text_fn)print_sa);
+	if (json)
+		json_obj_end(&j);
+	else
+		fputc('\n', f);
 	fflush(f);
 }
 
@@ -548,9 +625,6 @@ static void list(FILE *f, const struct vec *v, bool json,
 	if (json)
 		json_arr_end(&j);
 }
-
-typedef void (*text_fn)(FILE *f, const void *obj);
-typedef void (*json_fn)(struct json *j, const char *key, const void *obj);
 
 void list_policies(FILE *f, const struct vec *pols, bool json)
 {

@@ -282,14 +282,14 @@ static int resolve_policy(struct plan *p, struct change *c)
 	unsigned int n;
 
 	if (r->op == XG_FLUSH) {
-		while (p->st.pols.n) {
-			q = p->st.pols.v[p->st.pols.n - 1];
-			if (q)
+		for (n = 0; n < p->st.pols.n; n++) {
+			q = p->st.pols.v[n];
+			if (q && (!r->has_owner || q->owner == pol->owner))
 				staged_del_policy(&p->st, q->index);
-			p->st.pols.n--;
 		}
 		policy_default(&def);
-		staged_put_policy(p, &def);
+		if (!r->has_owner)	/* an owner's flush does not add it */
+			staged_put_policy(p, &def);
 		return 0;
 	}
 	if (!r->has_index) {
@@ -323,11 +323,12 @@ static int resolve_sa(struct plan *p, struct change *c)
 	struct sa *sa = &r->sa, *q, *id;
 	const struct policy *pol;
 	uint8_t proto = sa->proto;
+	size_t i;
 
 	if (r->op == XG_FLUSH) {
-		while (p->st.sas.n) {
-			q = p->st.sas.v[--p->st.sas.n];
-			if (q)
+		for (i = 0; i < p->st.sas.n; i++) {
+			q = p->st.sas.v[i];
+			if (q && (!r->has_owner || q->owner == sa->owner))
 				staged_del_sa(&p->st, q->index);
 		}
 		return 0;
@@ -361,6 +362,7 @@ static int resolve_sa(struct plan *p, struct change *c)
 		id->dst = sa->dst;
 		id->proto = proto;
 		id->policy = sa->policy;
+		id->owner = sa->owner;
 		staged_put_sa(&p->st, id);
 	}
 	return 0;
@@ -370,15 +372,17 @@ static void encode(struct nl_reqs *reqs, struct change *c)
 {
 	static const uint8_t cmds[][2] = {	/* by op: policy, SA */
 		[XG_ADD] = { IPSEC6_CMD_POLICY_NEW, IPSEC6_CMD_SA_NEW },
-		[XG_UPDATE] = { IPSEC6_CMD_POLICY_NEW, IPSEC6_CMD_SA_NEW },
+		[XG_UPDATE] = { IPSEC6_CMD_POLICY_NEW, IPSEC6_CMD_SA_UPDATE },
 		[XG_DEL] = { IPSEC6_CMD_POLICY_DEL, IPSEC6_CMD_SA_DEL },
 		[XG_FLUSH] = { IPSEC6_CMD_POLICY_FLUSH, IPSEC6_CMD_SA_FLUSH },
 	};
 	enum xg_op op = c->sa ? c->sa->op : c->pol->op;
+	bool all = op == XG_FLUSH && !(c->sa ? c->sa->has_owner :
+					      c->pol->has_owner);
 
-	nl_req(reqs, cmds[op][c->sa != NULL],
-	       c->sa ? (void *)&c->sa->sa : (void *)&c->pol->pol,
-	       op == XG_UPDATE, &c->o);
+	nl_req(reqs, cmds[op][c->sa != NULL], all ? NULL : c->sa ?
+	       (void *)&c->sa->sa : (void *)&c->pol->pol,
+	       op == XG_UPDATE && !c->sa, &c->o);
 }
 
 int plan_run(struct plan *p, bool txn)

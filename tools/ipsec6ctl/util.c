@@ -63,11 +63,7 @@ static void oom(void)
 
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		oom();
-	return p;
+	return xrealloc(NULL, n);
 }
 
 void *xcalloc(size_t n, size_t size)
@@ -89,11 +85,7 @@ void *xrealloc(void *p, size_t n)
 
 char *xstrdup(const char *s)
 {
-	char *p = strdup(s);
-
-	if (!p)
-		oom();
-	return p;
+	return strcpy(xmalloc(strlen(s) + 1), s);
 }
 
 char *xasprintf(const char *fmt, ...)
@@ -351,7 +343,7 @@ int split_words(char *line, struct vec *words, char *err, size_t errlen)
 	return (int)words->n;
 }
 
-int read_file(const char *path, char **data, size_t *len)
+int read_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct buf b = { 0 };
 	int fd, saved;
@@ -363,20 +355,23 @@ int read_file(const char *path, char **data, size_t *len)
 	for (;;) {
 		ssize_t n;
 
-		buf_reserve(&b, 65536);
-		n = read(fd, b.p + b.len, b.cap - b.len - 1);
+		/* Files hold keys: a buffer left behind is wiped. */
+		buf_reserve_secret(&b, 65536);
+		n = read(fd, b.p + b.len, b.cap - b.len - 1 < max - b.len ?
+					  b.cap - b.len - 1 : max - b.len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			saved = errno;
 			close(fd);
+			explicit_bzero(b.p, b.cap);
 			free(b.p);
 			errno = saved;
 			return -1;
 		}
-		if (!n)
-			break;
 		b.len += (size_t)n;
+		if (!n || b.len == max)
+			break;
 	}
 	close(fd);
 	b.p[b.len] = '\0';
@@ -444,6 +439,27 @@ void atomic_discard(struct atomic_file *af)
 	free(af->path);
 	af->f = NULL;
 	af->tmp = af->path = NULL;
+}
+
+void fput_quoted(FILE *f, const char *s)
+{
+	static const char special[] = "\"\\\n\t\r", escaped[] = "\"\\ntr";
+	const char *e;
+
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		e = c ? strchr(special, c) : NULL;
+		if (e)
+			fprintf(f, "\\%c", escaped[e - special]);
+		else if (c < 0x20 || c >= 0x7f)
+			/* Control bytes and non-ASCII: never invalid JSON. */
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
 }
 
 const char *shown(const char *s, char *out, size_t len)

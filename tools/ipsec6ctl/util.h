@@ -117,8 +117,10 @@ int split_words(char *line, struct vec *words, char *err, size_t errlen);
 /*
  * Whole file into memory, NUL-terminated ("-" is standard input, read
  * through its descriptor: a guest has no /dev/stdin); -1 with errno on error.
+ * At most @max bytes are read.  Buffers it outgrows are wiped (files may
+ * hold keys).
  */
-int read_file(const char *path, char **data, size_t *len);
+int read_file(const char *path, size_t max, char **data, size_t *len);
 
 /* Write @path through a temporary file in the same folder and rename(). */
 struct atomic_file {
@@ -130,6 +132,12 @@ struct atomic_file {
 int atomic_open(struct atomic_file *af, const char *path);
 int atomic_commit(struct atomic_file *af);	/* fclose, fsync, rename */
 void atomic_discard(struct atomic_file *af);
+
+/*
+ * @s in double quotes, escaped as JSON strings are (control bytes and
+ * non-ASCII as \u00XX): for JSON and the request listing.
+ */
+void fput_quoted(FILE *f, const char *s);
 
 /* Quote a value for an error message: printable ASCII only, capped. */
 const char *shown(const char *s, char *out, size_t len);

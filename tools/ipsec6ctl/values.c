@@ -5,11 +5,8 @@
  * bytes are wiped with explicit_bzero() before they are freed.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "values.h"
 
 /* Words. */
@@ -104,6 +101,18 @@ const struct word w_pol_flags[2] = {
 
 const struct word w_sa_flags[2] = {
 	{ "ESN", IPSEC6_SA_F_ESN }, { "DSCP_COPY", IPSEC6_SA_F_DSCP_COPY },
+};
+
+const struct word w_sa_state[4] = {
+	{ "VALID", IPSEC6_SA_STATE_VALID },
+	{ "SOFT_EXPIRED", IPSEC6_SA_STATE_SOFT_EXPIRED },
+	{ "EXPIRED", IPSEC6_SA_STATE_EXPIRED },
+	{ "LARVAL", IPSEC6_SA_STATE_LARVAL },
+};
+
+const struct word w_expire[3] = {
+	{ "SOFT", IPSEC6_EXPIRE_SOFT }, { "HARD", IPSEC6_EXPIRE_HARD },
+	{ "SEQ", IPSEC6_EXPIRE_SEQ },
 };
 
 const struct word w_protos[10] = {
@@ -390,53 +399,28 @@ ok:
 int key_from_file(struct key *k, const char *path, const char *shown_name,
 		  bool *trailing_nl, char *err, size_t errlen)
 {
-	uint8_t tmp[IPSEC6_KEY_MAX + 1];
-	size_t len = 0;
-	struct stat st;
-	int fd, ret = -1;
+	char *data;
+	size_t len;
 
 	key_clear(k);
 	*trailing_nl = false;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		fd = -1;
-		errno = EISDIR;
-	}
-	if (fd < 0) {
+	/* One buffer for a key file of any sane size: nothing left unwiped. */
+	if (read_file(path, IPSEC6_KEY_MAX + 1, &data, &len) < 0) {
 		snprintf(err, errlen, "cannot read '%s': %s", shown_name,
 			 strerror(errno));
-		goto out;
+		return -1;
 	}
-	while (len < sizeof(tmp)) {
-		ssize_t n = read(fd, tmp + len, sizeof(tmp) - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "cannot read '%s': %s",
-				 shown_name, strerror(errno));
-			goto out;
-		}
-		if (!n)
-			break;
-		len += (size_t)n;
-	}
-	if (!len) {
+	if (!len)
 		snprintf(err, errlen, "'%s' is empty", shown_name);
-	} else if (len > IPSEC6_KEY_MAX) {
+	else if (len > IPSEC6_KEY_MAX)
 		snprintf(err, errlen, "'%s' is longer than %u bytes",
 			 shown_name, IPSEC6_KEY_MAX);
-	} else {
-		*trailing_nl = tmp[len - 1] == '\n';
-		key_set(k, tmp, len);
-		ret = 0;
-	}
-out:
-	if (fd >= 0)
-		close(fd);
-	explicit_bzero(tmp, sizeof(tmp));
-	return ret;
+	else
+		key_set(k, data, len);
+	*trailing_nl = k->set && data[len - 1] == '\n';
+	explicit_bzero(data, len);
+	free(data);
+	return k->set ? 0 : -1;
 }
 
 void wipe_str(char *s)

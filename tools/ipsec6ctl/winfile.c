@@ -669,7 +669,7 @@ static int for_each_entry(struct rd *rd, const char *path, size_t nfields,
 	bool nul;
 	int n;
 
-	if (read_file(path, &text, &len) < 0) {
+	if (read_file(path, SIZE_MAX, &text, &len) < 0) {
 		err_msg("%s: %s", rd->shown, strerror(errno));
 		return -1;
 	}

@@ -19,8 +19,10 @@ static const struct word subcmds[] = {
 	{ "add", XG_ADD }, { "update", XG_UPDATE }, { "del", XG_DEL },
 	{ "delete", XG_DEL }, { "get", XG_GET }, { "list", XG_LIST },
 	{ "show", XG_LIST }, { "ls", XG_LIST }, { "flush", XG_FLUSH },
-	{ "count", XG_COUNT },
+	{ "count", XG_COUNT }, { "allocspi", XG_ALLOCSPI },	/* SAs only */
 };
+
+#define POL_SUBCMDS	(ARRAY_SIZE(subcmds) - 1)
 
 /* Values of closed sets. */
 static const struct word ipsec_protos[] = {
@@ -58,7 +60,7 @@ static const struct {
 	const char *w;
 	const char *why;
 } unsupported[] = {
-	{ "allocspi", "there are no larval SAs in ipsec6: give the SPI to 'add'" },
+	{ "allocspi", "SPIs are allocated for SAs: 'sa allocspi'" },
 	{ "deleteall", "not supported by ipsec6: use 'flush', or 'del' for one" },
 	{ "delall", "not supported by ipsec6: use 'flush', or 'del' for one" },
 	{ "set", "policy hash thresholds do not exist in ipsec6" },
@@ -134,6 +136,7 @@ struct kw {
 #define CHANGE		(OP(ADD) | OP(UPDATE))
 #define ID		(CHANGE | OP(DEL) | OP(GET))
 #define ALL		(ID | OP(LIST))
+#define ALLOC		OP(ALLOCSPI)
 #define W(t)		.words = (t), .nwords = ARRAY_SIZE(t)
 #define SUB(t)		.sub = (t), .nsub = ARRAY_SIZE(t)
 
@@ -518,12 +521,17 @@ static const struct kw sel_words[] = {
 };
 
 static const struct kw sa_words[] = {
-	KS("src", kw_addr, ALL, sa.src), HS(sa.has_src) },
-	KS("dst", kw_addr, ALL, sa.dst), HS(has_dst) },
-	KS("proto", kw_word, ALL, sa.proto), HS(has_proto), W(ipsec_protos) },
-	KS("spi", kw_num, ALL, sa.spi), HS(has_spi) },
+	KS("src", kw_addr, ALL | ALLOC, sa.src), HS(sa.has_src) },
+	KS("dst", kw_addr, ALL | ALLOC, sa.dst), HS(has_dst) },
+	KS("proto", kw_word, ALL | ALLOC, sa.proto), HS(has_proto),
+		W(ipsec_protos) },
+	KS("spi", kw_num, ALL | ALLOC, sa.spi), HS(has_spi) },
+	KS("min", kw_num, ALLOC, sa.spi_min), .arg = 1 },
+	KS("max", kw_num, ALLOC, sa.spi_max), .arg = 1 },
 	KS("mode", kw_word, CHANGE, sa.mode), W(modes) },
-	KS("reqid", kw_num, CHANGE, sa.reqid) },
+	KS("reqid", kw_num, CHANGE | ALLOC, sa.reqid) },
+	KS("owner", kw_num, CHANGE | ALLOC | OP(FLUSH), sa.owner),
+		HS(has_owner) },
 	KS("replay-window", kw_num, CHANGE, sa.replay_window),
 		HS(sa.has_replay) },
 	KS("flag", kw_flags, CHANGE, sa.flags), W(w_sa_flag_words) },
@@ -531,9 +539,9 @@ static const struct kw sa_words[] = {
 	KS("auth-trunc", kw_alg, CHANGE, sa), .arg = ALG_AUTH | ALG_TRUNC },
 	KS("enc", kw_alg, CHANGE, sa), .arg = ALG_ENC },
 	KS("aead", kw_alg, CHANGE, sa), .arg = ALG_AEAD },
-	KS("limit", kw_limit, CHANGE, sa), W(limits) },
+	KS("limit", kw_limit, CHANGE | ALLOC, sa), W(limits) },
 	KS("sel", kw_sub, CHANGE, sa), SUB(sel_words) },
-	KS("index", kw_num, ALL, sa.index), HS(has_index), .arg = 1 },
+	KS("index", kw_num, ALL | ALLOC, sa.index), HS(has_index), .arg = 1 },
 	KS("policy", kw_num, CHANGE | OP(LIST), sa.policy), HS(has_policy),
 		.arg = 1 },
 	KS("dir", kw_word, CHANGE | OP(LIST), sa.dir), HS(has_dir),
@@ -559,8 +567,8 @@ static int unknown(struct args *a, const char *what, const char *w)
 }
 
 /* The subcommand, then each keyword of @t that the subcommand takes. */
-static int parse_words(struct args *a, enum xg_op *op, const struct kw *t,
-		       size_t n, char *obj)
+static int parse_words(struct args *a, enum xg_op *op, size_t nsub,
+		       const struct kw *t, size_t n, char *obj)
 {
 	const char *sub, *w;
 	const struct kw *k;
@@ -570,7 +578,7 @@ static int parse_words(struct args *a, enum xg_op *op, const struct kw *t,
 	if (!more(a))
 		return fail(a, "missing subcommand");
 	sub = a->argv[0];
-	i = word_find(WORDS(subcmds), sub, false);
+	i = word_find(subcmds, nsub, sub, false);
 	if (i < 0)
 		return unknown(a, "subcommand", sub);
 	*op = (enum xg_op)subcmds[i].v;
@@ -583,12 +591,30 @@ static int parse_words(struct args *a, enum xg_op *op, const struct kw *t,
 			continue;
 		}
 		if (*op == XG_FLUSH || *op == XG_COUNT)
-			return fail(a, "'%s' takes no arguments ('%s' is not supported)",
-				    sub, shown(w, sv, sizeof(sv)));
+			return fail(a, "'%s' takes %s ('%s' is not supported)",
+				    sub, *op == XG_FLUSH ? "only 'owner N'" :
+				    "no arguments", shown(w, sv, sizeof(sv)));
 		if (k)
 			return fail(a, "'%s' does not take '%s'", sub, w);
 		return unknown(a, "argument", w);
 	}
+	return 0;
+}
+
+/* allocspi: "spi N" is the range N-N; "min" and "max" go together. */
+static int alloc_range(struct args *a, struct xg_sa *req)
+{
+	struct sa *sa = &req->sa;
+
+	if (!req->has_dst || !req->has_proto)
+		return fail(a, "missing 'dst ADDR' or 'proto {esp|ah}'");
+	if (req->has_spi && (sa->spi_min || sa->spi_max))
+		return fail(a, "'spi' excludes 'min' and 'max'");
+	if (!sa->spi_min != !sa->spi_max)
+		return fail(a, "'min' and 'max' go together");
+	if (req->has_spi)
+		sa->spi_min = sa->spi_max = sa->spi;
+	sa->spi_alloc = true;
 	return 0;
 }
 
@@ -598,7 +624,8 @@ int xg_sa_parse(int argc, char **argv, struct xg_sa *req, char *err,
 	struct args a = { argc, 0, argv, err, errlen };
 
 	memset(req, 0, sizeof(*req));
-	if (parse_words(&a, &req->op, WORDS(sa_words), (char *)req) < 0)
+	if (parse_words(&a, &req->op, ARRAY_SIZE(subcmds), WORDS(sa_words),
+			(char *)req) < 0)
 		return -1;
 	if ((req->sa.has_sel_sport || req->sa.has_sel_dport) &&
 	    (!req->sa.has_sel_proto || !proto_has_ports(req->sa.sel_proto)))
@@ -619,6 +646,8 @@ int xg_sa_parse(int argc, char **argv, struct xg_sa *req, char *err,
 		    (!req->has_dst || !req->has_proto || !req->has_spi))
 			return fail(&a, "needs 'index N' or 'dst ADDR proto {esp|ah} spi SPI'");
 		break;
+	case XG_ALLOCSPI:
+		return alloc_range(&a, req);
 	default:
 		break;
 	}
@@ -666,6 +695,7 @@ static const struct kw pol_words[] = {
 	KP("bundle", kw_num, CHANGE, pol.bundle_next), .arg = 1 },
 	KP("flag", kw_flags, CHANGE, pol.flags), W(w_pol_flag_words) },
 	KP("ptype", kw_refuse, ID, ptype), W(ptypes), .arg = 1 },
+	KP("owner", kw_num, CHANGE | OP(FLUSH), pol.owner), HP(has_owner) },
 };
 
 /* The template into the policy: remote/local as for the selectors. */
@@ -713,7 +743,8 @@ int xg_policy_parse(int argc, char **argv, struct xg_policy *req,
 	memset(req, 0, sizeof(*req));
 	policy_init(p);
 	req->src.any = req->dst.any = req->sport.any = req->dport.any = true;
-	if (parse_words(&a, &req->op, WORDS(pol_words), (char *)req) < 0)
+	if (parse_words(&a, &req->op, POL_SUBCMDS, WORDS(pol_words),
+			(char *)req) < 0)
 		return -1;
 	/* remote/local from src/dst: "dir out" sees us as the source. */
 	out = p->dir == IPSEC6_DIR_OUT;
@@ -768,7 +799,8 @@ int xg_keywords(const char *family, FILE *f)
 	struct vec v = { 0 };
 	size_t i;
 
-	add_words(&v, WORDS(subcmds));
+	add_words(&v, subcmds, streq(family, "sa") ? ARRAY_SIZE(subcmds) :
+						     POL_SUBCMDS);
 	if (streq(family, "sa")) {
 		add_kws(&v, WORDS(sa_words));
 	} else if (streq(family, "policy")) {

@@ -10,7 +10,8 @@
 #include <stdio.h>
 #include "model.h"
 
-enum xg_op { XG_ADD, XG_UPDATE, XG_DEL, XG_GET, XG_LIST, XG_FLUSH, XG_COUNT };
+enum xg_op { XG_ADD, XG_UPDATE, XG_DEL, XG_GET, XG_LIST, XG_FLUSH, XG_COUNT,
+	     XG_ALLOCSPI };
 
 /* A policy template, as given (src/dst as the user wrote them). */
 struct xg_tmpl {
@@ -23,7 +24,7 @@ struct xg_tmpl {
 struct xg_policy {
 	enum xg_op op;
 	struct policy pol;
-	bool has_index, has_dir, has_priority, has_action;
+	bool has_index, has_dir, has_priority, has_action, has_owner;
 	/* As given; pol has them as remote/local. */
 	struct addr_sel src, dst;
 	struct port_sel sport, dport;
@@ -36,6 +37,7 @@ struct xg_sa {
 	enum xg_op op;
 	struct sa sa;
 	bool has_index, has_dst, has_spi, has_proto, has_policy, has_dir;
+	bool has_owner;
 };
 
 /*

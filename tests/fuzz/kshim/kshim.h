@@ -2,7 +2,7 @@
 /*
  * Just enough of the kernel API to compile module/selector.c and
  * module/replay.c as user-space code for libFuzzer (tests/fuzz/).
- * The kernel headers they include resolve to empty files in this folder;
+ * The kernel headers they include resolve to this file, from this folder;
  * the uapi ones (linux/types.h, linux/in6.h, linux/ipv6.h) are the
  * system's.
  */
@@ -68,6 +68,16 @@ static inline void spin_unlock_bh(spinlock_t *l)
 	if (--l->held)
 		abort();
 }
+
+/* RCU: single-threaded, so a grace period is immediate. */
+struct rcu_head { void *unused; };
+#define __rcu
+#define lockdep_is_held(l)		((void)(l), true)
+#define rcu_dereference(p)		(p)
+#define rcu_dereference_protected(p, c)	((void)(c), (p))
+#define rcu_assign_pointer(p, v)	((p) = (v))
+#define RCU_INIT_POINTER(p, v)		((p) = (v))
+#define kfree_rcu(p, field)		kfree(p)
 
 /* Bitmaps: the generic non-atomic versions, bounds-checked by ASan. */
 static inline bool test_bit(unsigned long nr, const unsigned long *addr)
