@@ -12,13 +12,15 @@
 # so who rekeys is known) and, once, its IKE_SA.  For 65 s the
 # initiator pings the responder at 10/s and the responder sends 20 UDP
 # datagrams a second back; then:
-#   - no ping and no datagram was lost, in any pair;
+#   - no ping and no datagram was lost in the two pairs with ipsec6;
 #   - the CHILD_SA was rekeyed at least 3 times and the IKE_SA once, and
 #     every CHILD_SA had SPIs of its own;
 #   - ipsec6ctl lists exactly the SAs charon reports;
 #   - the capture shows no packet of the pairs in cleartext.
-# XFRM <-> XFRM is the reference (measured: 0 lost over 4 rekeys).  The
-# figures go to stderr ("figure:").
+# XFRM <-> XFRM is the reference: its losses are reported, not checked
+# (measured: 0 lost over 4 rekeys; once 1 ping over 14 rekeys on a loaded
+# machine, at the switch to a new CHILD_SA).  The figures go to stderr
+# ("figure:").
 # timeout: 420
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ike_lib.sh"
@@ -143,10 +145,18 @@ ike_stream_wait
 for p in "${PAIRS[@]}"; do
 	read -r i r ia ib sa sb <<<"$p"
 	tag="$sa<->$sb (h$i-h$r)"
-	got=$(grep -oE '[0-9]+ received' "$IKE_DIR/ping.$i")
-	is "${got% received}" $((SECS * 10)) "$tag: every ping answered"
+	pings=$(grep -oE '[0-9]+ received' "$IKE_DIR/ping.$i")
+	pings=${pings% received}
 	got=$(ike_stream_result "700$i")
-	is "$got" $((SECS * 20)) "$tag: every UDP datagram arrived"
+	if [[ $sa == xfrm && $sb == xfrm ]]; then
+		# The reference: what it loses is a figure, not our failure
+		# (seen: 1 ping at a rekey's switch, on a loaded machine).
+		ok 0 "$tag: reference: $((SECS * 10 - ${pings:-0})) pings lost"
+		ok 0 "$tag: reference: $((SECS * 20 - ${got:-0})) datagrams lost"
+	else
+		is "$pings" $((SECS * 10)) "$tag: every ping answered"
+		is "$got" $((SECS * 20)) "$tag: every UDP datagram arrived"
+	fi
 	read -r n spis <<<"$(children "$ia")"
 	if ((n >= 4)); then
 		ok 0 "$tag: $((n - 1)) CHILD_SA rekeys"
