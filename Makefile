@@ -10,6 +10,8 @@
 # make bench           side-by-side benchmark against Linux XFRM
 # make install         module to extra/, tool to $(PREFIX)/sbin, man page
 # make dkms-install    source to /usr/src/ipsec6-VERSION, dkms add + install
+# make strongswan      the charon plugin tools/strongswan/libstrongswan-kernel-ipsec6.so
+# make strongswan-install  plugin and kernel-ipsec6.conf into charon's dirs
 
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
 NEWEST_KDIR := $(lastword $(sort $(wildcard /lib/modules/*-amd64/build)))
@@ -18,7 +20,8 @@ PREFIX ?= /usr/local
 VERSION := $(shell cat VERSION)
 DESTDIR ?=
 
-.PHONY: all module tools check check-debug demo lint bench install dkms-install clean fuzz help
+.PHONY: all module tools check check-debug demo lint bench install dkms-install clean fuzz help \
+	strongswan strongswan-install
 
 all: module tools
 
@@ -68,7 +71,16 @@ dkms-install:
 	install -m 0644 module/uapi/*.h $(DESTDIR)/usr/src/ipsec6-$(VERSION)/module/uapi/
 	$(if $(DESTDIR),,dkms add ipsec6/$(VERSION) && dkms install ipsec6/$(VERSION))
 
+# strongSwan's charon plugin (tools/strongswan/README.md); needs the
+# packages of scripts/deps.sh and configures strongSwan's headers once.
+strongswan:
+	$(MAKE) -C tools/strongswan
+
+strongswan-install:
+	$(MAKE) -C tools/strongswan DESTDIR=$(DESTDIR) install
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	$(MAKE) -C tools/ipsec6ctl clean
+	$(MAKE) -C tools/strongswan clean
 	rm -rf build

@@ -24,7 +24,53 @@ PKGS=(
 	linux-source-6.12 python3-jsonschema
 	# lint
 	sparse linux-source-6.1 shellcheck man-db groff-base
+	# strongSwan: charon and its tools in the guests; the plugin's build
+	# (tools/strongswan/configure-strongswan.sh configures strongSwan's
+	# source like Debian, which checks for these libraries)
+	strongswan-charon strongswan-swanctl strongswan-pki
+	libgmp-dev libssl-dev libgcrypt20-dev libcap-dev bzip2
 )
+
+# The plugin is built against the source of the installed strongSwan,
+# fetched with "apt-get source": that needs deb-src entries.  Without any,
+# add them for the archives the deb entries name (deb822 .sources stanzas,
+# or one-line .list entries).
+SRC_LIST=/etc/apt/sources.list.d/ipsec6-src
+need_update=0
+have_deb_src() {
+	grep -rqsE '^[[:space:]]*(Types:.*[[:space:]]deb-src([[:space:]]|$)|deb-src[[:space:]])' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/
+}
+add_deb_src() {
+	local f
+	shopt -s nullglob
+	for f in /etc/apt/sources.list.d/*.sources; do
+		awk 'BEGIN { RS = ""; ORS = "\n\n" }
+			/(^|\n)Types:[^\n]*[[:space:]]deb([[:space:]]|\n|$)/ &&
+			!/(^|\n)Enabled:[[:space:]]*no/ {
+				sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src"); sub(/^\n/, "")
+				print }' "$f"
+	done >"$SRC_LIST.sources.new"
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' "$f"
+	done >"$SRC_LIST.list.new"
+	shopt -u nullglob
+	for f in "$SRC_LIST.sources" "$SRC_LIST.list"; do
+		if [[ -s $f.new ]]; then
+			mv "$f.new" "$f"
+		else
+			rm -f "$f.new"
+		fi
+	done
+}
+if ! have_deb_src; then
+	if ((EUID != 0)); then
+		echo "deps: no deb-src entry for apt-get source; run as root" >&2
+		exit 1
+	fi
+	add_deb_src
+	need_update=1
+fi
 
 ynl() { # YNL extracted into /var/cache/ipsec6/ynl (silent when it is)
 	bash "$(dirname "${BASH_SOURCE[0]}")/ynl.sh" >/dev/null
@@ -35,14 +81,14 @@ for p in "${PKGS[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
 	[[ $st == ii* ]] || missing+=("$p")
 done
-((${#missing[@]})) || { ynl; exit 0; }
+((${#missing[@]} || need_update)) || { ynl; exit 0; }
 
 if ((EUID != 0)); then
 	echo "deps: missing packages: ${missing[*]}; run as root" >&2
 	exit 1
 fi
 
-echo "deps: installing ${missing[*]}" >&2
+((${#missing[@]})) && echo "deps: installing ${missing[*]}" >&2
 log=$(mktemp /tmp/ipsec6-deps.XXXXXX.log)
 export DEBIAN_FRONTEND=noninteractive
 # Don't rebuild the man-page index on every install (slow; man -l needs none).
@@ -50,7 +96,7 @@ echo 'man-db man-db/auto-update boolean false' | debconf-set-selections 2>/dev/n
 # An unreachable third-party source makes update warn; install then tells
 # whether the Debian archive was enough.
 apt-get update >"$log" 2>&1 || echo "deps: apt-get update failed (continuing)" >&2
-if ! apt-get install -y --no-install-recommends \
+if ((${#missing[@]})) && ! apt-get install -y --no-install-recommends \
 	-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
 	"${missing[@]}" </dev/null >>"$log" 2>&1; then
 	tail -n 40 "$log" >&2

@@ -88,6 +88,19 @@ else
 	cat "$log"
 fi
 
+# The charon plugin the IKE tests (tests/7x-ike*) load; they skip without it.
+printf 'build-strongswan\tbuild the kernel-ipsec6 plugin\n' >>"$OUT/host/expected"
+log=$OUT/host/build-strongswan.log
+if [[ ! -f tools/strongswan/Makefile ]]; then
+	step_result "$OUT/host" build-strongswan skip "build the kernel-ipsec6 plugin" "tools/strongswan not there yet"
+elif make -C tools/strongswan >"$log" 2>&1 && ! grep -q 'warning:' "$log"; then
+	step_result "$OUT/host" build-strongswan ok "build the kernel-ipsec6 plugin"
+	echo "build: kernel-ipsec6 plugin ok"
+else
+	step_result "$OUT/host" build-strongswan fail "build the kernel-ipsec6 plugin" "$log"
+	cat "$log"
+fi
+
 declare -A built=()
 for k in "${kernels[@]}"; do
 	d=$OUT/$k
