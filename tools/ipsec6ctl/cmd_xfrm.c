@@ -123,6 +123,7 @@ const char help_sa[] =
 "               [reqid N] [replay-window N] [replay-seq N] [replay-oseq N]\n"
 "               [replay-seq-hi N] [replay-oseq-hi N] [flag FLAG...]\n"
 "               ALGO... [limit LIMIT N]... [sel SELECTOR]\n"
+"               [encap espinudp SPORT DPORT OA]\n"
 "       ipsec6ctl sa {del|delete|get} {index INDEX |\n"
 "               dst ADDR proto {esp|ah} spi SPI [src ADDR]}\n"
 "       ipsec6ctl sa {list|show|ls} [index INDEX] [src ADDR] [dst ADDR]\n"

@@ -185,6 +185,10 @@ static const struct attr a_sa[IPSEC6_SA_A_MAX + 1] = {
 	SA(COUNTS, T_NEST, P_NEVER, counts), H(sa, counts.present),
 		N(a_counts) },
 	[IPSEC6_SA_A_PAD] = { "PAD", T_BIN },
+	SA_HAS(ENCAP_TYPE, T_U16, encap_type, has_encap),
+	SA_HAS(ENCAP_SPORT, T_U16, encap_sport, has_encap),
+	SA_HAS(ENCAP_DPORT, T_U16, encap_dport, has_encap),
+	SA_HAS(ENCAP_OA, T_ADDR, encap_oa, has_encap),
 };
 
 /* The counters of a STATS_GET reply. */
@@ -202,7 +206,7 @@ static const struct attr a_stats[IPSEC6_STATS_A_MAX + 1] = {
 	ST(REPLAY), ST(SEQ_EXHAUSTED), ST(MALFORMED), ST(BAD_PADDING),
 	ST(DUMMY), ST(POLICY_MISMATCH), ST(CLEARTEXT), ST(EXPIRED), ST(NOMEM),
 	ST(CRYPTO_ERROR), ST(TOO_BIG), ST(TUNNEL_LOOP), ST(NO_ROUTE),
-	[IPSEC6_STATS_A_PAD] = { "PAD", T_BIN },
+	[IPSEC6_STATS_A_PAD] = { "PAD", T_BIN }, ST(ENCAP_MISMATCH),
 };
 
 static const struct attr a_top[IPSEC6_A_MAX + 1] = {
