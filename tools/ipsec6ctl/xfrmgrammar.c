@@ -220,29 +220,32 @@ static int get_word(struct args *a, const struct kw *k, const char *name,
 	return bad(a, name, "", s, msg);
 }
 
-static int kw_word(struct args *a, const struct kw *k, const char *name,
-		   char *obj)
+/* A word of k->words into a u8 (@width 1) or a u16 (2). */
+static int word_into(struct args *a, const struct kw *k, const char *name,
+		     char *obj, size_t width)
 {
 	uint32_t v;
 
 	if (get_word(a, k, name, &v) < 0)
 		return -1;
-	*(uint8_t *)(obj + k->off) = (uint8_t)v;
+	if (width == 2)
+		*(uint16_t *)(obj + k->off) = (uint16_t)v;
+	else
+		*(uint8_t *)(obj + k->off) = (uint8_t)v;
 	set_has(k, obj);
 	return 0;
 }
 
-/* The same into a u16. */
+static int kw_word(struct args *a, const struct kw *k, const char *name,
+		   char *obj)
+{
+	return word_into(a, k, name, obj, 1);
+}
+
 static int kw_word16(struct args *a, const struct kw *k, const char *name,
 		     char *obj)
 {
-	uint32_t v;
-
-	if (get_word(a, k, name, &v) < 0)
-		return -1;
-	*(uint16_t *)(obj + k->off) = (uint16_t)v;
-	set_has(k, obj);
-	return 0;
+	return word_into(a, k, name, obj, 2);
 }
 
 /* "flag A B ...": one word or more of the set. */
