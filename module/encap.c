@@ -73,6 +73,16 @@ void ipsec6_encap_destroy(struct ipsec6_db *db)
 	db->nencap_ports = 0;
 }
 
+/* A drop charged to @sa: it becomes the packet's SA in work, if room. */
+static int ipsec6_encap_drop(struct ipsec6_pkt *pkt, struct ipsec6_sa *sa,
+			     enum ipsec6_stats_attr reason)
+{
+	if (pkt->nsa < IPSEC6_BUNDLE_MAX)
+		ipsec6_pkt_add_sa(pkt, sa);
+	pkt->drop = reason;
+	return -EINVAL;
+}
+
 static bool ipsec6_encap_port(const struct ipsec6_db *db, __be16 port)
 {
 	u32 lo = 0, hi = db->nencap_ports;
@@ -176,17 +186,10 @@ int ipsec6_encap_input(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		return -ENOENT;
 	}
 	if (sa->encap_type != UDP_ENCAP_ESPINUDP ||
-	    sa->encap_dport != uh->dest) {
-		ipsec6_pkt_add_sa(pkt, sa);
-		pkt->drop = IPSEC6_STATS_A_ENCAP_MISMATCH;
-		return -EINVAL;
-	}
-	if (nf_checksum(skb, NF_INET_PRE_ROUTING, off, IPPROTO_UDP,
-			AF_INET6)) {
-		ipsec6_pkt_add_sa(pkt, sa);
-		pkt->drop = IPSEC6_STATS_A_MALFORMED;
-		return -EINVAL;
-	}
+	    sa->encap_dport != uh->dest)
+		return ipsec6_encap_drop(pkt, sa, IPSEC6_STATS_A_ENCAP_MISMATCH);
+	if (nf_checksum(skb, NF_INET_PRE_ROUTING, off, IPPROTO_UDP, AF_INET6))
+		return ipsec6_encap_drop(pkt, sa, IPSEC6_STATS_A_MALFORMED);
 	if (ipsec6_pkt_make_room(skb, 0, 0)) {
 		pkt->drop = IPSEC6_STATS_A_NOMEM;
 		return -ENOMEM;

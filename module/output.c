@@ -87,8 +87,9 @@ static int ipsec6_output_mtu(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 
 /*
  * Selectors of the outer packet a tunnel SA makes, for the bundle steps
- * that follow it: the tunnel's endpoints, its protocol, no ports.  Our end
- * is known only if the SA or the template fixes it.
+ * that follow it: the tunnel's endpoints, its protocol, no ports (UDP and
+ * the SA's ports with encapsulation).  Our end is known only if the SA or
+ * the template fixes it.
  */
 static void ipsec6_output_tunnel_flow(struct ipsec6_flow *fl,
 				      const struct ipsec6_sa *sa,
@@ -99,8 +100,15 @@ static void ipsec6_output_tunnel_flow(struct ipsec6_flow *fl,
 		fl->local = sa->src;
 	else if (t->has_tlocal)
 		fl->local = t->tlocal;
-	fl->proto = sa->proto;
 	fl->flags &= ~(IPSEC6_FLOW_PORTS | IPSEC6_FLOW_ICMP);
+	fl->proto = sa->proto;
+	if (sa->encap_type) {
+		/* ESP in UDP: what the wire carries */
+		fl->proto = IPPROTO_UDP;
+		fl->lport = ntohs(sa->encap_sport);
+		fl->rport = ntohs(sa->encap_dport);
+		fl->flags |= IPSEC6_FLOW_PORTS;
+	}
 }
 
 /*
