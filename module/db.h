@@ -40,6 +40,9 @@ struct ipsec6_db {
 	u32 nsa;
 	struct ipsec6_sa **sa;			/* ascending index */
 	struct ipsec6_sad_hash sad;
+	/* ENCAP_DPORTs of SAs that may receive, network order, sorted */
+	u16 *encap_ports;
+	u32 nencap_ports;
 
 	struct rcu_work free_work;
 };

@@ -8,7 +8,9 @@
  * expect), built in our request memory; the rest of the scatterlist is the
  * packet from the IV to the ICV, so the transform works in place.  The IV
  * generator of the transform (seqiv, echainiv) writes the IV into the
- * packet from the sequence number.
+ * packet from the sequence number.  An SA with UDP encapsulation puts a
+ * UDP header in front of ESP (encap.c); its checksum is computed once the
+ * ESP packet is complete, synchronously or not.
  */
 #include <crypto/aead.h>
 #include <linux/scatterlist.h>
@@ -16,6 +18,7 @@
 #include <linux/ip.h>
 #include <net/ipv6.h>
 #include "compat.h"
+#include "encap.h"
 #include "lifetime.h"
 #include "pkt.h"
 #include "replay.h"
@@ -105,6 +108,8 @@ static int ipsec6_esp_output_finish(struct ipsec6_esp_tmp *t,
 		pkt->drop = IPSEC6_STATS_A_CRYPTO_ERROR;
 		return err;
 	}
+	if (t->sa->encap_type)
+		ipsec6_encap_csum(t->skb, t->off - sizeof(struct udphdr));
 	ipsec6_sa_account(t->sa, t->skb->len);
 	return 0;
 }
@@ -129,13 +134,14 @@ int ipsec6_esp_output(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	unsigned int clen = ALIGN(plen + 2, ipsec6_esp_block(sa));
 	unsigned int padlen = clen - plen - 2, i;
 	unsigned int hlen = sizeof(struct ip_esp_hdr) + c->iv_len;
+	unsigned int ulen = ipsec6_encap_len(sa);
 	struct ipsec6_esp_tmp *t;
 	struct aead_request *req;
 	struct ip_esp_hdr *esph;
 	u8 *tail, nexthdr;
 	int err;
 
-	if (ipsec6_pkt_make_room(skb, hlen, clen - plen + c->icv_len)) {
+	if (ipsec6_pkt_make_room(skb, ulen + hlen, clen - plen + c->icv_len)) {
 		pkt->drop = IPSEC6_STATS_A_NOMEM;
 		return -ENOMEM;
 	}
@@ -143,7 +149,8 @@ int ipsec6_esp_output(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		pkt->drop = IPSEC6_STATS_A_EXPIRED;
 		return -EKEYEXPIRED;
 	}
-	t = ipsec6_esp_tmp_alloc(skb, sa, off, nh_off);
+	/* ESP goes behind the UDP header, if any. */
+	t = ipsec6_esp_tmp_alloc(skb, sa, off + ulen, nh_off);
 	if (!t) {
 		pkt->drop = IPSEC6_STATS_A_NOMEM;
 		return -ENOMEM;
@@ -154,9 +161,11 @@ int ipsec6_esp_output(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		return -EOVERFLOW;
 	}
 
-	esph = ipsec6_pkt_insert(skb, off, hlen);
+	esph = ipsec6_pkt_insert(skb, off, ulen + hlen) + ulen;
 	nexthdr = skb->data[nh_off];
-	skb->data[nh_off] = IPPROTO_ESP;
+	skb->data[nh_off] = ulen ? IPPROTO_UDP : IPPROTO_ESP;
+	if (ulen)
+		ipsec6_encap_output(skb, sa, off);
 	esph->spi = sa->spi;
 	esph->seq_no = htonl(lower_32_bits(t->seq));
 	/* RFC 4303 2.4: padding bytes are 1, 2, 3, ... */
@@ -250,7 +259,15 @@ static int ipsec6_esp_input_finish(struct ipsec6_esp_tmp *t,
 	skb->data[t->nh_off] = nexthdr;
 	ipsec6_pkt_remove(skb, t->off, hlen);
 	ipsec6_pkt_set_payload_len(skb);
-	skb->ip_summed = CHECKSUM_NONE;
+	/*
+	 * RFC 3948 3.1.2, as esp6 does: behind a NAT, the checksum of a
+	 * transport-mode payload covers addresses the NAT changed; ESP has
+	 * authenticated the payload.
+	 */
+	if (sa->encap_type && sa->mode == IPSEC6_MODE_TRANSPORT)
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	else
+		skb->ip_summed = CHECKSUM_NONE;
 	return 0;
 }
 

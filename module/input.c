@@ -21,6 +21,7 @@
 #include <net/ipv6.h>
 #include "bypass.h"
 #include "db.h"
+#include "encap.h"
 #include "icmp.h"
 #include "netns.h"
 #include "pkt.h"
@@ -89,13 +90,14 @@ static bool ipsec6_input_destopts_ok(const struct sk_buff *skb,
 }
 
 /*
- * Find the first AH or ESP header.  Returns 1 (with its offset, the offset
- * of the next-header byte naming it, and the protocol), 0 if there is none
- * for this node, or -EINVAL for a truncated chain or when a Destination
- * Options header in front of it makes the packet one to discard.
+ * Find the first AH or ESP header, or with @udp the UDP header that may
+ * carry ESP (encap.c).  Returns 1 (with its offset, the offset of the
+ * next-header byte naming it, and the protocol), 0 if there is none for
+ * this node, or -EINVAL for a truncated chain or when a Destination
+ * Options header in front of AH or ESP makes the packet one to discard.
  */
-static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
-			     unsigned int *nh_off, u8 *proto)
+static int ipsec6_input_find(const struct sk_buff *skb, bool udp,
+			     unsigned int *off, unsigned int *nh_off, u8 *proto)
 {
 	unsigned int pos = sizeof(struct ipv6hdr);
 	unsigned int nho = offsetof(struct ipv6hdr, nexthdr);
@@ -117,6 +119,14 @@ static int ipsec6_input_find(const struct sk_buff *skb, unsigned int *off,
 		case IPPROTO_ESP:
 			if (discard)
 				return -EINVAL;
+			*off = pos;
+			*nh_off = nho;
+			*proto = next;
+			return 1;
+		case IPPROTO_UDP:
+			/* The stack discards it: not ESP to verify. */
+			if (!udp || discard)
+				return 0;
 			*off = pos;
 			*nh_off = nho;
 			*proto = next;
@@ -243,11 +253,22 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		u8 proto;
 		int err;
 
-		err = ipsec6_input_find(skb, &off, &nh_off, &proto);
+		bool udp = false;
+
+		err = ipsec6_input_find(skb, db->nencap_ports, &off, &nh_off,
+					&proto);
 		if (err <= 0) {
 			if (err)
 				pkt->drop = IPSEC6_STATS_A_MALFORMED;
 			return err;
+		}
+		if (proto == IPPROTO_UDP) {
+			err = ipsec6_encap_input(skb, pkt, db, off, nh_off);
+			if (err <= 0)
+				return err;
+			/* ESP is at @off now. */
+			proto = IPPROTO_ESP;
+			udp = true;
 		}
 		spi = skb_header_pointer(skb, off + (proto == IPPROTO_AH ? 4 : 0),
 					 sizeof(_spi), &_spi);
@@ -269,6 +290,11 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		if (sa->larval) {
 			pkt->drop = IPSEC6_STATS_A_UNKNOWN_SPI;
 			return -ENOKEY;
+		}
+		/* An SA with UDP encapsulation takes ESP in UDP only. */
+		if (!!sa->encap_type != udp) {
+			pkt->drop = IPSEC6_STATS_A_ENCAP_MISMATCH;
+			return -EINVAL;
 		}
 		if (READ_ONCE(sa->state) == IPSEC6_SA_STATE_EXPIRED) {
 			pkt->drop = IPSEC6_STATS_A_EXPIRED;

@@ -197,6 +197,18 @@ static int ipsec6_nl_put_lifetime(struct sk_buff *skb,
 	return 0;
 }
 
+static int ipsec6_nl_put_encap(struct sk_buff *skb, const struct ipsec6_sa *sa)
+{
+	if (!sa->encap_type)
+		return 0;
+	if (nla_put_u16(skb, IPSEC6_SA_A_ENCAP_TYPE, sa->encap_type) ||
+	    nla_put_u16(skb, IPSEC6_SA_A_ENCAP_SPORT, ntohs(sa->encap_sport)) ||
+	    nla_put_u16(skb, IPSEC6_SA_A_ENCAP_DPORT, ntohs(sa->encap_dport)) ||
+	    nla_put_in6_addr(skb, IPSEC6_SA_A_ENCAP_OA, &sa->encap_oa))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* What dumps call the state: a larval SA is LARVAL until it expires. */
 static u8 ipsec6_nl_sa_state(const struct ipsec6_sa *sa)
 {
@@ -240,6 +252,7 @@ int ipsec6_nl_fill_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 	    nla_put_u32(skb, IPSEC6_SA_A_REPLAY_WINDOW, sa->replay_window) ||
 	    (sa->flags && nla_put_u32(skb, IPSEC6_SA_A_FLAGS, sa->flags)) ||
 	    ipsec6_nl_put_lifetime(skb, &sa->lft) ||
+	    ipsec6_nl_put_encap(skb, sa) ||
 	    (sa->keyfile &&
 	     nla_put_string(skb, IPSEC6_SA_A_KEYFILE, sa->keyfile)) ||
 	    (sa->enc_keyfile &&
@@ -278,7 +291,9 @@ int ipsec6_nl_fill_stats(struct sk_buff *skb, void *obj)
 	nest = nla_nest_start(skb, IPSEC6_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (r = IPSEC6_STATS_A_NO_POLICY; r < IPSEC6_STATS_A_PAD; r++) {
+	for (r = IPSEC6_STATS_A_NO_POLICY; r <= IPSEC6_STATS_A_MAX; r++) {
+		if (r == IPSEC6_STATS_A_PAD)
+			continue;
 		if (nla_put_u64_64bit(skb, r, ipsec6_stats_read(in->stats, r),
 				      IPSEC6_STATS_A_PAD)) {
 			nla_nest_cancel(skb, nest);

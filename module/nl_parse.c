@@ -8,6 +8,7 @@
  * generated attribute policies (netlink-gen.c); here the meaning is
  * checked, and every refusal names the attribute and says why.
  */
+#include <linux/udp.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
@@ -35,14 +36,6 @@ static const struct ipsec6_nl_attr_name {
 	/* What SA_NEW and SA_UPDATE do not take. */
 	{ IPSEC6_SA_A_SPI_MIN, "SPI_MIN: only with SA_ALLOC_SPI" },
 	{ IPSEC6_SA_A_SPI_MAX, "SPI_MAX: only with SA_ALLOC_SPI" },
-	{ IPSEC6_SA_A_ENCAP_TYPE,
-	  "ENCAP_TYPE: UDP encapsulation is not supported yet" },
-	{ IPSEC6_SA_A_ENCAP_SPORT,
-	  "ENCAP_SPORT: UDP encapsulation is not supported yet" },
-	{ IPSEC6_SA_A_ENCAP_DPORT,
-	  "ENCAP_DPORT: UDP encapsulation is not supported yet" },
-	{ IPSEC6_SA_A_ENCAP_OA,
-	  "ENCAP_OA: UDP encapsulation is not supported yet" },
 };
 
 /* Refuse the attributes of @list, with their messages. */
@@ -679,6 +672,64 @@ static int ipsec6_nl_parse_sa_state(struct nlattr **tb, struct ipsec6_sa *sa,
 	return 0;
 }
 
+/*
+ * UDP encapsulation (RFC 3948): ENCAP_TYPE espinudp with both ports, on an
+ * ESP SA; ENCAP_OA is only stored.
+ */
+static int ipsec6_nl_parse_encap(struct nlattr **tb, const struct nlattr *nest,
+				 struct ipsec6_sa *sa,
+				 struct netlink_ext_ack *extack)
+{
+	static const struct ipsec6_nl_attr_name rest[] = {
+		{ IPSEC6_SA_A_ENCAP_SPORT, "ENCAP_SPORT" },
+		{ IPSEC6_SA_A_ENCAP_DPORT, "ENCAP_DPORT" },
+		{ IPSEC6_SA_A_ENCAP_OA, "ENCAP_OA" },
+	};
+	const struct nlattr *type = tb[IPSEC6_SA_A_ENCAP_TYPE];
+	__be16 *port[] = { &sa->encap_sport, &sa->encap_dport };
+	unsigned int i;
+
+	for (i = 0; !type && i < ARRAY_SIZE(rest); i++) {
+		if (tb[rest[i].type]) {
+			ipsec6_netlink_err(extack, tb[rest[i].type],
+					   "%s: only with ENCAP_TYPE",
+					   rest[i].name);
+			return -EINVAL;
+		}
+	}
+	if (!type)
+		return 0;
+	sa->encap_type = nla_get_u16(type);
+	if (sa->encap_type != UDP_ENCAP_ESPINUDP) {
+		ipsec6_netlink_err(extack, type,
+				   "ENCAP_TYPE: %u is not supported (2 = espinudp)",
+				   sa->encap_type);
+		return -EINVAL;
+	}
+	if (sa->proto != IPPROTO_ESP) {
+		ipsec6_netlink_err(extack, type,
+				   "ENCAP_TYPE: SA %u: UDP encapsulation is for ESP only",
+				   sa->index);
+		return -EINVAL;
+	}
+	for (i = 0; i < ARRAY_SIZE(port); i++) {
+		const struct nlattr *a = tb[rest[i].type];
+
+		if (!ipsec6_nl_need(tb, rest[i].type, nest, rest[i].name,
+				    extack))
+			return -EINVAL;
+		if (!nla_get_u16(a)) {
+			ipsec6_netlink_err(extack, a, "%s: 0 is invalid",
+					   rest[i].name);
+			return -EINVAL;
+		}
+		*port[i] = htons(nla_get_u16(a));
+	}
+	if (tb[IPSEC6_SA_A_ENCAP_OA])
+		sa->encap_oa = nla_get_in6_addr(tb[IPSEC6_SA_A_ENCAP_OA]);
+	return 0;
+}
+
 /* Index, SPI, destination, source, policy and direction. */
 static int ipsec6_nl_parse_sa_id_attrs(struct nlattr **tb, struct ipsec6_sa *sa,
 				       u32 index, struct netlink_ext_ack *extack)
@@ -761,6 +812,7 @@ struct ipsec6_sa *ipsec6_nl_parse_sa(const struct nlattr *nest,
 	err = ipsec6_nl_parse_sa_id_attrs(tb, sa, index, extack) ?:
 	      ipsec6_nl_sa_proto_mode(tb, nest, txn, sa, extack) ?:
 	      ipsec6_nl_parse_sa_state(tb, sa, extack) ?:
+	      ipsec6_nl_parse_encap(tb, nest, sa, extack) ?:
 	      ipsec6_nl_parse_crypto(tb, nest, sa, keep, extack) ?:
 	      ipsec6_sad_sa_setup(sa, extack);
 	if (err) {

@@ -40,8 +40,8 @@
  * ip6_local_out() and POST_ROUTING clears or reuses the control block (a
  * packet queued by nf_queue keeps it; XFRM, if it transforms the packet
  * on the way, clears it and makes a new packet of it); our hook takes the
- * mark off.  Only packets that are AH or ESP behind the IPv6 header,
- * which is what we send, pass on it.
+ * mark off.  Only packets that are AH, ESP or UDP (ESP in UDP) behind the
+ * IPv6 header, which is what we send, pass on it.
  */
 #define IPSEC6_IP6CB_SENT	BIT(15)
 
@@ -53,7 +53,7 @@ static bool ipsec6_output_sent(struct sk_buff *skb)
 		return false;
 	IP6CB(skb)->flags &= ~IPSEC6_IP6CB_SENT;
 	nh = ipv6_hdr(skb)->nexthdr;
-	return nh == IPPROTO_ESP || nh == IPPROTO_AH;
+	return nh == IPPROTO_ESP || nh == IPPROTO_AH || nh == IPPROTO_UDP;
 }
 
 static unsigned int ipsec6_output_overhead(const struct ipsec6_pkt *pkt,
@@ -87,8 +87,9 @@ static int ipsec6_output_mtu(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 
 /*
  * Selectors of the outer packet a tunnel SA makes, for the bundle steps
- * that follow it: the tunnel's endpoints, its protocol, no ports.  Our end
- * is known only if the SA or the template fixes it.
+ * that follow it: the tunnel's endpoints, its protocol, no ports (UDP and
+ * the SA's ports with encapsulation).  Our end is known only if the SA or
+ * the template fixes it.
  */
 static void ipsec6_output_tunnel_flow(struct ipsec6_flow *fl,
 				      const struct ipsec6_sa *sa,
@@ -99,8 +100,15 @@ static void ipsec6_output_tunnel_flow(struct ipsec6_flow *fl,
 		fl->local = sa->src;
 	else if (t->has_tlocal)
 		fl->local = t->tlocal;
-	fl->proto = sa->proto;
 	fl->flags &= ~(IPSEC6_FLOW_PORTS | IPSEC6_FLOW_ICMP);
+	fl->proto = sa->proto;
+	if (sa->encap_type) {
+		/* ESP in UDP: what the wire carries */
+		fl->proto = IPPROTO_UDP;
+		fl->lport = ntohs(sa->encap_sport);
+		fl->rport = ntohs(sa->encap_dport);
+		fl->flags |= IPSEC6_FLOW_PORTS;
+	}
 }
 
 /*
@@ -148,7 +156,9 @@ static int ipsec6_output_encap(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 	fl6.daddr = sa->dst;
 	if (sa->has_src)
 		fl6.saddr = sa->src;
-	fl6.flowi6_proto = sa->proto;
+	fl6.flowi6_proto = sa->encap_type ? IPPROTO_UDP : sa->proto;
+	fl6.fl6_sport = sa->encap_sport;
+	fl6.fl6_dport = sa->encap_dport;
 	fl6.flowi6_mark = skb->mark;
 	err = ip6_dst_lookup(net, NULL, &dst, &fl6);
 	if (err) {

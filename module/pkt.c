@@ -9,6 +9,7 @@
 #include <linux/skbuff.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
+#include "encap.h"
 #include "lifetime.h"
 #include "netns.h"
 #include "pkt.h"
@@ -255,7 +256,7 @@ unsigned int ipsec6_pkt_overhead(const struct ipsec6_sa *sa)
 
 	if (sa->proto == IPPROTO_AH)
 		return n + ipsec6_ah_overhead(sa);
-	return n + ipsec6_esp_overhead(sa, 0) +
+	return n + ipsec6_encap_len(sa) + ipsec6_esp_overhead(sa, 0) +
 	       max_t(unsigned int, sa->crypto.block, 4) - 1;
 }
 

@@ -8,6 +8,7 @@
 #include <net/ipv6.h>
 #include "array.h"
 #include "db.h"
+#include "encap.h"
 #include "ipsec6.h"
 #include "netlink.h"
 #include "netns.h"
@@ -124,7 +125,8 @@ int ipsec6_sad_sa_setup(struct ipsec6_sa *sa, struct netlink_ext_ack *extack)
  * keys: restarting its sequence numbers would reuse IVs and nonces under
  * that key (AES-GCM, ChaCha20-Poly1305), and a fresh replay window would
  * take the old packets again.  Everything else may differ (index,
- * lifetimes, window size, selectors, direction, flags, ICV length).
+ * lifetimes, window size, selectors, direction, flags, ICV length, UDP
+ * encapsulation: a NAT mapping that changed).
  */
 bool ipsec6_sad_sa_continues(const struct ipsec6_sa *sa,
 			     const struct ipsec6_sa *old)
@@ -236,6 +238,10 @@ bool ipsec6_sad_sa_equal(const struct ipsec6_sa *a, const struct ipsec6_sa *b)
 	       a->flags == b->flags && ipv6_addr_equal(&a->src, &b->src) &&
 	       ipv6_addr_equal(&a->dst, &b->dst) && a->policy == b->policy &&
 	       a->reqid == b->reqid && a->replay_window == b->replay_window &&
+	       a->encap_type == b->encap_type &&
+	       a->encap_sport == b->encap_sport &&
+	       a->encap_dport == b->encap_dport &&
+	       ipv6_addr_equal(&a->encap_oa, &b->encap_oa) &&
 	       a->init_oseq == b->init_oseq && a->init_rseq == b->init_rseq &&
 	       !memcmp(&a->sel, &b->sel, sizeof(a->sel)) &&
 	       !memcmp(&a->lft, &b->lft, sizeof(a->lft)) &&
@@ -285,13 +291,14 @@ int ipsec6_sad_build(struct ipsec6_db *db, struct netlink_ext_ack *extack)
 		}
 		h->slot[k] = sa;
 	}
-	return 0;
+	return ipsec6_encap_build(db);
 }
 
 void ipsec6_sad_destroy(struct ipsec6_db *db)
 {
 	kvfree(db->sad.slot);
 	db->sad.slot = NULL;
+	ipsec6_encap_destroy(db);
 }
 
 /* Inbound lookup (RFC 4301 4.1): by SPI, destination and protocol. */

@@ -88,6 +88,11 @@ struct ipsec6_sa {
 	u32 policy;		/* index, 0 = template matching */
 	u32 reqid;
 	u32 replay_window;
+	/* UDP encapsulation (RFC 3948): UDP_ENCAP_ESPINUDP or 0 = none */
+	u16 encap_type;
+	__be16 encap_sport;
+	__be16 encap_dport;
+	struct in6_addr encap_oa;	/* NAT-OA: stored, returned, unused */
 	struct ipsec6_sa_sel sel;
 	struct ipsec6_lifetime lft;
 	bool count_limits;		/* byte or packet limits set */

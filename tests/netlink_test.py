@@ -390,7 +390,10 @@ def t_initial():
          'POLICY_GET INDEX 1 returns the default policy', ['%r %r' % (r1, p1)])
     r = g.request(CMD('STATS_GET'))
     st = nl.parse_attrs(r.msgs[0][2].get(A_STATS, b'')) if r.msgs else {}
-    want_t = set(range(C['IPSEC6_STATS_A_NO_POLICY'], C['IPSEC6_STATS_A_PAD']))
+    # Every reason, those numbered after PAD (ENCAP_MISMATCH, ...) too.
+    want_t = set(range(C['IPSEC6_STATS_A_NO_POLICY'],
+                       C['IPSEC6_STATS_A_MAX'] + 1))
+    want_t.discard(C['IPSEC6_STATS_A_PAD'])
     T.ok(r.error == 0 and set(st) == want_t and
          all(len(v) == 8 for v in st.values()),
          'STATS_GET: one u64 counter per drop reason (%d)' % len(want_t),
@@ -1965,13 +1968,43 @@ def t_larval():
            r'.', at=at('HARD_ADD_SECONDS'))
     T.section('SA_NEW attributes of other requests')
     for n, msg in (('SPI_MIN', 'only with SA_ALLOC_SPI'),
-                   ('SPI_MAX', 'only with SA_ALLOC_SPI'),
-                   ('ENCAP_TYPE', 'UDP encapsulation is not supported yet'),
-                   ('ENCAP_DPORT', 'UDP encapsulation is not supported yet')):
-        a = (nl.u16 if n.startswith('ENCAP') else nl.u32)(S(n), 2)
+                   ('SPI_MAX', 'only with SA_ALLOC_SPI')):
         expect('SA_NEW with %s: EINVAL "%s"' % (n, msg), CMD('SA_NEW'),
-               add(sa(), a), errno.EINVAL, r'^%s: %s' % (n, msg),
+               add(sa(), nl.u32(S(n), 2)), errno.EINVAL, r'^%s: %s' % (n, msg),
                at=(A_SA, S(n)))
+
+    T.section('UDP encapsulation (ENCAP_*)')
+    SNEW = CMD('SA_NEW')
+    enc = [nl.u16(S('ENCAP_TYPE'), 2), nl.u16(S('ENCAP_SPORT'), 4500),
+           nl.u16(S('ENCAP_DPORT'), 4501)]
+    for n in ('ENCAP_SPORT', 'ENCAP_DPORT', 'ENCAP_OA'):
+        a = nl.addr(S(n), D1) if n == 'ENCAP_OA' else nl.u16(S(n), 4500)
+        expect('SA_NEW with %s without ENCAP_TYPE: EINVAL' % n, SNEW,
+               add(sa(proto=ESP), a), errno.EINVAL,
+               r'^%s: only with ENCAP_TYPE' % n, at=at(n))
+    expect('ENCAP_TYPE 1 (espinudp-nonike): EINVAL', SNEW,
+           add(sa(proto=ESP), nl.u16(S('ENCAP_TYPE'), 1), *enc[1:]),
+           errno.EINVAL, r'^ENCAP_TYPE: 1 is not supported \(2 = espinudp\)',
+           at=at('ENCAP_TYPE'))
+    expect('ENCAP on an AH SA: EINVAL', SNEW, add(sa(), *enc), errno.EINVAL,
+           r'^ENCAP_TYPE: SA 1: UDP encapsulation is for ESP only',
+           at=at('ENCAP_TYPE'))
+    expect('ENCAP_TYPE without ENCAP_DPORT: EINVAL, missing', SNEW,
+           add(sa(proto=ESP), *enc[:2]), errno.EINVAL,
+           r'^ENCAP_DPORT: missing', miss=(A_SA, S('ENCAP_DPORT')))
+    expect('ENCAP_SPORT 0: EINVAL', SNEW,
+           add(sa(proto=ESP), enc[0], nl.u16(S('ENCAP_SPORT'), 0), enc[2]),
+           errno.EINVAL, r'^ENCAP_SPORT: 0 is invalid', at=at('ENCAP_SPORT'))
+    published('SA_NEW with ENCAP espinudp 4500 -> 4501 and OA', SNEW,
+              add(sa(7, 0x7007, proto=ESP), *enc,
+                  nl.addr(S('ENCAP_OA'), D1)))
+    _, s_ = get_sa(said(7))
+    T.ok(s_ and u32at(s_, S('ENCAP_TYPE')) == 2 and
+         u32at(s_, S('ENCAP_SPORT')) == 4500 and
+         u32at(s_, S('ENCAP_DPORT')) == 4501 and
+         s_.get(S('ENCAP_OA')) == socket.inet_pton(socket.AF_INET6, D1),
+         'a dump returns ENCAP_TYPE, both ports and OA', ['%r' % s_])
+    published('SA_DEL of it', CMD('SA_DEL'), said(7))
 
     T.section('larval SAs')
     t0 = int(time.time())

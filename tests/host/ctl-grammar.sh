@@ -210,6 +210,15 @@ dry "sel src ::/0 is any, ADDR/128 one address" \
 'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 SEL_DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes> ICV_LEN=96}' \
 	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x \
 	sel src ::/0 dst 2001:db8::2/128
+dry "encap espinudp SPORT DPORT OA: the four ENCAP attributes" \
+'SA_NEW SA{INDEX=1 SPI=300 PROTO=ESP DST=2001:db8::2 AUTH_NAME="hmac(md5)" AUTH_KEY=<1 bytes> ICV_LEN=96 ENCAP_TYPE=2 ENCAP_SPORT=4500 ENCAP_DPORT=4501 ENCAP_OA=::}' \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x \
+	encap espinudp 4500 4501 ::
+usage "encap espinudp-nonike" "encap type: 'espinudp-nonike' is not one of espinudp" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x \
+	encap espinudp-nonike 4500 4500 ::
+usage "encap without OA" "'encap oa' needs an IPv6 address" \
+	sa add dst 2001:db8::2 proto esp spi 300 auth md5 x encap espinudp 1 2
 
 # The "ip xfrm" words ipsec6ctl(8) lists as not accepted: clear errors.
 usage "policy allocspi" "'allocspi': SPIs are allocated for SAs: 'sa allocspi'" \

@@ -124,6 +124,7 @@ const char help_sa[] =
 "               [reqid N] [replay-window N] [replay-seq N] [replay-oseq N]\n"
 "               [replay-seq-hi N] [replay-oseq-hi N] [flag FLAG...]\n"
 "               ALGO... [limit LIMIT N]... [sel SELECTOR] [owner N]\n"
+"               [encap espinudp SPORT DPORT OA]\n"
 "       ipsec6ctl sa allocspi dst ADDR proto {esp|ah} [src ADDR]\n"
 "               [spi SPI | min SPI max SPI] [reqid N] [index INDEX]\n"
 "               [limit time-hard N] [owner N]\n"

@@ -89,6 +89,10 @@ struct sa {
 	bool has_replay;
 	uint32_t replay_window;
 	uint32_t flags;			/* IPSEC6_SA_F_* */
+	bool has_encap;			/* UDP encapsulation (RFC 3948) */
+	uint16_t encap_type;		/* 2 = espinudp */
+	uint16_t encap_sport, encap_dport;
+	struct in6_addr encap_oa;
 	uint64_t lft[LFT_MAX];		/* 0 = no limit */
 	char *keyfile, *enc_keyfile;	/* labels, not keys */
 	uint32_t owner;			/* 0 = the administrator */

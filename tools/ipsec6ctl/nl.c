@@ -181,6 +181,10 @@ static const struct attr a_sa[IPSEC6_SA_A_MAX + 1] = {
 	SA(SPI_MAX, T_U32, P_NONZERO, spi_max) },
 	SA(LAST_USED, T_U64, P_NEVER, last_used) },
 	SA(ADD_TIME, T_U64, P_NEVER, add_time) },
+	SA_HAS(ENCAP_TYPE, T_U16, encap_type, has_encap),
+	SA_HAS(ENCAP_SPORT, T_U16, encap_sport, has_encap),
+	SA_HAS(ENCAP_DPORT, T_U16, encap_dport, has_encap),
+	SA_HAS(ENCAP_OA, T_ADDR, encap_oa, has_encap),
 };
 
 /* The packet of an ACQUIRE. */
@@ -210,7 +214,7 @@ static const struct attr a_stats[IPSEC6_STATS_A_MAX + 1] = {
 	ST(REPLAY), ST(SEQ_EXHAUSTED), ST(MALFORMED), ST(BAD_PADDING),
 	ST(DUMMY), ST(POLICY_MISMATCH), ST(CLEARTEXT), ST(EXPIRED), ST(NOMEM),
 	ST(CRYPTO_ERROR), ST(TOO_BIG), ST(TUNNEL_LOOP), ST(NO_ROUTE),
-	[IPSEC6_STATS_A_PAD] = { "PAD", T_BIN },
+	[IPSEC6_STATS_A_PAD] = { "PAD", T_BIN }, ST(ENCAP_MISMATCH),
 };
 
 static const struct attr a_top[IPSEC6_A_MAX + 1] = {

@@ -253,6 +253,17 @@ void json_sa(struct json *j, const char *key, const struct sa *sa)
 	json_str(j, "enc_keyfile", sa->enc_keyfile);
 	json_u64(j, "replay_window", sa->replay_window);
 	json_bits(j, "flags", sa->flags, WORDS(w_sa_flag_words));
+	if (sa->has_encap) {
+		json_obj_start(j, "encap");
+		json_str(j, "type", word_name(WORDS(w_encap_types),
+					      sa->encap_type));
+		json_u64(j, "sport", sa->encap_sport);
+		json_u64(j, "dport", sa->encap_dport);
+		json_addr(j, "oa", &sa->encap_oa, true);
+		json_obj_end(j);
+	} else {
+		json_null(j, "encap");
+	}
 	json_obj_start(j, "lifetime");
 	for (i = 0; i < LFT_MAX; i++)
 		json_u64(j, lft_names[i], sa->lft[i]);
@@ -456,6 +467,11 @@ void print_sa(FILE *f, const struct sa *sa)
 			fprintf(f, " dport %u", sa->sel_dport);
 		fputc('\n', f);
 	}
+	if (sa->has_encap)
+		fprintf(f, "\tencap %s %u %u %s\n",
+			word_name(WORDS(w_encap_types), sa->encap_type) ?: "?",
+			sa->encap_sport, sa->encap_dport,
+			fmt_in6(&sa->encap_oa, a, sizeof(a), false));
 	for (i = 0; i < LFT_MAX; i++) {
 		if (!sa->lft[i])
 			continue;

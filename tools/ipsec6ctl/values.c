@@ -137,6 +137,9 @@ const struct word w_sa_flag_words[2] = {
 	{ "esn", IPSEC6_SA_F_ESN }, { "dscp-copy", IPSEC6_SA_F_DSCP_COPY },
 };
 
+/* UDP encapsulation types: the module takes UDP_ENCAP_ESPINUDP only. */
+const struct word w_encap_types[1] = { { "espinudp", 2 } };
+
 /* Selectors. */
 
 const char *parse_addr_sel(const char *s, struct addr_sel *r)

@@ -56,6 +56,7 @@ extern const struct word w_protos[10];		/* tcp, udp, icmp, ... */
 extern const struct word w_dirs[3];		/* in, out, fwd */
 extern const struct word w_pol_flag_words[2];	/* dscp-copy, bundle-only */
 extern const struct word w_sa_flag_words[2];	/* esn, dscp-copy */
+extern const struct word w_encap_types[1];	/* espinudp */
 
 /* An inclusive address range; any = wildcard (no attributes sent). */
 struct addr_sel {

@@ -68,7 +68,6 @@ static const struct {
 	{ "getdefault", "not supported by ipsec6: the default is policy 1, searched last ('policy get index 1')" },
 	{ "help", "the help is 'ipsec6ctl help sa' or 'ipsec6ctl help policy'" },
 	{ "comp", "IP compression (IPComp) is not supported by ipsec6" },
-	{ "encap", "UDP encapsulation is not supported by ipsec6" },
 	{ "mark", "marks are not supported by ipsec6" },
 	{ "if_id", "xfrm interfaces are not supported by ipsec6" },
 	{ "coa", "care-of addresses are not supported by ipsec6" },
@@ -224,16 +223,32 @@ static int get_word(struct args *a, const struct kw *k, const char *name,
 	return bad(a, name, "", s, msg);
 }
 
-static int kw_word(struct args *a, const struct kw *k, const char *name,
-		   char *obj)
+/* A word of k->words into a u8 (@width 1) or a u16 (2). */
+static int word_into(struct args *a, const struct kw *k, const char *name,
+		     char *obj, size_t width)
 {
 	uint32_t v;
 
 	if (get_word(a, k, name, &v) < 0)
 		return -1;
-	*(uint8_t *)(obj + k->off) = (uint8_t)v;
+	if (width == 2)
+		*(uint16_t *)(obj + k->off) = (uint16_t)v;
+	else
+		*(uint8_t *)(obj + k->off) = (uint8_t)v;
 	set_has(k, obj);
 	return 0;
+}
+
+static int kw_word(struct args *a, const struct kw *k, const char *name,
+		   char *obj)
+{
+	return word_into(a, k, name, obj, 1);
+}
+
+static int kw_word16(struct args *a, const struct kw *k, const char *name,
+		     char *obj)
+{
+	return word_into(a, k, name, obj, 2);
 }
 
 /* "flag A B ...": one word or more of the set. */
@@ -503,6 +518,24 @@ static int kw_sub(struct args *a, const struct kw *k, const char *name,
 	       fail(a, "'%s' needs %s", name, "src, dst, proto, sport or dport");
 }
 
+/*
+ * A fixed sequence of values without keywords ("encap TYPE SPORT DPORT
+ * OA"): each row of the sub-grammar in turn, named in messages.
+ */
+static int kw_fields(struct args *a, const struct kw *k, const char *name,
+		     char *obj)
+{
+	char sub[32];
+	size_t i;
+
+	for (i = 0; i < k->nsub; i++) {
+		snprintf(sub, sizeof(sub), "%s %s", name, k->sub[i].w);
+		if (k->sub[i].fn(a, &k->sub[i], sub, obj + k->off) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* SAs. */
 
 #define KS(w, fn, ops, f)	{ w, fn, NULL, ops, offsetof(struct xg_sa, f)
@@ -518,6 +551,16 @@ static const struct kw sel_words[] = {
 	KSEL("sport", kw_port, sel_sport, has_sel_sport),
 	KSEL("dport", kw_port, sel_dport, has_sel_dport),
 	SEL_NO("dev"), SEL_NO("type"), SEL_NO("code"), SEL_NO("key"),
+};
+
+#define KE(w, fn, f)	{ w, fn, NULL, 0, offsetof(struct sa, f), \
+			  offsetof(struct sa, has_encap)
+
+static const struct kw encap_fields[] = {
+	KE("type", kw_word16, encap_type), W(w_encap_types) },
+	KE("sport", kw_port, encap_sport) },
+	KE("dport", kw_port, encap_dport) },
+	KE("oa", kw_addr, encap_oa) },
 };
 
 static const struct kw sa_words[] = {
@@ -541,6 +584,7 @@ static const struct kw sa_words[] = {
 	KS("aead", kw_alg, CHANGE, sa), .arg = ALG_AEAD },
 	KS("limit", kw_limit, CHANGE | ALLOC, sa), W(limits) },
 	KS("sel", kw_sub, CHANGE, sa), SUB(sel_words) },
+	KS("encap", kw_fields, CHANGE, sa), SUB(encap_fields) },
 	KS("index", kw_num, ALL | ALLOC, sa.index), HS(has_index), .arg = 1 },
 	KS("policy", kw_num, CHANGE | OP(LIST), sa.policy), HS(has_policy),
 		.arg = 1 },
@@ -781,16 +825,18 @@ static void add_words(struct vec *v, const struct word *t, size_t n)
 		vec_push(v, (void *)t[i].w);
 }
 
-static void add_kws(struct vec *v, const struct kw *t, size_t n)
+/* @fields: the rows name values, not keywords (kw_fields). */
+static void add_kws(struct vec *v, const struct kw *t, size_t n, bool fields)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (!t[i].fn)
 			continue;	/* a refused word */
-		vec_push(v, (void *)t[i].w);
+		if (!fields)
+			vec_push(v, (void *)t[i].w);
 		add_words(v, t[i].words, t[i].nwords);
-		add_kws(v, t[i].sub, t[i].nsub);
+		add_kws(v, t[i].sub, t[i].nsub, t[i].fn == kw_fields);
 	}
 }
 
@@ -802,9 +848,9 @@ int xg_keywords(const char *family, FILE *f)
 	add_words(&v, subcmds, streq(family, "sa") ? ARRAY_SIZE(subcmds) :
 						     POL_SUBCMDS);
 	if (streq(family, "sa")) {
-		add_kws(&v, WORDS(sa_words));
+		add_kws(&v, WORDS(sa_words), false);
 	} else if (streq(family, "policy")) {
-		add_kws(&v, WORDS(pol_words));
+		add_kws(&v, WORDS(pol_words), false);
 	} else {
 		vec_free(&v);
 		return -1;
