@@ -479,8 +479,8 @@ METHOD(kernel_ipsec_t, update_sa, status_t,
 
 	if (!kernel_ipsec6_addr(data->new_src, &src) ||
 	    !kernel_ipsec6_addr(data->new_dst, &dst)) {
-		DBG1(DBG_KNL, "ipsec6: SA %.8x not updated: IPv4 (ipsec6 is "
-		     "IPv6 only)", ntohl(id->spi));
+		DBG1(DBG_KNL, "ipsec6: SA %.8x not moved: not IPv6",
+		     ntohl(id->spi));
 		return NOT_SUPPORTED;
 	}
 	nlh = sa_id_request(this, buf, IPSEC6_CMD_SA_GET, id);
