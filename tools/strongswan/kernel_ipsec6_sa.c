@@ -407,19 +407,125 @@ METHOD(kernel_ipsec_t, add_sa, status_t,
 	return rc ? FAILED : SUCCESS;
 }
 
+/* An SA as SA_GET returns it: its nest, copied out of the reply. */
+struct sa_nest {
+	char buf[IPSEC6_NL_MSG_MAX];
+	bool found;
+};
+
+static void sa_nest_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sa_nest *sa = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(a) == IPSEC6_A_SA &&
+		    a->nla_len <= sizeof(sa->buf)) {
+			memcpy(sa->buf, a, a->nla_len);
+			sa->found = true;
+		}
+	}
+}
+
+/*
+ * What update_sa() does not copy from SA_GET's answer: what the module
+ * refuses on input, what it ignores in an update (SEQ, RSEQ), what
+ * update_sa() replaces, and the algorithms and ICV length, so that the
+ * module keeps the SA's own algorithms and keys (no dump returns keys).
+ */
+static bool update_keeps(uint16_t type)
+{
+	switch (type) {
+	case IPSEC6_SA_A_KEY_BITS:
+	case IPSEC6_SA_A_STATE:
+	case IPSEC6_SA_A_COUNTS:
+	case IPSEC6_SA_A_LAST_USED:
+	case IPSEC6_SA_A_ADD_TIME:
+	case IPSEC6_SA_A_PAD:
+	case IPSEC6_SA_A_SEQ:
+	case IPSEC6_SA_A_RSEQ:
+	case IPSEC6_SA_A_AUTH_NAME:
+	case IPSEC6_SA_A_ENC_NAME:
+	case IPSEC6_SA_A_AEAD_NAME:
+	case IPSEC6_SA_A_ICV_LEN:
+	case IPSEC6_SA_A_SRC:
+	case IPSEC6_SA_A_DST:
+	case IPSEC6_SA_A_ENCAP_TYPE:
+	case IPSEC6_SA_A_ENCAP_SPORT:
+	case IPSEC6_SA_A_ENCAP_DPORT:
+	case IPSEC6_SA_A_ENCAP_OA:
+		return false;
+	}
+	return true;
+}
+
+/*
+ * MOBIKE and NAT mapping changes: the SA moves to new addresses (and
+ * encapsulation, reqid).  SA_GET, then SA_UPDATE by INDEX (DST may change)
+ * with what SA_GET said, new addresses, and no algorithms: the module
+ * keeps the keys, sequence numbers, replay window and counters.
+ */
 METHOD(kernel_ipsec_t, update_sa, status_t,
 	private_kernel_ipsec6_t *this, kernel_ipsec_sa_id_t *id,
 	kernel_ipsec_update_sa_t *data)
 {
-	/*
-	 * SA_UPDATE takes the full SA, keys included, and neither charon
-	 * (here) nor the module (SA_GET) has them: charon rekeys the
-	 * CHILD_SA on the new addresses instead (MOBIKE, NAT changes).
-	 */
-	DBG1(DBG_KNL, "ipsec6: updating SA %.8x in place (new addresses, "
-	     "encapsulation) is not supported: charon rekeys it",
-	     ntohl(id->spi));
-	return NOT_SUPPORTED;
+	char buf[IPSEC6_NL_MSG_MAX], what[64], err[256];
+	struct sa_nest sa = { .found = false };
+	struct in6_addr src, dst;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	const struct nlattr *a;
+	int rc;
+
+	if (!kernel_ipsec6_addr(data->new_src, &src) ||
+	    !kernel_ipsec6_addr(data->new_dst, &dst)) {
+		DBG1(DBG_KNL, "ipsec6: SA %.8x not moved: not IPv6",
+		     ntohl(id->spi));
+		return NOT_SUPPORTED;
+	}
+	nlh = sa_id_request(this, buf, IPSEC6_CMD_SA_GET, id);
+	rc = nlh ? ipsec6_nl_send(this->nl, nlh, sa_nest_cb, &sa, err,
+				  sizeof(err)) : -EAFNOSUPPORT;
+	if (rc == -ENOENT || (!rc && !sa.found)) {
+		DBG1(DBG_KNL, "ipsec6: updating SA %.8x: not found",
+		     ntohl(id->spi));
+		return NOT_FOUND;
+	}
+	snprintf(what, sizeof(what), "updating SA %.8x", ntohl(id->spi));
+	if (rc) {
+		DBG1(DBG_KNL, "ipsec6: %s failed: %s%s%s", what, strerror(-rc),
+		     *err ? ": " : "", err);
+		return FAILED;
+	}
+	nlh = ipsec6_nl_start(this->nl, buf, IPSEC6_CMD_SA_UPDATE, 0);
+	nest = mnl_attr_nest_start(nlh, IPSEC6_A_SA);
+	mnl_attr_for_each_nested(a, (struct nlattr *)sa.buf) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type == IPSEC6_SA_A_REQID && data->new_reqid)
+			continue;
+		if (update_keeps(type))
+			mnl_attr_put(nlh, type, mnl_attr_get_payload_len(a),
+				     mnl_attr_get_payload(a));
+	}
+	if (data->new_reqid)
+		mnl_attr_put_u32(nlh, IPSEC6_SA_A_REQID, data->new_reqid);
+	mnl_attr_put(nlh, IPSEC6_SA_A_SRC, sizeof(src), &src);
+	mnl_attr_put(nlh, IPSEC6_SA_A_DST, sizeof(dst), &dst);
+	if (data->new_encap) {
+		kernel_ipsec_sa_id_t to = { .src = data->new_src,
+					    .dst = data->new_dst };
+
+		put_encap(nlh, &to);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	rc = kernel_ipsec6_request(this, nlh, NULL, NULL, what);
+	if (rc)
+		return rc == -ENOENT ? NOT_FOUND : FAILED;
+	DBG2(DBG_KNL, "ipsec6: SA %.8x now %H -> %H%s", ntohl(id->spi),
+	     data->new_src, data->new_dst, data->new_encap ? " (ESP in UDP)" :
+	     "");
+	return SUCCESS;
 }
 
 METHOD(kernel_ipsec_t, query_sa, status_t,
