@@ -100,6 +100,11 @@ encap_ping() {
 	ike_wait_child a e2 1 && ping_ok h1 $H2
 }
 
+# Both SAs of the CHILD_SA on h1 are ESP in UDP to or from port 4500.
+encap_sas() {
+	[[ $(ctl h1 sa list | grep -c '^[[:space:]]*encap espinudp .*4500') -ge 2 ]]
+}
+
 load_all() {
 	ike_load a "$(conf_a none)" && ike_load b "$(conf_b)" &&
 		ike_load c "$(conf_c)" && ike_load d "$(conf_d)"
@@ -213,8 +218,9 @@ check "5: ipsec6ctl lists charon's SAs on h3" ike_spis_match c h3
 # 6. ESP in UDP.
 swan a --terminate --ike x3 >/dev/null 2>&1
 swan a --terminate --ike x4 >/dev/null 2>&1
-todo "6: encap = yes: h1 initiates to h2" swan a --initiate --child e2
-todo "6: h1 reaches h2 through ESP in UDP" encap_ping
+check "6: encap = yes: h1 initiates to h2" swan a --initiate --child e2
+check "6: h1 reaches h2 through ESP in UDP" encap_ping
+check "6: h1's SAs carry ESP in UDP (ipsec6ctl sa list)" encap_sas
 swan a --terminate --ike e2 >/dev/null 2>&1
 
 # 7. kill -9 and restart.
