@@ -12,6 +12,11 @@
  *          sa-add, sa-del: COUNT ESP AES-GCM SAs
  *          tunnel: COUNT tunnels, each 2 SAs and 2 policies (out, in) sent
  *          as 4 requests, as strongSwan installs a CHILD_SA
+ *          tunnel-del: removes what tunnel FIRST.. made, 4 requests each
+ *          load-policies, load-sas: what policy-add/sa-add make, to fill
+ *          the tables; ipsec6 in one transaction (TXN_BEGIN .. TXN_COMMIT,
+ *          the way "ipsec6ctl -batch" loads), XFRM one request after the
+ *          other (it has no transactions)
  *   FIRST  number of the first object (default 1): peer i is
  *          2001:db8:ff00::/40 + i, so runs on top of each other do not clash
  *
@@ -307,26 +312,39 @@ static int do_sa(struct probe *p, uint32_t i, int in, int del)
 	return p->xfrm ? xfrm_sa(p, i, in, del) : ipsec6_sa(p, i, in, del);
 }
 
+/* TXN_BEGIN, or TXN_COMMIT naming the number of requests in between. */
+static int ipsec6_txn(struct probe *p, int commit, uint32_t requests)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = ipsec6_msg(p, commit ? IPSEC6_CMD_TXN_COMMIT :
+			 IPSEC6_CMD_TXN_BEGIN);
+	if (commit)
+		mnl_attr_put_u32(nlh, IPSEC6_A_TXN_REQUESTS, requests);
+	return probe_call(p, nlh);
+}
+
 /* One unit of WORK for object @i: 1 request, or 4 for a tunnel. */
 static int do_unit(struct probe *p, const char *work, uint32_t i)
 {
-	int err;
+	int err, del;
 
-	if (!strcmp(work, "policy-add"))
+	if (!strcmp(work, "policy-add") || !strcmp(work, "load-policies"))
 		return do_policy(p, i, 0, 0);
 	if (!strcmp(work, "policy-del"))
 		return do_policy(p, i, 0, 1);
-	if (!strcmp(work, "sa-add"))
+	if (!strcmp(work, "sa-add") || !strcmp(work, "load-sas"))
 		return do_sa(p, i, 0, 0);
 	if (!strcmp(work, "sa-del"))
 		return do_sa(p, i, 0, 1);
-	err = do_sa(p, i, 1, 0);
+	del = !strcmp(work, "tunnel-del");
+	err = do_sa(p, i, 1, del);
 	if (!err)
-		err = do_sa(p, i, 0, 0);
+		err = do_sa(p, i, 0, del);
 	if (!err)
-		err = do_policy(p, i, 0, 0);
+		err = do_policy(p, i, 0, del);
 	if (!err)
-		err = do_policy(p, i, 1, 0);
+		err = do_policy(p, i, 1, del);
 	return err;
 }
 
@@ -343,16 +361,19 @@ int main(int argc, char **argv)
 	const char *work;
 	uint32_t i, count, first = 1, nb = 0, block = 0;
 	struct probe *p;
-	int err;
+	int err, load;
 
 	if (argc < 4 || (strcmp(argv[1], "ipsec6") && strcmp(argv[1], "xfrm"))) {
-		fprintf(stderr, "usage: nlprobe ipsec6|xfrm policy-add|policy-del|sa-add|sa-del|tunnel COUNT [FIRST]\n");
+		fprintf(stderr, "usage: nlprobe ipsec6|xfrm policy-add|policy-del|sa-add|sa-del|tunnel|tunnel-del|load-policies|load-sas COUNT [FIRST]\n");
 		return 2;
 	}
 	work = argv[2];
+	load = !strncmp(work, "load-", 5);
 	if (strcmp(work, "policy-add") && strcmp(work, "policy-del") &&
 	    strcmp(work, "sa-add") && strcmp(work, "sa-del") &&
-	    strcmp(work, "tunnel")) {
+	    strcmp(work, "tunnel") && strcmp(work, "tunnel-del") &&
+	    strcmp(work, "load-policies") &&
+	    strcmp(work, "load-sas")) {
 		fprintf(stderr, "nlprobe: unknown work '%s'\n", work);
 		return 2;
 	}
@@ -373,6 +394,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		p->family = err;
+	}
+	if (load && !p->xfrm && ipsec6_txn(p, 0, 0)) {
+		fprintf(stderr, "nlprobe: TXN_BEGIN failed\n");
+		return 1;
 	}
 	for (i = first; i < first + count; i++) {
 		t = now_us();
@@ -395,6 +420,16 @@ int main(int argc, char **argv)
 			nb = 0;
 			bsum = bmax = 0;
 		}
+	}
+	if (load && !p->xfrm) {
+		t = now_us();
+		err = ipsec6_txn(p, 1, count);
+		if (err) {
+			fprintf(stderr, "nlprobe: TXN_COMMIT: %s\n",
+				strerror(-err));
+			return 1;
+		}
+		sum += now_us() - t;
 	}
 	report(work, "all", count, sum, max);
 	mnl_socket_close(p->nl);
