@@ -322,8 +322,9 @@ mod_off
 # ---- 6: single changes, as an IKE daemon makes them ----------------------
 # One request per change on one netlink socket (tools/bench/nlprobe.c: no
 # process start-up in the figure), each its own change set, into tables
-# that already hold N /128 policies and N ESP SAs: the mean microseconds of
-# NCH policy adds, then their deletes, then NCH SA adds and deletes.
+# that already hold N /128 policies and N ESP SAs: the median (change_us)
+# and mean microseconds of NCH policy adds, then their deletes, then NCH SA
+# adds and deletes.
 
 # nl STACK WORK COUNT FIRST: tools/bench/nlprobe.c in h1
 nl() {
@@ -333,9 +334,9 @@ nl() {
 	in_ns h1 "$NLPROBE" "$st" "$@"
 }
 
-# probe STACK WORK COUNT FIRST: mean microseconds per unit
+# probe STACK WORK COUNT FIRST: "MEDIAN MEAN" microseconds per unit
 probe() {
-	nl "$@" | awk '$2 == "all" { print $4 }'
+	nl "$@" | awk '$2 == "all" { print $6, $4 }'
 }
 
 # fill STACK N: N policies and N SAs that the probes do not touch
@@ -361,9 +362,10 @@ if part changes; then
 			fill "$st" "$n" || { log "fill $st $n failed"; exit 1; }
 			for ((r = 1; r <= ROUNDS; r++)); do
 				for w in policy-add policy-del sa-add sa-del; do
-					v=$(probe "$st" "$w" "$NCH" 1)
-					[[ -n $v ]] || { log "$st $w at $n failed"; exit 1; }
-					rec change_us "$st/$w@$n" "$r" "$v"
+					read -r med mean < <(probe "$st" "$w" "$NCH" 1)
+					[[ -n $mean ]] || { log "$st $w at $n failed"; exit 1; }
+					rec change_us "$st/$w@$n" "$r" "$med"
+					rec change_mean_us "$st/$w@$n" "$r" "$mean"
 				done
 			done
 			uncfg
@@ -373,8 +375,8 @@ fi
 
 # ---- 7: tunnels one after the other ----------------------------------------
 # NTUN tunnels (2 SAs, 2 policies: 4 requests each) on top of N policies,
-# then their removal; per round the mean per tunnel and the means of the
-# first and of the last 1000.
+# then their removal; per round the mean per tunnel (1e6 / tunnels per
+# second) and the medians of the first and of the last 1000.
 if part tunnels; then
 	for base in "${TBASE[@]}"; do
 		for st in module xfrm; do
@@ -387,10 +389,12 @@ if part tunnels; then
 			for ((r = 1; r <= ROUNDS; r++)); do
 				nl "$st" tunnel "$NTUN" 1 >"$W/tun" ||
 					{ log "tunnels $st $base failed"; exit 1; }
+				# mean: tunnels per second; medians: first and last 1000
 				rec tunnel_us "$st@$base" "$r" "$(awk '$2 == "all" { print $4 }' "$W/tun")"
-				rec tunnel_first_us "$st@$base" "$r" "$(awk '$2 == "0" { print $4 }' "$W/tun")"
-				rec tunnel_last_us "$st@$base" "$r" "$(awk '$2 != "all" { v = $4 } END { print v }' "$W/tun")"
-				rec tunnel_del_us "$st@$base" "$r" "$(probe "$st" tunnel-del "$NTUN" 1)"
+				rec tunnel_first_us "$st@$base" "$r" "$(awk '$2 == "0" { print $6 }' "$W/tun")"
+				rec tunnel_last_us "$st@$base" "$r" "$(awk '$2 != "all" { v = $6 } END { print v }' "$W/tun")"
+				read -r med mean < <(probe "$st" tunnel-del "$NTUN" 1)
+				rec tunnel_del_us "$st@$base" "$r" "$mean"
 			done
 			uncfg
 		done

@@ -160,7 +160,8 @@ units = {"esp_tput_mbps": "Mbit/s", "ah_tput_mbps": "Mbit/s",
          "esp_pps": "pkt/s", "clear_tput_mbps": "Mbit/s", "load_s": "s",
          "bytes_per_policy": "B", "sa_load_s": "s", "bytes_per_sa": "B",
          "scale_esp_tput_mbps": "Mbit/s", "scale_esp_pps": "pkt/s",
-         "lookup_us": "us", "change_us": "us", "tunnel_us": "us",
+         "lookup_us": "us", "change_us": "us", "change_mean_us": "us",
+         "tunnel_us": "us",
          "tunnel_first_us": "us", "tunnel_last_us": "us",
          "tunnel_del_us": "us"}
 print("\nipsec6 bench, kernel %s (%s), %s" %
