@@ -252,28 +252,27 @@ mod_off
 
 # ---- 4, 5: policy scale, memory ----------------------------------------
 
+# load_sizes STACK N...: load time and bytes per policy at each N
+load_sizes() {
+	local st=$1 n m0 m1
+	shift
+	for n in "$@"; do
+		gen "$st" "$n" >"$W/${st:0:1}$n.batch"
+		m0=$(mem)
+		rec load_s "$st$TAG" "$n" "$(load "$st" h1 "$W/${st:0:1}$n.batch")"
+		sleep 1
+		m1=$(mem)
+		rec bytes_per_policy "$st$TAG" "$n" "$(((m1 - m0) * 1024 / n))"
+		uncfg
+	done
+}
+
 if part load; then
 	mod_on
 	uncfg
-	for n in "${SCALE[@]}"; do
-		gen module "$n" >"$W/m$n.batch"
-		m0=$(mem)
-		rec load_s "module$TAG" "$n" "$(load module h1 "$W/m$n.batch")"
-		sleep 1
-		m1=$(mem)
-		rec bytes_per_policy "module$TAG" "$n" "$(((m1 - m0) * 1024 / n))"
-		uncfg
-	done
+	load_sizes module "${SCALE[@]}"
 	mod_off
-	for n in "${XSCALE[@]}"; do
-		gen xfrm "$n" >"$W/x$n.batch"
-		m0=$(mem)
-		rec load_s "xfrm$TAG" "$n" "$(load xfrm h1 "$W/x$n.batch")"
-		sleep 1
-		m1=$(mem)
-		rec bytes_per_policy "xfrm$TAG" "$n" "$(((m1 - m0) * 1024 / n))"
-		uncfg
-	done
+	load_sizes xfrm "${XSCALE[@]}"
 fi
 
 # SAs: NSAS ESP AES-GCM SAs, no policy uses them
