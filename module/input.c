@@ -353,11 +353,11 @@ ipsec6_input_judge(struct ipsec6_pkt *pkt, const struct ipsec6_db *db,
 			/* An IKE daemon's socket (SOCKET_BYPASS). */
 			if (!pkt->spi_miss && ipsec6_bypass_input(pkt->in, fl))
 				return 0;
-			ipsec6_counters_drop(e->pol->counts);
+			ipsec6_policy_drop(e->pol);
 			return pkt->spi_miss ? IPSEC6_STATS_A_UNKNOWN_SPI :
 					       IPSEC6_STATS_A_CLEARTEXT;
 		case IPSEC6_ACTION_DISCARD:
-			ipsec6_counters_drop(e->pol->counts);
+			ipsec6_policy_drop(e->pol);
 			return IPSEC6_STATS_A_DISCARD;
 		default:
 			return 0;

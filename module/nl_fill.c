@@ -135,7 +135,8 @@ int ipsec6_nl_fill_policy(struct sk_buff *skb, const struct ipsec6_policy *pol)
 				pol->bundle_next))
 			goto cancel;
 	}
-	if (ipsec6_nl_put_counts(skb, IPSEC6_POLICY_A_COUNTS, pol->counts))
+	if (ipsec6_nl_put_counts(skb, IPSEC6_POLICY_A_COUNTS,
+				 READ_ONCE(pol->counts)))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;

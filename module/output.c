@@ -134,7 +134,7 @@ static int ipsec6_output_quote(const struct sk_buff *skb,
 		return 0;
 	*e = qe;
 	if (!ipv6_addr_equal(&q.remote, &fl->remote)) {
-		ipsec6_counters_drop(qe->pol->counts);
+		ipsec6_policy_drop(qe->pol);
 		return -EHOSTUNREACH;
 	}
 	*fl = q;
@@ -427,7 +427,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	case IPSEC6_ACTION_APPLY:
 		break;
 	case IPSEC6_ACTION_DISCARD:
-		ipsec6_counters_drop(e->pol->counts);
+		ipsec6_policy_drop(e->pol);
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_DISCARD);
 		return NF_DROP;
 	default:
@@ -441,7 +441,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	if (ipv6_addr_is_multicast(&fl.remote)) {
 		if (ipsec6_selector_nd_mld(&fl, true))
 			return NF_ACCEPT;
-		ipsec6_counters_drop(e->pol->counts);
+		ipsec6_policy_drop(e->pol);
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_SA);
 		return NF_DROP;
 	}

@@ -119,11 +119,22 @@ void ipsec6_sa_account(struct ipsec6_sa *sa, unsigned int len);
 static inline void ipsec6_policy_account(struct ipsec6_policy *pol,
 					 unsigned int len)
 {
+	struct ipsec6_counters __percpu *c = ipsec6_counters_lazy(&pol->counts);
 	u32 now = (u32)ktime_get_real_seconds();
 
-	ipsec6_counters_add(pol->counts, len);
+	if (likely(c))
+		ipsec6_counters_add(c, len);
 	if (READ_ONCE(pol->last_used) != now)
 		WRITE_ONCE(pol->last_used, now);
+}
+
+/* Count a drop against a policy. */
+static inline void ipsec6_policy_drop(struct ipsec6_policy *pol)
+{
+	struct ipsec6_counters __percpu *c = ipsec6_counters_lazy(&pol->counts);
+
+	if (likely(c))
+		ipsec6_counters_drop(c);
 }
 
 #endif /* _IPSEC6_PKT_H */

@@ -15,11 +15,6 @@ struct ipsec6_policy *ipsec6_spd_policy_alloc(void)
 	pol = kzalloc(sizeof(*pol), GFP_KERNEL_ACCOUNT);
 	if (!pol)
 		return NULL;
-	pol->counts = ipsec6_counters_alloc();
-	if (!pol->counts) {
-		kfree(pol);
-		return NULL;
-	}
 	refcount_set(&pol->ref, 1);
 	ipsec6_selector_init_any(&pol->sel);
 	return pol;

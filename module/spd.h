@@ -45,7 +45,7 @@ struct ipsec6_policy {
 	 */
 	u32 last_used;
 	struct ipsec6_tmpl *tmpl;	/* APPLY only, else NULL */
-	struct ipsec6_counters __percpu *counts;
+	struct ipsec6_counters __percpu *counts;	/* NULL until a packet */
 };
 
 /* Maximum number of policies chained with BUNDLE_NEXT. */

@@ -39,6 +39,34 @@ struct ipsec6_counters __percpu *ipsec6_counters_alloc(void)
 	return alloc_percpu_gfp(struct ipsec6_counters, GFP_KERNEL_ACCOUNT);
 }
 
+/**
+ * ipsec6_counters_first - allocate counters on first use
+ * @c: where the object keeps them, NULL until now
+ *
+ * Called from the datapath (softirq, or a process with preemption
+ * enabled): an atomic allocation, from the per-CPU allocator's populated
+ * reserve, not charged to a memory cgroup (the packet's context is not the
+ * policy owner's).  Installed with cmpxchg() so that CPUs racing on a first
+ * packet agree on one block; the loser frees its own.
+ *
+ * Return: the counters now at @c, or NULL if the allocation failed.
+ */
+struct ipsec6_counters __percpu *
+ipsec6_counters_first(struct ipsec6_counters __percpu **c)
+{
+	struct ipsec6_counters __percpu *p, *cur;
+
+	p = alloc_percpu_gfp(struct ipsec6_counters, GFP_ATOMIC | __GFP_NOWARN);
+	if (!p)
+		return NULL;
+	cur = cmpxchg(c, NULL, p);
+	if (cur) {
+		free_percpu(p);
+		return cur;
+	}
+	return p;
+}
+
 void ipsec6_counters_free(struct ipsec6_counters __percpu *c)
 {
 	free_percpu(c);
@@ -50,6 +78,8 @@ void ipsec6_counters_read(struct ipsec6_counters __percpu *c,
 	int cpu;
 
 	memset(sum, 0, sizeof(*sum));
+	if (!c)		/* a policy that never counted a packet */
+		return;
 	for_each_possible_cpu(cpu) {
 		const struct ipsec6_counters *p = per_cpu_ptr(c, cpu);
 

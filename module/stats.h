@@ -19,7 +19,10 @@ struct ipsec6_pcpu_stats {
 
 /*
  * Packet/byte counters of a policy or an SA: per-CPU in the object, and
- * their sum over the CPUs (ipsec6_counters_read()).
+ * their sum over the CPUs (ipsec6_counters_read()).  An SA's are allocated
+ * with it; a policy's when it first counts a packet (ipsec6_counters_lazy()):
+ * most of 100k policies never do, and 24 bytes for each possible CPU would
+ * be most of a policy's memory on a server (Documentation/performance.md).
  */
 struct ipsec6_counters {
 	u64 packets;
@@ -34,6 +37,8 @@ u64 ipsec6_stats_read(struct ipsec6_pcpu_stats __percpu *stats,
 		      enum ipsec6_stats_attr reason);
 
 struct ipsec6_counters __percpu *ipsec6_counters_alloc(void);
+struct ipsec6_counters __percpu *
+ipsec6_counters_first(struct ipsec6_counters __percpu **c);
 void ipsec6_counters_free(struct ipsec6_counters __percpu *c);
 void ipsec6_counters_read(struct ipsec6_counters __percpu *c,
 			  struct ipsec6_counters *sum);
@@ -48,6 +53,19 @@ static inline void ipsec6_counters_add(struct ipsec6_counters __percpu *c,
 static inline void ipsec6_counters_drop(struct ipsec6_counters __percpu *c)
 {
 	this_cpu_inc(c->drops);
+}
+
+/*
+ * The counters kept at @c, allocated on first use (any context); NULL if
+ * that allocation failed: the packet goes uncounted, the next one tries
+ * again.
+ */
+static inline struct ipsec6_counters __percpu *
+ipsec6_counters_lazy(struct ipsec6_counters __percpu **c)
+{
+	struct ipsec6_counters __percpu *p = READ_ONCE(*c);
+
+	return likely(p) ? p : ipsec6_counters_first(c);
 }
 
 #endif /* _IPSEC6_STATS_H */

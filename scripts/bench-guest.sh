@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# scripts/bench-guest.sh UDPFLOOD - the benchmark, run in one guest by
-# scripts/bench.sh (never on a host: it loads the module).  UDPFLOOD is the
-# built tools/bench/udpflood; results go to $RESULTS (the guest's share).
+# scripts/bench-guest.sh UDPFLOOD NLPROBE - the benchmark, run in one guest
+# by scripts/bench.sh (never on a host: it loads the module).  UDPFLOOD and
+# NLPROBE are the built tools/bench/udpflood and nlprobe; results go to
+# $RESULTS (the guest's share).
 #
 # Two namespaces h1 (2001:db8::1) and h2 (2001:db8::2) joined by veth;
 # ipsec6 ("module") against Linux XFRM ("xfrm"), the two stacks alternating
@@ -13,9 +14,16 @@
 #
 # Env: BENCH_ROUNDS (3), BENCH_SECS (5, per throughput run),
 # BENCH_SCALE ("1000 10000 100000"), BENCH_XFRM_SCALE ("1000 10000": XFRM's
-# insertion is quadratic, 50k took 474 s), BENCH_SAS (10000).
+# insertion is quadratic, 50k took 474 s), BENCH_SAS (10000),
+# BENCH_CHANGE_SCALE ("0 1000 10000 100000": table sizes for single
+# changes), BENCH_CHANGES (1000 requests of each kind per round),
+# BENCH_TUNNELS (10000), BENCH_TUNNEL_BASE ("0 100000": policies already
+# there), BENCH_PARTS (which parts run: "tput clear load sas scale changes
+# tunnels"), BENCH_TAG (appended to the stack names of the "load" part:
+# scripts/bench.sh runs that part again with 64 possible CPUs).
 set -u
-UDPFLOOD=${1:?usage: bench-guest.sh UDPFLOOD}
+UDPFLOOD=${1:?usage: bench-guest.sh UDPFLOOD NLPROBE}
+NLPROBE=${2:?usage: bench-guest.sh UDPFLOOD NLPROBE}
 OUT=${RESULTS:?not in a guest of scripts/vm.sh}
 # shellcheck source=tests/lib.sh
 . "$REPO/tests/lib.sh"
@@ -26,6 +34,12 @@ T=${BENCH_SECS:-5}
 read -r -a SCALE <<<"${BENCH_SCALE:-1000 10000 100000}"
 read -r -a XSCALE <<<"${BENCH_XFRM_SCALE:-1000 10000}"
 NSAS=${BENCH_SAS:-10000}
+read -r -a CSCALE <<<"${BENCH_CHANGE_SCALE:-0 1000 10000 100000}"
+NCH=${BENCH_CHANGES:-1000}
+NTUN=${BENCH_TUNNELS:-10000}
+read -r -a TBASE <<<"${BENCH_TUNNEL_BASE:-0 100000}"
+PARTS=" ${BENCH_PARTS:-tput clear load sas scale changes tunnels} "
+TAG=${BENCH_TAG:-}
 RAW=$OUT/raw.tsv
 W=$(mktemp -d)
 A=2001:db8::1 B=2001:db8::2
@@ -46,6 +60,7 @@ rec() {
 
 mod_on() { module_loaded || insmod "$IPSEC6_KO"; }
 mod_off() { ! module_loaded || rmmod ipsec6; }
+part() { [[ $PARTS == *" $1 "* ]]; }
 
 # ---- traffic -----------------------------------------------------------
 
@@ -186,11 +201,11 @@ mount -t tracefs tracefs "$TR" 2>/dev/null
 two_hosts --global || { log "two_hosts failed"; exit 1; }
 in_ns h2 iperf3 -s -D --pidfile "$W/iperf.pid" || exit 1
 wait_for 10 bash -c "ip netns exec h2 ss -ltn | grep -q ':5201 '"
-echo "kernel $(uname -r), $(nproc) CPU, $(awk '/MemTotal/ { print $2 }' /proc/meminfo) kB" >"$OUT/guest.txt"
+echo "kernel $(uname -r), $(nproc) CPU online, possible $(cat /sys/devices/system/cpu/possible), $(awk '/MemTotal/ { print $2 }' /proc/meminfo) kB" >"$OUT/guest.txt"
 
 # ---- 1, 2: ESP and AH throughput, ESP small packets ------------------------
 
-for ((r = 1; r <= ROUNDS; r++)); do
+part tput && for ((r = 1; r <= ROUNDS; r++)); do
 	if ((r % 2)); then order=(module xfrm); else order=(xfrm module); fi
 	for st in "${order[@]}"; do
 		if [[ $st == module ]]; then mod_on; else mod_off; fi
@@ -218,7 +233,7 @@ arm() {
 	done
 }
 
-for ((r = 1; r <= ROUNDS + 2; r++)); do
+part clear && for ((r = 1; r <= ROUNDS + 2; r++)); do
 	case $((r % 3)) in
 	0) order=(loaded armed unloaded) ;;
 	1) order=(unloaded loaded armed) ;;
@@ -237,30 +252,31 @@ mod_off
 
 # ---- 4, 5: policy scale, memory ----------------------------------------
 
-mod_on
-uncfg
-for n in "${SCALE[@]}"; do
-	gen module "$n" >"$W/m$n.batch"
-	m0=$(mem)
-	rec load_s module "$n" "$(load module h1 "$W/m$n.batch")"
-	sleep 1
-	m1=$(mem)
-	rec bytes_per_policy module "$n" "$(((m1 - m0) * 1024 / n))"
+# load_sizes STACK N...: load time and bytes per policy at each N
+load_sizes() {
+	local st=$1 n m0 m1
+	shift
+	for n in "$@"; do
+		gen "$st" "$n" >"$W/${st:0:1}$n.batch"
+		m0=$(mem)
+		rec load_s "$st$TAG" "$n" "$(load "$st" h1 "$W/${st:0:1}$n.batch")"
+		sleep 1
+		m1=$(mem)
+		rec bytes_per_policy "$st$TAG" "$n" "$(((m1 - m0) * 1024 / n))"
+		uncfg
+	done
+}
+
+if part load; then
+	mod_on
 	uncfg
-done
-mod_off
-for n in "${XSCALE[@]}"; do
-	gen xfrm "$n" >"$W/x$n.batch"
-	m0=$(mem)
-	rec load_s xfrm "$n" "$(load xfrm h1 "$W/x$n.batch")"
-	sleep 1
-	m1=$(mem)
-	rec bytes_per_policy xfrm "$n" "$(((m1 - m0) * 1024 / n))"
-	uncfg
-done
+	load_sizes module "${SCALE[@]}"
+	mod_off
+	load_sizes xfrm "${XSCALE[@]}"
+fi
 
 # SAs: NSAS ESP AES-GCM SAs, no policy uses them
-for st in module xfrm; do
+part sas && for st in module xfrm; do
 	awk -v n="$NSAS" -v k="$K20" -v x="$([[ $st == xfrm ]] && echo 'xfrm ')" 'BEGIN {
 		for (i = 0; i < n; i++)
 			printf "%ssa add src 2001:db8::1 dst 2001:db8:5::%x:%x proto esp spi %d mode transport aead rfc4106(gcm(aes)) %s 128\n", x, int(i / 65536), i % 65536, 4096 + i, k
@@ -277,7 +293,7 @@ done
 # throughput, packet rate and lookup cost with N policies in both hosts,
 # in front of (searched before) the traffic's own policies
 mod_on
-for ((r = 1; r <= ROUNDS; r++)); do
+part scale && for ((r = 1; r <= ROUNDS; r++)); do
 	if ((r % 2)); then
 		order=(1 "${SCALE[@]}")
 	else
@@ -301,6 +317,90 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 uncfg
 mod_off
+
+# ---- 6: single changes, as an IKE daemon makes them ----------------------
+# One request per change on one netlink socket (tools/bench/nlprobe.c: no
+# process start-up in the figure), each its own change set, into tables
+# that already hold N /128 policies and N ESP SAs: the median (change_us)
+# and mean microseconds of NCH policy adds, then their deletes, then NCH SA
+# adds and deletes.
+
+# nl STACK WORK COUNT FIRST: tools/bench/nlprobe.c in h1
+nl() {
+	local st=$1
+	shift
+	[[ $st == module ]] && st=ipsec6
+	in_ns h1 "$NLPROBE" "$st" "$@"
+}
+
+# probe STACK WORK COUNT FIRST: "MEDIAN MEAN" microseconds per unit
+probe() {
+	nl "$@" | awk '$2 == "all" { print $6, $4 }'
+}
+
+# fill STACK N: N policies and N SAs that the probes do not touch
+fill() {
+	((${2} > 0)) || return 0
+	nl "$1" load-policies "$2" 1000000 >/dev/null &&
+		nl "$1" load-sas "$2" 1000000 >/dev/null
+}
+
+# stack_on STACK: load or unload the module; the first SA of a kind builds
+# its crypto template instance (seconds): not part of any figure
+stack_on() {
+	if [[ $1 == module ]]; then mod_on; else mod_off; fi
+	nl "$1" sa-add 1 999999 >/dev/null && nl "$1" sa-del 1 999999 >/dev/null
+}
+
+if part changes; then
+	for n in "${CSCALE[@]}"; do
+		if ((n % 2)); then order=(module xfrm); else order=(xfrm module); fi
+		for st in "${order[@]}"; do
+			stack_on "$st"
+			uncfg
+			fill "$st" "$n" || { log "fill $st $n failed"; exit 1; }
+			for ((r = 1; r <= ROUNDS; r++)); do
+				for w in policy-add policy-del sa-add sa-del; do
+					read -r med mean < <(probe "$st" "$w" "$NCH" 1)
+					[[ -n $mean ]] || { log "$st $w at $n failed"; exit 1; }
+					rec change_us "$st/$w@$n" "$r" "$med"
+					rec change_mean_us "$st/$w@$n" "$r" "$mean"
+				done
+			done
+			uncfg
+		done
+	done
+fi
+
+# ---- 7: tunnels one after the other ----------------------------------------
+# NTUN tunnels (2 SAs, 2 policies: 4 requests each) on top of N policies,
+# then their removal; per round the mean per tunnel (1e6 / tunnels per
+# second) and the medians of the first and of the last 1000.
+if part tunnels; then
+	for base in "${TBASE[@]}"; do
+		for st in module xfrm; do
+			stack_on "$st"
+			uncfg
+			if ((base > 0)); then
+				nl "$st" load-policies "$base" 1000000 >/dev/null ||
+					{ log "fill $st $base failed"; exit 1; }
+			fi
+			for ((r = 1; r <= ROUNDS; r++)); do
+				nl "$st" tunnel "$NTUN" 1 >"$W/tun" ||
+					{ log "tunnels $st $base failed"; exit 1; }
+				# mean: tunnels per second; medians: first and last 1000
+				rec tunnel_us "$st@$base" "$r" "$(awk '$2 == "all" { print $4 }' "$W/tun")"
+				rec tunnel_first_us "$st@$base" "$r" "$(awk '$2 == "0" { print $6 }' "$W/tun")"
+				rec tunnel_last_us "$st@$base" "$r" "$(awk '$2 != "all" { v = $6 } END { print v }' "$W/tun")"
+				read -r med mean < <(probe "$st" tunnel-del "$NTUN" 1)
+				rec tunnel_del_us "$st@$base" "$r" "$mean"
+			done
+			uncfg
+		done
+	done
+	mod_off
+fi
+
 kill "$(cat "$W/iperf.pid")" 2>/dev/null
 log finished
 exit 0

@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Memory per policy at scale (issue 15, goal 3): a policy's per-CPU
+# counters (24 bytes for each possible CPU) are allocated when it first
+# counts a packet, so that 10,000 policies that carry no traffic take no
+# per-CPU memory, and at most 256 bytes each whatever the number of
+# possible CPUs (run it in a guest with -smp 1,maxcpus=64:
+# VM_CPUS=1,maxcpus=64 scripts/run-tests.sh 29).
+#
+#     h1 2001:db8::1 ===== veth ===== h2 2001:db8::2
+#
+#  1. N DISCARD policies for other peers in one transaction: the per-CPU
+#     memory does not grow with them; slab + per-CPU per policy <= 256 B.
+#  2. a BYPASS policy for h2 and a DISCARD one for 2001:db8::3 (added
+#     one by one): pings to h2 pass and the BYPASS policy counts them,
+#     pings to ::3 are dropped and the DISCARD policy counts the drops;
+#     policies that saw no packet report zeros.
+# timeout: 600
+. "$(dirname "$0")/lib.sh"
+
+TMP=${TMPDIR:-/tmp}
+N=${SCALE_N:-10000}
+
+plan_no
+check "module loads" load_module || bail_out "no module"
+check "two hosts" two_hosts --global || bail_out "two hosts"
+
+# kB of per-CPU memory
+percpu() {
+	awk '$1 == "Percpu:" { print $2 }' /proc/meminfo
+}
+
+# kB the kernel holds for objects: slab, per-CPU, vmalloc
+mem() {
+	sync
+	echo 2 >/proc/sys/vm/drop_caches
+	awk '/^(Slab|Percpu|VmallocUsed):/ { s += $2 } END { print s }' /proc/meminfo
+}
+
+# counter NAME INDEX: h1's policy INDEX's counter NAME
+counter() {
+	ctl h1 -j policy get index "$2" |
+		sed -n "s/.*\"$1\": *\\([0-9]*\\).*/\\1/p"
+}
+
+awk -v n="$N" 'BEGIN {
+	for (i = 0; i < n; i++)
+		printf "policy add src 2001:db8::1 dst 2001:db8:ff00::%x:%x dir out action block index %d\n",
+			int(i / 65536), i % 65536, 1000 + i
+}' >"$TMP/29.batch"
+
+possible=$(cat /sys/devices/system/cpu/possible)
+note "possible CPUs: $possible, online: $(nproc)"
+# the first policies and SAs of a namespace warm caches: one before
+check "1: a first policy" \
+	ctl h1 policy add src 2001:db8::1 dst 2001:db8:fe::/64 dir out action block index 900
+m0=$(mem)
+p0=$(percpu)
+check "1: $N policies in one transaction" ctl h1 -batch "$TMP/29.batch"
+m1=$(mem)
+p1=$(percpu)
+ok $((p1 - p0 < N * 24 / 1024 / 4 ? 0 : 1)) \
+	"1: $N policies without traffic take no per-CPU memory (Percpu +$((p1 - p0)) kB)"
+b=$(((m1 - m0) * 1024 / N))
+ok $((b <= 256 ? 0 : 1)) \
+	"1: slab + per-CPU memory per policy <= 256 B with CPUs $possible ($b B)"
+
+check "2: a BYPASS policy for h2" \
+	ctl h1 policy add src 2001:db8::1 dst 2001:db8::2 dir out action allow index 901
+check "2: a DISCARD policy for 2001:db8::3" \
+	ctl h1 policy add src 2001:db8::1 dst 2001:db8::3 dir out action block index 902
+is "$(counter packets 901):$(counter drops 902)" 0:0 \
+	"2: before any packet, both report zeros"
+check "2: h1 pings h2" in_ns h1 ping -c 5 -i 0.1 -W 2 "$H2_IP"
+in_ns h1 ping -c 3 -i 0.1 -W 1 2001:db8::3 >/dev/null 2>&1
+is "$(counter packets 901)" 5 "2: the BYPASS policy counted the 5 requests"
+n=$(counter drops 902)
+ok $((n >= 1 ? 0 : 1)) "2: the DISCARD policy counted the drops ($n)"
+is "$(counter packets 1000):$(counter drops 1000)" 0:0 \
+	"2: a policy that saw no packet reports zeros"
+check "policy flush" ctl h1 policy flush
+dmesg_clean "no kernel splat"
