@@ -123,10 +123,14 @@ check "4: delete SA 1000000" ctl "$H1" sa del index 1000000
 send "$p7"
 is "$(sa_packets 8):$(sa_packets 1000001)" 0:1 \
 	"4: then the next newest (1000001), a template SA"
+readd_soft() {
+	ctl "$H1" sa del index 1000001 &&
+		ctl "$H1" sa add src "$A" dst "$p7" proto esp spi 0x6001 \
+			index 1000001 mode transport aead aes-gcm "$K" 128 \
+			limit packet-soft 1
+}
 check "4: SA 1000001 deleted and added again with a soft packet limit of 1" \
-	eval 'ctl "$H1" sa del index 1000001 &&
-	ctl "$H1" sa add src "$A" dst "$p7" proto esp spi 0x6001 \
-	index 1000001 mode transport aead aes-gcm "$K" 128 limit packet-soft 1'
+	readd_soft
 send "$p7"
 send "$p7"
 is "$(sa_packets 8):$(sa_packets 1000001)" 0:2 \
