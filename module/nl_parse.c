@@ -730,6 +730,24 @@ static int ipsec6_nl_parse_encap(struct nlattr **tb, const struct nlattr *nest,
 	return 0;
 }
 
+/* DST (unicast) and SRC (optional, :: is none) of an SA. */
+static int ipsec6_nl_parse_sa_addrs(struct nlattr **tb, struct ipsec6_sa *sa,
+				    struct netlink_ext_ack *extack)
+{
+	sa->dst = nla_get_in6_addr(tb[IPSEC6_SA_A_DST]);
+	if (ipv6_addr_any(&sa->dst) || ipv6_addr_is_multicast(&sa->dst)) {
+		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_DST],
+				   "DST: %pI6c is not a unicast address",
+				   &sa->dst);
+		return -EINVAL;
+	}
+	if (tb[IPSEC6_SA_A_SRC]) {
+		sa->src = nla_get_in6_addr(tb[IPSEC6_SA_A_SRC]);
+		sa->has_src = !ipv6_addr_any(&sa->src);
+	}
+	return 0;
+}
+
 /* Index, SPI, destination, source, policy and direction. */
 static int ipsec6_nl_parse_sa_id_attrs(struct nlattr **tb, struct ipsec6_sa *sa,
 				       u32 index, struct netlink_ext_ack *extack)
@@ -742,17 +760,8 @@ static int ipsec6_nl_parse_sa_id_attrs(struct nlattr **tb, struct ipsec6_sa *sa,
 		return -EINVAL;
 	}
 	sa->spi = cpu_to_be32(nla_get_u32(tb[IPSEC6_SA_A_SPI]));
-	sa->dst = nla_get_in6_addr(tb[IPSEC6_SA_A_DST]);
-	if (ipv6_addr_any(&sa->dst) || ipv6_addr_is_multicast(&sa->dst)) {
-		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_DST],
-				   "DST: %pI6c is not a unicast address",
-				   &sa->dst);
+	if (ipsec6_nl_parse_sa_addrs(tb, sa, extack))
 		return -EINVAL;
-	}
-	if (tb[IPSEC6_SA_A_SRC]) {
-		sa->src = nla_get_in6_addr(tb[IPSEC6_SA_A_SRC]);
-		sa->has_src = !ipv6_addr_any(&sa->src);
-	}
 	if (tb[IPSEC6_SA_A_POLICY])
 		sa->policy = nla_get_u32(tb[IPSEC6_SA_A_POLICY]);
 	if (tb[IPSEC6_SA_A_DIR]) {
@@ -992,17 +1001,8 @@ static int ipsec6_nl_parse_larval_id(struct nlattr **tb,
 	    ipsec6_nl_check_proto(tb[IPSEC6_SA_A_PROTO], extack))
 		return -EINVAL;
 	sa->proto = nla_get_u8(tb[IPSEC6_SA_A_PROTO]);
-	sa->dst = nla_get_in6_addr(tb[IPSEC6_SA_A_DST]);
-	if (ipv6_addr_any(&sa->dst) || ipv6_addr_is_multicast(&sa->dst)) {
-		ipsec6_netlink_err(extack, tb[IPSEC6_SA_A_DST],
-				   "DST: %pI6c is not a unicast address",
-				   &sa->dst);
+	if (ipsec6_nl_parse_sa_addrs(tb, sa, extack))
 		return -EINVAL;
-	}
-	if (tb[IPSEC6_SA_A_SRC]) {
-		sa->src = nla_get_in6_addr(tb[IPSEC6_SA_A_SRC]);
-		sa->has_src = !ipv6_addr_any(&sa->src);
-	}
 	if (tb[IPSEC6_SA_A_INDEX]) {
 		sa->index = nla_get_u32(tb[IPSEC6_SA_A_INDEX]);
 		if (!sa->index) {
