@@ -538,7 +538,7 @@ assert p["tunnel_remote"] == "2001:db8::2" and p["reqid"] == 3
 EOF
 ok $? "JSON policy fields: remote/local, ports, tunnel" || diag "$(cat out)"
 run_ctl out err -j stats
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["no_policy"] == 0 and len(d) == 18' out
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["no_policy"] == 0 and len(d) == 19' out
 ok $? "JSON stats: one counter per drop reason" || diag "$(cat out)"
 run_ctl out err stats
 expect_eq "stats text" "no-policy        0" "$(head -1 out)"
