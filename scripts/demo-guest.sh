@@ -215,7 +215,7 @@ ike_demo() {
 	step "h1 pings h2 for 40 s at 5/s while the CHILD_SA is rekeyed"
 	printf '$ ping -n -c 200 -i 0.2 2001:db8::2\n'
 	ip netns exec h1 ping -n -c 200 -i 0.2 -W 5 2001:db8::2 >"$W/ping" 2>&1 &
-	wait_for 120 ike_pings_done || echo "demo: the ping did not finish"
+	wait_for 240 ike_pings_done || echo "demo: the ping did not finish"
 	kill "$pid"
 	wait "$pid" 2>/dev/null
 	tail -n 3 "$W/ping"
