@@ -227,7 +227,8 @@ ike_demo() {
 	echo " where 200 pings at 5/s take longer than 40 s)"
 
 	step "what charon (h1) and the module (h1) hold now"
-	show swan a --list-sas
+	printf '$ swanctl --list-sas   (on h1, through its vici socket)\n'
+	swan a --list-sas
 	show ip netns exec h1 "$IPSEC6CTL" sa list
 	ike_spis_match a h1 >/dev/null &&
 		echo "(the same SPIs: ipsec6ctl lists exactly the SAs charon installed)"
