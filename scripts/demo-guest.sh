@@ -14,18 +14,25 @@
 # 3. h2 switches to Linux's own IPsec (ip xfrm) with ESP AES-GCM, h1 is
 #    configured with the same ip-xfrm lines through ipsec6ctl; ping and a
 #    decode of the ESP packets again.
+# 4. strongSwan negotiates the keys: charon on ipsec6 (the kernel-ipsec6
+#    plugin) in h1, charon on Linux XFRM in h2, PSK, transport, ESP
+#    AES-GCM-128; h1's trap policy brings the CHILD_SA up at the first
+#    ping, and h1 rekeys it every 15 s during a 40 s ping.  Skipped (with a
+#    message) without strongSwan or the plugin (make strongswan).
 # No "set -e": tests/lib.sh's helpers are written for TAP scripts, where a
 # failing command is a result, not the end; the demo stops with die().
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/win_lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../tests/ike_lib.sh"
 tap_off
 # _nap's pipe trick ended the demo (not the tests) in the guest when a
 # capture ran in the background; plain sleep is fine for a demo.
 _tap_sleep_fd=none
 
 W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
+# tests/lib.sh's exit handler: also stops the charons (tests/ike_lib.sh).
+at_exit rm -rf "$W"
 
 die() {
 	echo "demo: FAILED: $*" >&2
@@ -124,8 +131,123 @@ ping_and_decode esp
 step "drop counters on h1 (all zero: nothing was refused)"
 show ip netns exec h1 "$IPSEC6CTL" stats
 
-step "unload ipsec6"
 ip netns del h1
 ip netns del h2
+
+# ---- 4. strongSwan -------------------------------------------------------
+
+# ike_missing: why the strongSwan part cannot run (nothing if it can).
+ike_missing() {
+	if [[ ! -x /usr/lib/ipsec/charon ]]; then
+		echo "strongswan-charon is not installed"
+	elif ! command -v swanctl >/dev/null; then
+		echo "strongswan-swanctl is not installed"
+	elif [[ ! -f $IKE_PLUGIN ]]; then
+		echo "no $IKE_PLUGIN (make strongswan did not build it)"
+	fi
+}
+
+# ike_conf ME PEER REKEY_S: h1's (trap) or h2's (none) side of the
+# connection "c".  The CHILD_SA rekeys at its soft lifetime, without a
+# random part; the hard one is 60 s later (tests/71-ike-rekey.sh: a slow
+# guest must finish each rekey in time).
+ike_conf() {
+	local start="none"
+	[[ $1 == 1 ]] && start="trap"
+	IKE_CONN_OPTS="rekey_time = 4h" \
+	IKE_CHILD_OPTS="rekey_time = ${3}s
+				life_time = $(($3 + 60))s
+				rand_time = 0s" \
+		ike_conn c "2001:db8::$1" "2001:db8::$2" "h$1" "h$2" psk transport \
+			"$start"
+}
+
+# ike_pings_done: the long ping printed its summary.
+ike_pings_done() {
+	grep -q 'packets transmitted' "$W/ping"
+}
+
+# ike_demo: the strongSwan part.
+ike_demo() {
+	local why mon pid n ev
+	step "strongSwan negotiates the keys: charon on ipsec6 (h1), charon on XFRM (h2)"
+	why=$(ike_missing)
+	if [[ -n $why ]]; then
+		echo "demo: skipping the strongSwan part: $why"
+		return 0
+	fi
+	echo "h1 2001:db8::1, charon with the kernel-ipsec6 plugin"
+	echo "h2 2001:db8::2, charon with Linux XFRM (kernel-netlink)"
+	echo "PSK, transport mode, ESP AES-GCM-128; h1 rekeys the CHILD_SA every 15 s"
+	ike_link 1 2 || die "cannot set up h1 and h2 on a bridge"
+	ike_warm_crypto || die "cannot instantiate the ESP algorithms"
+	if ! { charon_spawn a h1 ipsec6 && charon_spawn b h2 xfrm &&
+		charon_up a && charon_up b; }; then
+		die "charon did not start"
+	fi
+
+	# The monitor is listening once it shows the trap policies charon
+	# installs when its configuration is loaded.
+	mon=$W/monitor
+	ip netns exec h1 "$IPSEC6CTL" monitor >"$mon" 2>&1 &
+	pid=$!
+	if ! { ike_load b "connections { $(ike_conf 2 1 300) }
+			$(ike_secrets h1 h2)" >"$W/load" 2>&1 &&
+		ike_load a "connections { $(ike_conf 1 2 15) }
+			$(ike_secrets h1 h2)" >>"$W/load" 2>&1; }; then
+		cat "$W/load"
+		die "swanctl --load-all failed"
+	fi
+	if ! wait_for 30 grep -q '^policy-add' "$mon"; then
+		kill "$pid"
+		die "h1 shows no trap policy (start_action = trap)"
+	fi
+	echo
+	echo "h1's trap policies, as ipsec6ctl shows them:"
+	ip netns exec h1 "$IPSEC6CTL" policy list
+
+	step "h1 pings h2 once: the packet hits the trap, the module asks charon (acquire)"
+	show ip netns exec h1 ping -n -c 1 -W 1 2001:db8::2
+	ike_wait_child a c 60 || die "the CHILD_SA did not come up"
+	grep -m1 -E 'CHILD_SA c\{[0-9]+\} established' "$IKE_DIR/a/charon.log" |
+		sed 's/^[0-9.]* *//'
+
+	step "h1 pings h2 for 40 s at 5/s while the CHILD_SA is rekeyed"
+	printf '$ ping -n -c 200 -i 0.2 2001:db8::2\n'
+	ip netns exec h1 ping -n -c 200 -i 0.2 -W 5 2001:db8::2 >"$W/ping" 2>&1 &
+	wait_for 240 ike_pings_done || echo "demo: the ping did not finish"
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	tail -n 3 "$W/ping"
+	# Each CHILD_SA once ("established" is logged more than once per SA).
+	n=$(grep -oE 'CHILD_SA c\{[0-9]+\} established' "$IKE_DIR/a/charon.log" |
+		sort -u | wc -l)
+	echo "CHILD_SAs established on h1: $n (the first, then $((n - 1)) rekeys)"
+	echo "(a rekey every 15 s of the guest's time: more on a loaded machine,"
+	echo " where 200 pings at 5/s take longer than 40 s)"
+
+	step "what charon (h1) and the module (h1) hold now"
+	printf '$ swanctl --list-sas   (on h1, through its vici socket)\n'
+	swan a --list-sas
+	show ip netns exec h1 "$IPSEC6CTL" sa list
+	ike_spis_match a h1 >/dev/null &&
+		echo "(the same SPIs: ipsec6ctl lists exactly the SAs charon installed)"
+
+	step "ipsec6ctl monitor on h1 during the run (acquire, sa-add, sa-del; abridged)"
+	grep -E '^(acquire|sa-add|sa-del|sa-expired)' "$mon" | head -n 12 |
+		cut -c 1-150
+	for ev in acquire sa-add sa-del sa-expired; do
+		printf '%s: %s  ' "$ev" "$(grep -c "^$ev" "$mon")"
+	done
+	echo
+	charon_kill a
+	charon_kill b
+	ip netns del h1
+	ip netns del h2
+	ip netns del wire
+}
+ike_demo
+
+step "unload ipsec6"
 unload_module
 echo "demo: done"

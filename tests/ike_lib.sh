@@ -141,7 +141,7 @@ _ike_plugindir() {
 }
 
 charon_spawn() {
-	local name=$1 ns=$2 stack=$3 d=$IKE_DIR/$1 mounts plugins=
+	local name=$1 ns=$2 stack=$3 d=$IKE_DIR/$1 mounts='' plugins=
 	mkdir -p "$d/x509" "$d/x509ca" "$d/private" || return 1
 	rm -f "$d/charon.vici"
 	# A restart starts a new log (waits look for lines in it).
