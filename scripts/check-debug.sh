@@ -17,6 +17,8 @@
 #   TEST_TIMEOUT_SCALE=4  every test's timeout x4: KASAN and lockdep under
 #                         TCG are that much slower
 #   VM_MEM=2048           KASAN's shadow and kmemleak's metadata need room
+#   LIFECYCLE_RUNS=50     tests/60-lifecycle's reloads and namespace
+#                         deletions (20 in make check)
 # Everything else as for run-tests.sh (TESTS, HOST_TESTS, QUIET,
 # RESULTS_DIR, BUILD_DIR...).  KVERS is set here.
 set -euo pipefail
@@ -35,4 +37,6 @@ echo "check-debug: debug kernel $kver ready after $(($(date +%s) - t0))s"
 export KVERS=$kver
 export TEST_TIMEOUT_SCALE=${TEST_TIMEOUT_SCALE:-4}
 export VM_MEM=${VM_MEM:-2048}
+# tests/60-lifecycle: 50 reloads and namespace deletions under KASAN
+export LIFECYCLE_RUNS=${LIFECYCLE_RUNS:-50}
 exec bash scripts/run-tests.sh "$@"

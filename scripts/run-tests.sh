@@ -19,6 +19,7 @@
 #   VM_MEM, VM_CPUS  per VM (default 1024 MiB, 1 vCPU)
 #   TEST_TIMEOUT     default per-test timeout in seconds (300)
 #   NLFUZZ_*, PKTFUZZ_*  passed to the guest (tests/50-nlfuzz.sh, 51-pktfuzz.sh)
+#   LIFECYCLE_RUNS, LIFECYCLE_SCALE  passed to the guest (tests/60, 61)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -155,8 +156,9 @@ vm_env=()
 [[ -n ${TEST_TIMEOUT:-} ]] && vm_env+=(-e "TEST_TIMEOUT=$TEST_TIMEOUT")
 [[ -n ${TEST_TIMEOUT_SCALE:-} ]] && vm_env+=(-e "TEST_TIMEOUT_SCALE=$TEST_TIMEOUT_SCALE")
 # the fuzzers' knobs, so that a failing seed can be replayed with make check
+# and the lifecycle tests' (tests/60-lifecycle.sh, lc_lib.sh)
 for v in NLFUZZ_SEED NLFUZZ_MESSAGES NLFUZZ_UNPRIV_MESSAGES PKTFUZZ_SEED \
-	PKTFUZZ_PACKETS; do
+	PKTFUZZ_PACKETS LIFECYCLE_RUNS LIFECYCLE_SCALE; do
 	[[ -n ${!v:-} ]] && vm_env+=(-e "$v=${!v}")
 done
 run_vm() {

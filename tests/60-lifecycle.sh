@@ -13,7 +13,7 @@
 # the packets are still inside the transforms when it happens.  The loops
 # run in tests/lifecycle.py (no process start per iteration).
 #
-#  1. rmmod/insmod 50 times (crypto_async=1 every other time), h2 a Linux
+#  1. rmmod/insmod R times (crypto_async=1 every other time), h2 a Linux
 #     XFRM peer: each load is configured, protected traffic must flow
 #     through it, delete_module() must succeed at once with the burst
 #     inside the transforms.  Then every crypto transform is released and
@@ -21,7 +21,7 @@
 #  2. The namespace of h2 (decrypting a burst from h1, encrypting its
 #     answers) or of h1 (the other way round; its ping is killed), or
 #     their veth (RTM_DELLINK), is deleted under traffic, module on both
-#     sides: 50 pairs.  Packets inside the transforms hold their devices
+#     sides: R pairs.  Packets inside the transforms hold their devices
 #     (device exit runs before ipsec6's namespace exit): a kprobe trace of
 #     free_netdev() and of ipsec6's asynchronous completions shows no
 #     completion referring to a device already freed, and none that went
@@ -29,7 +29,9 @@
 #  3. SA flush and policy flush on h1 and h2 while a burst of that side is
 #     inside its transforms, then adding them back: 5 rounds; traffic must
 #     resume each time; every transform is released at the end.
-# The kernel log stays clean.  LIFECYCLE_SCALE=N multiplies the counts.
+# The kernel log stays clean.  R is $LIFECYCLE_RUNS: 20 in make check, 50
+# in make check-debug (scripts/check-debug.sh), where KASAN and lockdep
+# watch; LIFECYCLE_SCALE=N multiplies the counts.
 # timeout: 1500
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dp_lib.sh"
@@ -39,8 +41,9 @@ plan_no
 DRIVER=$(cd "$(dirname "$0")" && pwd)/lifecycle.py
 A=$H1_IP
 B=$H2_IP
-N_RELOAD=$((50 * LC_SCALE))
-N_NETNS=$((50 * LC_SCALE))
+LC_RUNS=${LIFECYCLE_RUNS:-20}
+N_RELOAD=$((LC_RUNS * LC_SCALE))
+N_NETNS=$((LC_RUNS * LC_SCALE))
 N_DEL=$((5 * LC_SCALE))
 
 check "helper and crypto modules load" lc_modules
