@@ -2374,7 +2374,14 @@ def t_sa_update():
                 T.diag('sendto: %s' % e)
 
     send(3)
-    _, b4 = get_sa(said(1))
+    # The counters are charged after the sequence number is taken: wait
+    # until they show the three datagrams (SEQ 3), so nothing moves later.
+    for _ in range(100):
+        _, b4 = get_sa(said(1))
+        cnt = nl.parse_attrs(b4.get(S('COUNTS'), b'')) if b4 else {}
+        if nl.get_u(cnt, C['IPSEC6_COUNTS_A_PACKETS'], '=Q') == 3:
+            break
+        time.sleep(0.02)
     drain_events()
     r = g.request(CMD('SA_UPDATE'),
                   sa(1, 0x7001, PEER, ESP, dir=2, reqid=4,
