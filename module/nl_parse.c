@@ -602,10 +602,6 @@ static int ipsec6_nl_parse_crypto(struct nlattr **tb, const struct nlattr *nest,
 	struct ipsec6_crypto_blame blame;
 	int kind, type = 0, err;
 
-	if (keep && !keep->larval && !ipsec6_nl_has_crypto(tb)) {
-		ipsec6_crypto_cfg_req(&keep->cfg, &req);
-		goto init;
-	}
 	for (kind = 0; kind < IPSEC6_ALG_KINDS; kind++) {
 		const struct nlattr *n = tb[name_attr[kind]];
 		const struct nlattr *k = tb[key_attr[kind]];
@@ -618,7 +614,8 @@ static int ipsec6_nl_parse_crypto(struct nlattr **tb, const struct nlattr *nest,
 		req.icv_bits = nla_get_u32(tb[IPSEC6_SA_A_ICV_LEN]);
 		req.has_icv = true;
 	}
-init:
+	if (keep && !keep->larval && !ipsec6_nl_has_crypto(tb))
+		ipsec6_crypto_cfg_req(&keep->cfg, &req);
 	err = ipsec6_crypto_cfg_init(&sa->cfg, &req, sa->proto, &blame, extack);
 	if (!err)
 		return 0;
