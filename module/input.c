@@ -93,8 +93,9 @@ static bool ipsec6_input_destopts_ok(const struct sk_buff *skb,
  * Find the first AH or ESP header, or with @udp the UDP header that may
  * carry ESP (encap.c).  Returns 1 (with its offset, the offset of the
  * next-header byte naming it, and the protocol), 0 if there is none for
- * this node, or -EINVAL for a truncated chain or when a Destination
- * Options header in front of AH or ESP makes the packet one to discard.
+ * this node, or -EINVAL for a truncated chain or when a Hop-by-Hop or
+ * Destination Options header in front of AH or ESP makes the packet one
+ * the stack discards.
  */
 static int ipsec6_input_find(const struct sk_buff *skb, bool udp,
 			     unsigned int *off, unsigned int *nh_off, u8 *proto)
@@ -132,6 +133,18 @@ static int ipsec6_input_find(const struct sk_buff *skb, bool udp,
 			*proto = next;
 			return 1;
 		case NEXTHDR_HOP:
+			/*
+			 * RFC 8200 4.1: only right after the IPv6 header, and
+			 * only one that ip6_rcv_core() processed (it moved
+			 * nhoff past it).  One behind a Fragment header, also
+			 * after nf_defrag_ipv6 moved it to the front, makes
+			 * the stack discard the packet (unknown next header
+			 * 0): such a packet must not be verified, as above.
+			 */
+			if (pos != sizeof(struct ipv6hdr) ||
+			    IP6CB(skb)->nhoff != sizeof(struct ipv6hdr))
+				discard = true;
+			break;
 		case NEXTHDR_DEST:
 		case NEXTHDR_ROUTING:
 		case NEXTHDR_FRAGMENT:

@@ -27,7 +27,7 @@ B=$H2_IP
 W=$(mktemp -d)
 at_exit rm -rf "$W"
 require_cmd socat
-head -c 2097152 /dev/urandom >"$W/blob"
+head -c 524288 /dev/urandom >"$W/blob"
 
 hexkey() { python3 -c "import sys; print('0x' + bytes((i * 7 + $2) & 255 for i in range($1)).hex())"; }
 K16=$(hexkey 16 1) K20=$(hexkey 20 2) K32=$(hexkey 32 3) K36=$(hexkey 36 4)
@@ -63,7 +63,7 @@ cap_pid=$!
 at_exit kill "$cap_pid"
 check "capture started" wait_for 60 test -s "$CAP"
 
-# xfer FROM_NS TO_NS TO_ADDR PORT: 2 MiB over TCP, same SHA-256
+# xfer FROM_NS TO_NS TO_ADDR PORT: 512 KiB over TCP, same SHA-256
 xfer() { tcp_xfer "$@" "$W/blob" 90; }
 
 i=0
@@ -82,8 +82,8 @@ while IFS='|' read -r name proto alg; do
 	check "$name: h2 ($peer) configured" pair_config h2 "$peer"
 	check "$name: h1 -> h2 ping" ip netns exec h1 ping -c 2 -i 0.2 -W 3 "$B"
 	check "$name: h2 -> h1 ping" ip netns exec h2 ping -c 2 -i 0.2 -W 3 "$A"
-	check "$name: TCP h1 -> h2, 2 MiB, same SHA-256" xfer h1 h2 "$B" 5001
-	check "$name: TCP h2 -> h1, 2 MiB, same SHA-256" xfer h2 h1 "$A" 5002
+	check "$name: TCP h1 -> h2, 512 KiB, same SHA-256" xfer h1 h2 "$B" 5001
+	check "$name: TCP h2 -> h1, 512 KiB, same SHA-256" xfer h2 h1 "$A" 5002
 	drops=$(ip netns exec h1 "$IPSEC6CTL" -j stats)
 	unlike "$drops" '"(icv_fail|replay|malformed|bad_padding|policy_mismatch|cleartext)":[1-9]' \
 		"$name: h1 dropped nothing"

@@ -630,7 +630,7 @@ def frag_id():
     return FRAG_ID[0]
 
 
-@case(21)
+@case(29)
 def fragments(e):
     big = e.payload('big') + bytes(range(256)) * 11
     esp = e.gcm(nxt('gcm'), e.udp(P_GCM, big))[40:]
@@ -689,6 +689,25 @@ def fragments(e):
              drops={'MALFORMED': 1})
     e.expect('that ESP packet unfragmented afterwards (its sequence number '
              'was not used up)', [esp], deliver=[(P_GCM, pl)])
+    # RFC 8200 4.1: a hop-by-hop header behind a Fragment header is one
+    # the stack never processed; it discards the packet (unknown next
+    # header 0), also when nf_defrag_ipv6 reassembled the fragments and so
+    # moved the hop-by-hop header to the front.  ipsec6 must not verify
+    # such ESP, or its window takes a number XFRM's never sees (found by
+    # tests/51-pktfuzz).
+    hbh = [(0, [(0x1e, b'hbh')])]
+    for what, cuts in (('reassembled', [24]), ('atomic fragment', [])):
+        seq = nxt('gcm')
+        pl = e.payload('hbh ' + what)
+        esp = e.gcm(seq, e.udp(P_GCM, pl))
+        fr = d.fragment(H1_IP, H2_IP, 0, e.gcm(seq, e.udp(P_GCM, pl),
+                                               ext=hbh)[40:],
+                        cuts, frag_id())
+        e.expect('ESP behind fragment + hop-by-hop header (%s; the stack '
+                 'discards it, not verified)' % what, fr,
+                 drops={'MALFORMED': 1})
+        e.expect('that ESP packet afterwards without them (its sequence '
+                 'number was not used up)', [esp], deliver=[(P_GCM, pl)])
 
 
 @case(11)
