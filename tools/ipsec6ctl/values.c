@@ -80,6 +80,37 @@ const char *word_bits_str(const struct word *t, size_t n, uint32_t v,
 	return buf;
 }
 
+union uint_any {
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+};
+
+uint64_t uint_get(const void *p, size_t size)
+{
+	union uint_any v;
+
+	memcpy(&v, p, size);
+	return size == 1 ? v.u8 : size == 2 ? v.u16 : size == 4 ? v.u32 :
+	       v.u64;
+}
+
+void uint_set(void *p, size_t size, uint64_t n)
+{
+	union uint_any v;
+
+	if (size == 1)
+		v.u8 = (uint8_t)n;
+	else if (size == 2)
+		v.u16 = (uint16_t)n;
+	else if (size == 4)
+		v.u32 = (uint32_t)n;
+	else
+		v.u64 = n;
+	memcpy(p, &v, size);
+}
+
 const struct word w_action[4] = {
 	{ "BYPASS", IPSEC6_ACTION_BYPASS }, { "DISCARD", IPSEC6_ACTION_DISCARD },
 	{ "APPLY", IPSEC6_ACTION_APPLY },

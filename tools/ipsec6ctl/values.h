@@ -43,6 +43,13 @@ bool word_bits(const struct word *t, size_t n, const char *s, char sep,
 const char *word_bits_str(const struct word *t, size_t n, uint32_t v,
 			  const char *sep, char *buf, size_t len);
 
+/*
+ * An unsigned integer of @size bytes (1, 2, 4 or 8) in a model object: the
+ * tables of the grammars and of nl.c reach fields by offset and size.
+ */
+uint64_t uint_get(const void *p, size_t size);
+void uint_set(void *p, size_t size, uint64_t v);
+
 /* Sets shared by the grammars, the printers and the request listing. */
 extern const struct word w_action[4];		/* APPLY, BYPASS, ... */
 extern const struct word w_ipsec_proto[2];	/* AH, ESP */
