@@ -255,15 +255,6 @@ const char *stats_name(unsigned int type)
 static const uint8_t width[] = { [T_U8] = 1, [T_U16] = 2, [T_U32] = 4,
 				 [T_U64] = 8, [T_ADDR] = 16 };
 
-static uint64_t get_uint(const void *p, uint8_t type)
-{
-	union { uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64; } v;
-
-	memcpy(&v, p, width[type]);
-	return type == T_U8 ? v.u8 : type == T_U16 ? v.u16 :
-	       type == T_U32 ? v.u32 : v.u64;
-}
-
 static bool attr_wanted(const struct attr *d, const char *obj)
 {
 	const void *v = obj + d->off;
@@ -273,7 +264,7 @@ static bool attr_wanted(const struct attr *d, const char *obj)
 		return true;
 	case P_NONZERO:
 		return d->type == T_STR ? *(char *const *)v != NULL :
-					  get_uint(v, d->type) != 0;
+					  uint_get(v, width[d->type]) != 0;
 	case P_HAS:
 		return *(const bool *)(obj + d->has);
 	case P_NOT_ANY:
@@ -435,7 +426,7 @@ static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
 	}
 	fprintf(f, "%s=", d->name);
 	if (d->type <= T_U64)
-		v = get_uint(mnl_attr_get_payload(a), d->type);
+		v = uint_get(mnl_attr_get_payload(a), width[d->type]);
 	if (d->type <= T_U64 && d->bits)
 		fputs(v ? word_bits_str(d->enums, d->nenums, (uint32_t)v, "|",
 					buf, sizeof(buf)) : "0", f);

@@ -129,6 +129,7 @@ struct kw {
 	uint32_t arg;
 	const struct kw *sub;	/* the words of a sub-grammar */
 	uint8_t nsub;
+	uint8_t size;		/* of the value; 0: u32 (a number), u8 (a word) */
 };
 
 #define OP(x)		(1u << XG_##x)
@@ -184,7 +185,7 @@ static int get_u32(struct args *a, const char *name, uint32_t *v)
 	return parse_u32(s, v) ? 0 : bad(a, name, "invalid number ", s, "");
 }
 
-/* A number (arg 1: an index, not 0: 0 stands for "none"; 255: a u8). */
+/* A number (arg 1: an index, not 0: 0 stands for "none"). */
 static int kw_num(struct args *a, const struct kw *k, const char *name,
 		  char *obj)
 {
@@ -194,12 +195,9 @@ static int kw_num(struct args *a, const struct kw *k, const char *name,
 		return -1;
 	if (k->arg == 1 && !n)
 		return fail(a, "%s: 0 is invalid", name);
-	if (k->arg == 255 && n > 255)
+	if (k->size == 1 && n > 255)
 		return fail(a, "%s: must be 0-255", name);
-	if (k->arg == 255)
-		*(uint8_t *)(obj + k->off) = (uint8_t)n;
-	else
-		*(uint32_t *)(obj + k->off) = n;
+	uint_set(obj + k->off, k->size ?: 4, n);
 	set_has(k, obj);
 	return 0;
 }
@@ -223,32 +221,17 @@ static int get_word(struct args *a, const struct kw *k, const char *name,
 	return bad(a, name, "", s, msg);
 }
 
-/* A word of k->words into a u8 (@width 1) or a u16 (2). */
-static int word_into(struct args *a, const struct kw *k, const char *name,
-		     char *obj, size_t width)
+/* A word of k->words. */
+static int kw_word(struct args *a, const struct kw *k, const char *name,
+		   char *obj)
 {
 	uint32_t v;
 
 	if (get_word(a, k, name, &v) < 0)
 		return -1;
-	if (width == 2)
-		*(uint16_t *)(obj + k->off) = (uint16_t)v;
-	else
-		*(uint8_t *)(obj + k->off) = (uint8_t)v;
+	uint_set(obj + k->off, k->size ?: 1, v);
 	set_has(k, obj);
 	return 0;
-}
-
-static int kw_word(struct args *a, const struct kw *k, const char *name,
-		   char *obj)
-{
-	return word_into(a, k, name, obj, 1);
-}
-
-static int kw_word16(struct args *a, const struct kw *k, const char *name,
-		     char *obj)
-{
-	return word_into(a, k, name, obj, 2);
 }
 
 /* "flag A B ...": one word or more of the set. */
@@ -557,7 +540,7 @@ static const struct kw sel_words[] = {
 			  offsetof(struct sa, has_encap)
 
 static const struct kw encap_fields[] = {
-	KE("type", kw_word16, encap_type), W(w_encap_types) },
+	KE("type", kw_word, encap_type), .size = 2, W(w_encap_types) },
 	KE("sport", kw_port, encap_sport) },
 	KE("dport", kw_port, encap_dport) },
 	KE("oa", kw_addr, encap_oa) },
@@ -726,9 +709,9 @@ static const struct kw pol_words[] = {
 	KP("sport", kw_ports, ID, sport) },
 	KP("dport", kw_ports, ID, dport) },
 	KP("type", kw_num, ID, pol.icmp_type), HP(pol.has_icmp_type),
-		.arg = 255 },
+		.size = 1 },
 	KP("code", kw_num, ID, pol.icmp_code), HP(pol.has_icmp_code),
-		.arg = 255 },
+		.size = 1 },
 	KP("dev", kw_dev, ID, pol.ifindex) },
 	KP("dir", kw_word, ALL, pol.dir), HP(has_dir), W(w_dirs) },
 	KP("index", kw_num, ALL, pol.index), HP(has_index), .arg = 1 },
