@@ -8,13 +8,13 @@
 #include <time.h>
 #include "output.h"
 
-/* JSON. */
+/* JSON: a streaming writer, compact output, strings escaped. */
 
-void json_init(struct json *j, FILE *f)
-{
-	memset(j, 0, sizeof(*j));
-	j->f = f;
-}
+struct json {
+	FILE *f;
+	int depth;
+	bool comma[32];
+};
 
 static void json_key(struct json *j, const char *key)
 {
@@ -36,16 +36,6 @@ static void json_open(struct json *j, const char *key, char c)
 	j->comma[j->depth] = false;
 }
 
-void json_obj_start(struct json *j, const char *key)
-{
-	json_open(j, key, '{');
-}
-
-void json_arr_start(struct json *j, const char *key)
-{
-	json_open(j, key, '[');
-}
-
 static void json_close(struct json *j, char c)
 {
 	fputc(c, j->f);
@@ -54,17 +44,12 @@ static void json_close(struct json *j, char c)
 		fputc('\n', j->f);
 }
 
-void json_obj_end(struct json *j)
-{
-	json_close(j, '}');
-}
+#define json_obj_start(j, key)	json_open(j, key, '{')
+#define json_arr_start(j, key)	json_open(j, key, '[')
+#define json_obj_end(j)		json_close(j, '}')
+#define json_arr_end(j)		json_close(j, ']')
 
-void json_arr_end(struct json *j)
-{
-	json_close(j, ']');
-}
-
-void json_str(struct json *j, const char *key, const char *v)
+static void json_str(struct json *j, const char *key, const char *v)
 {
 	json_key(j, key);
 	if (v)
@@ -73,13 +58,13 @@ void json_str(struct json *j, const char *key, const char *v)
 		fputs("null", j->f);
 }
 
-void json_u64(struct json *j, const char *key, uint64_t v)
+static void json_u64(struct json *j, const char *key, uint64_t v)
 {
 	json_key(j, key);
 	fprintf(j->f, "%llu", (unsigned long long)v);
 }
 
-void json_null(struct json *j, const char *key)
+static void json_null(struct json *j, const char *key)
 {
 	json_str(j, key, NULL);
 }
@@ -92,17 +77,25 @@ static void json_addr(struct json *j, const char *key,
 	json_str(j, key, present ? fmt_in6(a, buf, sizeof(buf), false) : NULL);
 }
 
-/* An address range: null for any, else {"start": A, "end": B}. */
+/*
+ * A selector, the addresses @a or the ports @p: null for any, else
+ * {"start": A, "end": B}.
+ */
 static void json_range(struct json *j, const char *key,
-		       const struct addr_sel *r)
+		       const struct addr_sel *a, const struct port_sel *p)
 {
-	if (r->any) {
+	if (a ? a->any : p->any) {
 		json_null(j, key);
 		return;
 	}
 	json_obj_start(j, key);
-	json_addr(j, "start", &r->start, true);
-	json_addr(j, "end", &r->end, true);
+	if (a) {
+		json_addr(j, "start", &a->start, true);
+		json_addr(j, "end", &a->end, true);
+	} else {
+		json_u64(j, "start", p->start);
+		json_u64(j, "end", p->end);
+	}
 	json_obj_end(j);
 }
 
@@ -113,19 +106,6 @@ static void json_opt(struct json *j, const char *key, bool has, uint64_t v)
 		json_u64(j, key, v);
 	else
 		json_null(j, key);
-}
-
-static void json_ports(struct json *j, const char *key,
-		       const struct port_sel *r)
-{
-	if (r->any) {
-		json_null(j, key);
-		return;
-	}
-	json_obj_start(j, key);
-	json_u64(j, "start", r->start);
-	json_u64(j, "end", r->end);
-	json_obj_end(j);
 }
 
 static void json_counts(struct json *j, const struct counts *c)
@@ -167,25 +147,24 @@ static const struct word events[] = {
 	{ "policy-del", IPSEC6_CMD_POLICY_DEL_NTF },
 };
 
-/* The name of @v in @t, lower case and '-' for '_' ("soft-expired"). */
-static const char *lower(const struct word *t, size_t n, uint32_t v,
-			 char *buf, size_t len)
+/* @s in lower case, '-' for '_' if @dash ("SOFT_EXPIRED": "soft-expired"). */
+static const char *lower(const char *s, bool dash, char *buf, size_t len)
 {
-	const char *s = word_name(t, n, v);
 	size_t i;
 
 	if (!s)
 		return NULL;
 	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (char)(s[i] == '_' ? '-' : s[i] >= 'A' && s[i] <= 'Z' ?
-				s[i] + 32 : s[i]);
+		buf[i] = (char)(s[i] == '_' && dash ? '-' :
+				s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
 	buf[i] = '\0';
 	return buf;
 }
 
-#define LOWER(t, v, b)	lower(WORDS(t), v, b, sizeof(b))
+/* The name of @v in @t, lower case and '-' for '_'. */
+#define LOWER(t, v, b)	lower(word_name(WORDS(t), v), true, b, sizeof(b))
 
-void json_policy(struct json *j, const char *key, const struct policy *p)
+static void json_policy(struct json *j, const char *key, const struct policy *p)
 {
 	char b[32];
 
@@ -194,11 +173,11 @@ void json_policy(struct json *j, const char *key, const struct policy *p)
 	json_u64(j, "priority", p->priority);
 	json_bits(j, "dir", p->dir, WORDS(w_dirs));
 	json_str(j, "action", LOWER(w_action, p->action, b));
-	json_range(j, "remote", &p->remote);
-	json_range(j, "local", &p->local);
+	json_range(j, "remote", &p->remote, NULL);
+	json_range(j, "local", &p->local, NULL);
 	json_opt(j, "proto", p->has_proto, p->proto);
-	json_ports(j, "remote_port", &p->rport);
-	json_ports(j, "local_port", &p->lport);
+	json_range(j, "remote_port", NULL, &p->rport);
+	json_range(j, "local_port", NULL, &p->lport);
 	json_opt(j, "icmp_type", p->has_icmp_type, p->icmp_type);
 	json_opt(j, "icmp_code", p->has_icmp_code, p->icmp_code);
 	json_bits(j, "from_packet", p->from_packet, WORDS(from_pkt_bits));
@@ -222,7 +201,7 @@ static const char *const lft_names[LFT_MAX] = {
 	"hard_use_seconds",
 };
 
-void json_sa(struct json *j, const char *key, const struct sa *sa)
+static void json_sa(struct json *j, const char *key, const struct sa *sa)
 {
 	char b[32];
 	unsigned int i;
@@ -353,7 +332,7 @@ static void print_nz(FILE *f, const char *kw, uint32_t v)
  * src/dst as "ip xfrm" shows them: seen by outbound packets when the
  * policy applies to them, otherwise by inbound ones.
  */
-void print_policy(FILE *f, const struct policy *p)
+static void print_policy(FILE *f, const struct policy *p)
 {
 	bool out = p->dir & IPSEC6_DIR_OUT;
 	const struct addr_sel *src = out ? &p->local : &p->remote;
@@ -411,7 +390,7 @@ void print_policy(FILE *f, const struct policy *p)
 	fputc('\n', f);
 }
 
-void print_sa(FILE *f, const struct sa *sa)
+static void print_sa(FILE *f, const struct sa *sa)
 {
 	static const char *const lft_text[LFT_MAX] = {
 		"byte-soft", "byte-hard", "packet-soft", "packet-hard",
@@ -496,12 +475,10 @@ void print_sa(FILE *f, const struct sa *sa)
 void print_stats(FILE *f, const uint64_t *stats, const bool *present,
 		 bool json)
 {
-	struct json j;
+	struct json j = { .f = f };
 	unsigned int i;
 	char key[32];
-	size_t k;
 
-	json_init(&j, f);
 	if (json)
 		json_obj_start(&j, NULL);
 	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++) {
@@ -510,10 +487,7 @@ void print_stats(FILE *f, const uint64_t *stats, const bool *present,
 		if (!name || !present[i])
 			continue;
 		/* NO_POLICY: "no-policy" in text, "no_policy" in JSON. */
-		for (k = 0; name[k] && k + 1 < sizeof(key); k++)
-			key[k] = (char)(name[k] == '_' && !json ? '-' :
-					name[k] | (name[k] == '_' ? 0 : 0x20));
-		key[k] = '\0';
+		lower(name, !json, key, sizeof(key));
 		if (json)
 			json_u64(&j, key, stats[i]);
 		else
@@ -584,9 +558,8 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 	const char *name = word_name(WORDS(events), ev->cmd) ?: "unknown";
 	char b[16];
 	const char *exp = LOWER(w_expire, ev->expire, b);
-	struct json j;
+	struct json j = { .f = f };
 
-	json_init(&j, f);
 	if (json) {
 		json_obj_start(&j, NULL);
 		json_str(&j, "event", name);
@@ -626,10 +599,9 @@ static void list(FILE *f, const struct vec *v, bool json,
 		 void (*text)(FILE *f, const void *obj),
 		 void (*obj)(struct json *j, const char *key, const void *obj))
 {
-	struct json j;
+	struct json j = { .f = f };
 	size_t i;
 
-	json_init(&j, f);
 	if (json)
 		json_arr_start(&j, NULL);
 	for (i = 0; i < v->n; i++) {
