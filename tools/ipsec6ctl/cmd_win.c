@@ -66,7 +66,7 @@ int cmd_sp(int argc, char **argv)
 		return usage_error("sp", "unexpected '%s'", argv[2]);
 	if (argc == 2 && !parse_u32_dec(argv[1], &ifindex))
 		return usage_error("sp", "IFINDEX: not a number '%s'", argv[1]);
-	if (nl_dump_policies(ctl_nl(), &pols) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_POLICY, &pols) < 0)
 		return 1;
 	for (i = 0; i < pols.n; i++) {
 		struct policy *p = pols.v[i];
@@ -88,7 +88,7 @@ int cmd_win_sa(int argc, char **argv)
 	struct vec sas = { 0 };
 	int ret = 0;
 
-	if (nl_dump_sas(ctl_nl(), &sas) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_SA, &sas) < 0)
 		return 1;
 	if (ctl.json)
 		list_sas(stdout, &sas, true);
@@ -118,8 +118,8 @@ int cmd_save(int argc, char **argv)
 	dir = xstrdup(dirname(tmp));
 	free(tmp);
 
-	if (nl_dump_policies(ctl_nl(), &pols) < 0 ||
-	    nl_dump_sas(ctl_nl(), &sas) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_POLICY, &pols) < 0 ||
+	    nl_dump(ctl_nl(), IPSEC6_A_SA, &sas) < 0)
 		goto out;
 	for (i = 0; i < 2; i++) {
 		if (atomic_open(&af[i], path[i]) < 0) {

@@ -77,7 +77,7 @@ static int policy_query(struct xg_policy *r)
 			show_policy(stdout, &pol, ctl.json);
 		return got > 0 ? 0 : 1;
 	}
-	if (nl_dump_policies(ctl_nl(), &pols) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_POLICY, &pols) < 0)
 		return 1;
 	for (i = 0; i < pols.n; i++)
 		if (query_match(r, pols.v[i]))
@@ -192,7 +192,7 @@ static int sa_query(struct xg_sa *r)
 		/* --dry-run: the allocspi request is printed, nothing more. */
 		return got > 0 || (!got && nl_opts.dry_run) ? 0 : 1;
 	}
-	if (nl_dump_sas(ctl_nl(), &sas) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_SA, &sas) < 0)
 		return 1;
 	for (i = 0; i < sas.n; i++)
 		if (r->op == XG_COUNT || sa_match(r, sas.v[i]))

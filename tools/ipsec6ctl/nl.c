@@ -339,17 +339,6 @@ static void get_value(const struct nlattr *a, const struct attr *d,
  * malformed.
  */
 static int get_attrs(const void *data, size_t len, const struct attr *t,
-		     int max, void *obj);
-
-/* The attributes of the nest @a into @obj. */
-static int get_nest(const struct nlattr *a, const struct attr *t, int max,
-		    void *obj)
-{
-	return get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
-			 t, max, obj);
-}
-
-static int get_attrs(const void *data, size_t len, const struct attr *t,
 		     int max, void *obj)
 {
 	const struct nlattr *a;
@@ -365,7 +354,8 @@ static int get_attrs(const void *data, size_t len, const struct attr *t,
 			return -1;
 		if (d->type != T_NEST)
 			get_value(a, d, o + d->off);
-		else if (get_nest(a, d->nest, d->nest_max, o + d->off) < 0)
+		else if (get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+				   d->nest, d->nest_max, o + d->off) < 0)
 			return -1;
 		if (d->put == P_NOT_ANY)
 			*(bool *)(o + d->has) = false;
@@ -373,6 +363,14 @@ static int get_attrs(const void *data, size_t len, const struct attr *t,
 			*(bool *)(o + d->has) = true;
 	}
 	return 0;
+}
+
+/* The attributes of the nest @a into @obj. */
+static int get_nest(const struct nlattr *a, const struct attr *t, int max,
+		    void *obj)
+{
+	return get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+			 t, max, obj);
 }
 
 /* The attributes of a generic netlink message into @obj. */
@@ -787,12 +785,14 @@ static void set_err(struct nl_err *e, int code, const char *what)
 }
 
 /*
- * Read until the ack (or NLMSG_DONE) of @seq.  The other messages of @seq
- * go to @cb (> 0: stop, < 0: malformed); errors of other sequence numbers
- * go to @other (if set).  Returns 0 or the positive errno of the ack
- * (details in *@e).
+ * Read until the ack (or NLMSG_DONE) of @seq, or with @seq NL_NOWAIT until
+ * nothing is waiting.  The other messages of @seq go to @cb (> 0: stop,
+ * < 0: malformed); errors of other sequence numbers go to @other (if
+ * set).  Returns 0 or the positive errno of the ack (details in *@e).
  */
-static int nl_wait(struct nl *nl, uint32_t seq,
+#define NL_NOWAIT	((uint64_t)1 << 32)
+
+static int nl_wait(struct nl *nl, uint64_t seq,
 		   int (*cb)(const struct nlmsghdr *nlh, void *data),
 		   void *data, struct nl_err *e,
 		   void (*other)(const struct nl_err *e, void *data))
@@ -803,11 +803,13 @@ static int nl_wait(struct nl *nl, uint32_t seq,
 	ssize_t n;
 
 	for (;;) {
-		n = nl_recv(nl, false);
+		n = nl_recv(nl, seq == NL_NOWAIT);
 		if (n < 0) {
 			set_err(e, errno, "receiving from the kernel");
 			return e->code;
 		}
+		if (!n && seq == NL_NOWAIT)
+			return 0;
 		rest = (int)n;
 		for (nlh = (void *)nl->rbuf; mnl_nlmsg_ok(nlh, rest);
 		     nlh = mnl_nlmsg_next(nlh, &rest)) {
@@ -1066,37 +1068,12 @@ static void nl_abort(struct nl *nl)
 		nl_report(NULL, &e, NULL);
 }
 
-/* The errors that came back so far (non-blocking). */
-static void nl_drain(struct nl *nl, struct run_state *rs)
-{
-	const struct nlmsghdr *nlh;
-	struct nl_err e;
-	ssize_t n;
-	int rest;
-
-	while ((n = nl_recv(nl, true)) != 0) {
-		if (n < 0) {
-			rs->lost |= errno == ENOBUFS;
-			rs->errors++;
-			return;
-		}
-		rest = (int)n;
-		for (nlh = (void *)nl->rbuf; mnl_nlmsg_ok(nlh, rest);
-		     nlh = mnl_nlmsg_next(nlh, &rest)) {
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			nl_parse_err(nlh, &e);
-			if (e.code)
-				run_error(&e, rs);
-		}
-	}
-}
-
 /* Stream the requests in chunks, stopping after the first error. */
 static int nl_stream(struct nl *nl, struct run_state *rs)
 {
 	struct nl_reqs *r = rs->r;
 	size_t i, start, end, bytes;
+	struct nl_err e;
 
 	for (i = 0; i < r->n; i++) {
 		struct nlmsghdr *nlh = (void *)(r->b.p + r->e[i].off);
@@ -1115,7 +1092,11 @@ static int nl_stream(struct nl *nl, struct run_state *rs)
 		}
 		if (nl_send(nl, r->b.p + r->e[start].off, bytes, true) < 0)
 			return -1;
-		nl_drain(nl, rs);
+		/* The errors that came back so far. */
+		if (nl_wait(nl, NL_NOWAIT, NULL, rs, &e, run_error)) {
+			rs->lost |= e.code == ENOBUFS;
+			rs->errors++;
+		}
 	}
 	return 0;
 }
@@ -1138,12 +1119,8 @@ int nl_run(struct nl *nl, struct nl_reqs *r, bool txn, uint32_t txn_flags)
 	}
 	rs.first_seq = nl->seq + 1;
 	memset(&e, 0, sizeof(e));
-	if (nl_stream(nl, &rs) < 0) {
-		err_msg("sending to the kernel: %s", strerror(errno));
-		nl_abort(nl);
-		return -1;
-	}
-	if (!rs.errors) {
+	sent = nl_stream(nl, &rs);
+	if (sent == 0 && !rs.errors) {
 		/* Errors of earlier requests arrive before the commit's ack. */
 		nlh = genl_hdr(buf, nl->family, IPSEC6_CMD_TXN_COMMIT, NLM_F_ACK);
 		nlh->nlmsg_seq = ++nl->seq;
@@ -1155,19 +1132,16 @@ int nl_run(struct nl *nl, struct nl_reqs *r, bool txn, uint32_t txn_flags)
 			mnl_attr_put_u32(nlh, IPSEC6_A_TXN_REQUESTS,
 					 (uint32_t)r->n);
 		sent = nl_send(nl, nlh, nlh->nlmsg_len, true);
-		if (sent < 0) {
-			err_msg("sending to the kernel: %s", strerror(errno));
-			nl_abort(nl);
-			return -1;
-		}
-		if (sent)
+		if (sent > 0)
 			nl_wait(nl, nlh->nlmsg_seq, NULL, &rs, &e, run_error);
 	}
-	if (rs.lost)
+	if (sent < 0)
+		err_msg("sending to the kernel: %s", strerror(errno));
+	else if (rs.lost)
 		err_msg("some error reports were lost (receive buffer full)");
-	if (!rs.errors && !e.code)
+	if (sent >= 0 && !rs.errors && !e.code)
 		return 0;
-	if (!rs.errors) {
+	if (sent >= 0 && !rs.errors) {
 		req = e.msg[0] ? commit_req(r, e.msg) : NULL;
 		nl_report(req ? &req->o : &(struct origin){ .what = "commit" },
 			  &e, NULL);
@@ -1210,7 +1184,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	return ret;
 }
 
-static int nl_dump(struct nl *nl, int type, struct vec *out)
+int nl_dump(struct nl *nl, int type, struct vec *out)
 {
 	struct reply rp = { .type = type, .out = out };
 	const char *what = type == IPSEC6_A_SA ? "SA dump" : "policy dump";
@@ -1252,16 +1226,6 @@ static int nl_dump(struct nl *nl, int type, struct vec *out)
 	}
 	err_msg("the tables kept changing during the dump; try again");
 	return -1;
-}
-
-int nl_dump_policies(struct nl *nl, struct vec *out)
-{
-	return nl_dump(nl, IPSEC6_A_POLICY, out);
-}
-
-int nl_dump_sas(struct nl *nl, struct vec *out)
-{
-	return nl_dump(nl, IPSEC6_A_SA, out);
 }
 
 static int nl_get(struct nl *nl, struct nlmsghdr *nlh, struct reply *rp,

@@ -58,9 +58,11 @@ void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
  */
 int nl_run(struct nl *nl, struct nl_reqs *r, bool txn, uint32_t txn_flags);
 
-/* Dumps into @out (struct policy * / struct sa *), in the kernel's order. */
-int nl_dump_policies(struct nl *nl, struct vec *out);
-int nl_dump_sas(struct nl *nl, struct vec *out);
+/*
+ * Dump the policies (@type IPSEC6_A_POLICY) or SAs (IPSEC6_A_SA) into
+ * @out (struct policy * / struct sa *), in the kernel's order.
+ */
+int nl_dump(struct nl *nl, int type, struct vec *out);
 /* One object; 1 if found, 0 if not, -1 on error (printed). */
 int nl_get_policy(struct nl *nl, uint32_t index, struct policy *out);
 /* @cmd SA_GET (@sa: the index, or SPI, DST and PROTO) or SA_ALLOC_SPI. */

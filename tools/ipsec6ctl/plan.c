@@ -253,8 +253,8 @@ static int load_tables(struct plan *p, struct nl *nl)
 	size_t i;
 
 	/* SAs only when SA lookups need them (their dump is privileged). */
-	if (nl_dump_policies(nl, &pols) < 0 ||
-	    (p->need_sas && nl_dump_sas(nl, &sas) < 0)) {
+	if (nl_dump(nl, IPSEC6_A_POLICY, &pols) < 0 ||
+	    (p->need_sas && nl_dump(nl, IPSEC6_A_SA, &sas) < 0)) {
 		policies_free(&pols);
 		sas_free(&sas);
 		return -1;
