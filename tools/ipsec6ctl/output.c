@@ -392,10 +392,6 @@ static void print_policy(FILE *f, const struct policy *p)
 
 static void print_sa(FILE *f, const struct sa *sa)
 {
-	static const char *const lft_text[LFT_MAX] = {
-		"byte-soft", "byte-hard", "packet-soft", "packet-hard",
-		"time-soft", "time-hard", "time-use-soft", "time-use-hard",
-	};
 	char a[INET6_ADDRSTRLEN], b[32], m[32];
 	bool any = false;
 	unsigned int i;
@@ -454,7 +450,7 @@ static void print_sa(FILE *f, const struct sa *sa)
 	for (i = 0; i < LFT_MAX; i++) {
 		if (!sa->lft[i])
 			continue;
-		fprintf(f, "%s limit %s %llu", any ? "" : "\t", lft_text[i],
+		fprintf(f, "%s limit %s %llu", any ? "" : "\t", w_limits[i].w,
 			(unsigned long long)sa->lft[i]);
 		any = true;
 	}

@@ -118,7 +118,7 @@ void vec_free(struct vec *vec)
 	vec->n = vec->cap = 0;
 }
 
-void buf_reserve(struct buf *b, size_t more)
+static void buf_reserve(struct buf *b, size_t more)
 {
 	if (b->len + more <= b->cap)
 		return;

@@ -64,6 +64,7 @@ extern const struct word w_dirs[3];		/* in, out, fwd */
 extern const struct word w_pol_flag_words[2];	/* dscp-copy, bundle-only */
 extern const struct word w_sa_flag_words[2];	/* esn, dscp-copy */
 extern const struct word w_encap_types[1];	/* espinudp */
+extern const struct word w_limits[8];		/* byte-soft, ...: LFT_* */
 
 /* An inclusive address range; any = wildcard (no attributes sent). */
 struct addr_sel {
@@ -83,8 +84,6 @@ struct port_sel {
 const char *parse_addr_sel(const char *s, struct addr_sel *r);
 /* P or P-Q; 0-65535 becomes "any".  NULL or what is wrong. */
 const char *parse_port_sel(const char *s, struct port_sel *r);
-bool parse_port(const char *s, uint16_t *p);
-bool parse_u8(const char *s, uint8_t *v);		/* decimal 0-255 */
 /* A word of @names (case-insensitive) or a number 0-255. */
 bool parse_proto(const char *s, const struct word *names, size_t n,
 		 uint8_t *num);

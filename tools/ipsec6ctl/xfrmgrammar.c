@@ -41,13 +41,6 @@ static const struct word actions[] = {
 	{ "discard", IPSEC6_ACTION_DISCARD },
 };
 
-static const struct word limits[] = {
-	{ "byte-soft", LFT_SOFT_BYTES }, { "byte-hard", LFT_HARD_BYTES },
-	{ "packet-soft", LFT_SOFT_PACKETS }, { "packet-hard", LFT_HARD_PACKETS },
-	{ "time-soft", LFT_SOFT_ADD }, { "time-hard", LFT_HARD_ADD },
-	{ "time-use-soft", LFT_SOFT_USE }, { "time-use-hard", LFT_HARD_USE },
-};
-
 static const struct word levels[] = { { "required", 1 } };
 static const struct word ptypes[] = { { "main", 1 } };
 static const struct word keyfile_word[] = { { "keyfile", 1 } };
@@ -384,7 +377,7 @@ static int kw_limit(struct args *a, const struct kw *k, const char *name,
 
 	if (get_word(a, k, name, &which) < 0)
 		return -1;
-	name = limits[which].w;
+	name = w_limits[which].w;
 	s = value(a, name, "a number");
 	if (!s)
 		return -1;
@@ -565,7 +558,7 @@ static const struct kw sa_words[] = {
 	KS("auth-trunc", kw_alg, CHANGE, sa), .arg = ALG_AUTH | ALG_TRUNC },
 	KS("enc", kw_alg, CHANGE, sa), .arg = ALG_ENC },
 	KS("aead", kw_alg, CHANGE, sa), .arg = ALG_AEAD },
-	KS("limit", kw_limit, CHANGE | ALLOC, sa), W(limits) },
+	KS("limit", kw_limit, CHANGE | ALLOC, sa), W(w_limits) },
 	KS("sel", kw_sub, CHANGE, sa), SUB(sel_words) },
 	KS("encap", kw_fields, CHANGE, sa), SUB(encap_fields) },
 	KS("index", kw_num, ALL | ALLOC, sa.index), HS(has_index), .arg = 1 },
