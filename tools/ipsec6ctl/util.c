@@ -343,6 +343,32 @@ int split_words(char *line, struct vec *words, char *err, size_t errlen)
 	return (int)words->n;
 }
 
+char *next_line(struct lines *ls, bool join, bool *nul)
+{
+	char *start = ls->p, *w = ls->p;
+
+	if (ls->p >= ls->end)
+		return NULL;
+	*nul = false;
+	for (;;) {
+		ls->no++;
+		while (ls->p < ls->end && *ls->p != '\n') {
+			*nul |= !*ls->p;
+			*w++ = *ls->p++;
+		}
+		if (w > start && w[-1] == '\r')
+			w--;
+		if (ls->p == ls->end)
+			break;
+		ls->p++;	/* the LF */
+		if (!join || w == start || w[-1] != '\\')
+			break;
+		w[-1] = ' ';
+	}
+	*w = '\0';	/* w < p, or the terminator read_file() adds */
+	return start;
+}
+
 int read_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct buf b = { 0 };

@@ -113,6 +113,19 @@ int range_prefix_len(const struct in6_addr *start,
  */
 int split_words(char *line, struct vec *words, char *err, size_t errlen);
 
+/* Line iteration over a whole file in memory (from read_file()). */
+struct lines {
+	char *p, *end;
+	unsigned int no;	/* lines read */
+};
+
+/*
+ * The next line, NUL-terminated, without its LF and a CR before it; with
+ * @join, a line that ends in a backslash goes on with the next one (a blank
+ * for the backslash).  *@nul tells whether it holds a NUL byte.
+ */
+char *next_line(struct lines *ls, bool join, bool *nul);
+
 /*
  * Whole file into memory, NUL-terminated ("-" is standard input, read
  * through its descriptor: a guest has no /dev/stdin); -1 with errno on error.

@@ -424,31 +424,6 @@ static void put_fields(struct buf *b, const struct field *std, size_t nstd,
 	buf_printf(b, " ;\n");
 }
 
-/* Line iteration over a whole file in memory. */
-struct lines {
-	char *p, *end;
-	unsigned int no;
-};
-
-/* The next line, NUL-terminated, without CR LF; *nul if it holds a NUL. */
-static char *next_line(struct lines *ls, bool *nul)
-{
-	char *start = ls->p, *nl;
-	size_t raw;
-
-	if (ls->p >= ls->end)
-		return NULL;
-	nl = memchr(ls->p, '\n', (size_t)(ls->end - ls->p));
-	raw = nl ? (size_t)(nl - start) : (size_t)(ls->end - start);
-	start[raw] = '\0';	/* the '\n', or read_file()'s terminator */
-	ls->p = nl ? nl + 1 : ls->end;
-	*nul = strlen(start) != raw;
-	if (raw && start[raw - 1] == '\r')
-		start[raw - 1] = '\0';
-	ls->no++;
-	return start;
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
@@ -556,7 +531,7 @@ static int for_each_entry(struct rd *rd, const char *path, size_t nfields,
 	ls.end = text + len;
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		ls.p += 3;
-	while ((line = next_line(&ls, &nul))) {
+	while ((line = next_line(&ls, false, &nul))) {
 		rd->line = ls.no;
 		rd->line_bad = false;
 		if (nul) {
