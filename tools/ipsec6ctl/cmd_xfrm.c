@@ -36,17 +36,6 @@ const char help_policy[] =
 "by selector and dir.  flush owner N deletes only the policies of owner N\n"
 "(0: the administrator's, policy 1 among them).  See ipsec6ctl(8).\n";
 
-static bool policy_match(const struct xg_policy *r, const struct policy *p)
-{
-	if (r->has_index && p->index != r->pol.index)
-		return false;
-	if (r->has_dir && !(p->dir & r->pol.dir))
-		return false;
-	if (r->has_action && p->action != r->pol.action)
-		return false;
-	return true;
-}
-
 /* Does @p answer the query @r ("get" by selector, "list", "count")? */
 static bool query_match(const struct xg_policy *r, const struct policy *p)
 {
@@ -55,7 +44,9 @@ static bool query_match(const struct xg_policy *r, const struct policy *p)
 	if (r->op == XG_COUNT)
 		return true;
 	if (r->op == XG_LIST || r->has_index)
-		return policy_match(r, p);
+		return (!r->has_index || p->index == r->pol.index) &&
+		       (!r->has_dir || (p->dir & r->pol.dir)) &&
+		       (!r->has_action || p->action == r->pol.action);
 	if (!r->has_priority)
 		tmp.priority = p->priority;
 	return policy_same_selector(p, &tmp);

@@ -399,66 +399,55 @@ static const struct nlattr *top_attr(const struct nlmsghdr *nlh, int type)
 
 /* The request listing. */
 
-static void print_attrs(FILE *f, const void *data, size_t len,
-			const struct attr *t, int max);
-
-static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
-		       int max)
-{
-	int type = mnl_attr_get_type(a);
-	uint16_t len = mnl_attr_get_payload_len(a);
-	const struct attr *d = type <= max ? &t[type] : NULL;
-	char buf[128];
-	uint64_t v = 0;
-
-	if (!d || !d->name || !attr_ok(a, d)) {
-		fprintf(f, "#%d=<%u bytes>", type, len);
-		return;
-	}
-	if (d->type == T_NEST) {
-		fprintf(f, "%s{", d->name);
-		print_attrs(f, mnl_attr_get_payload(a), len, d->nest,
-			    d->nest_max);
-		fputc('}', f);
-		return;
-	}
-	fprintf(f, "%s=", d->name);
-	if (d->type <= T_U64)
-		v = uint_get(mnl_attr_get_payload(a), width[d->type]);
-	if (d->type <= T_U64 && d->bits)
-		fputs(v ? word_bits_str(d->enums, d->nenums, (uint32_t)v, "|",
-					buf, sizeof(buf)) : "0", f);
-	else if (d->type <= T_U64 && d->enums &&
-		 word_name(d->enums, d->nenums, (uint32_t)v))
-		fputs(word_name(d->enums, d->nenums, (uint32_t)v), f);
-	else if (d->type <= T_U64)
-		fprintf(f, "%llu", (unsigned long long)v);
-	else if (d->type == T_ADDR)
-		fputs(fmt_in6(mnl_attr_get_payload(a), buf, sizeof(buf),
-			      false), f);
-	else if (d->type == T_STR)
-		fput_quoted(f, mnl_attr_get_str(a));
-	else
-		fprintf(f, "<%u bytes>", len);
-}
-
+/* "ATTR=VALUE NEST{...}" of the attributes at @data; keys as <N bytes>. */
 static void print_attrs(FILE *f, const void *data, size_t len,
 			const struct attr *t, int max)
 {
 	const struct nlattr *a;
 	bool first = true;
+	char buf[128];
+	uint64_t v;
 
 	for_each_attr(a, data, len) {
 		int type = mnl_attr_get_type(a);
+		uint16_t alen = mnl_attr_get_payload_len(a);
+		const struct attr *d = type <= max ? &t[type] : NULL;
 
 		/* Flags of the request are shown with its nlmsg flags. */
-		if (type <= max && t[type].type == T_FLAG &&
-		    mnl_attr_get_payload_len(a) == 0)
+		if (d && d->type == T_FLAG && !alen)
 			continue;
 		if (!first)
 			fputc(' ', f);
-		print_attr(f, a, t, max);
 		first = false;
+		if (!d || !d->name || !attr_ok(a, d)) {
+			fprintf(f, "#%d=<%u bytes>", type, alen);
+			continue;
+		}
+		if (d->type == T_NEST) {
+			fprintf(f, "%s{", d->name);
+			print_attrs(f, mnl_attr_get_payload(a), alen, d->nest,
+				    d->nest_max);
+			fputc('}', f);
+			continue;
+		}
+		fprintf(f, "%s=", d->name);
+		v = d->type <= T_U64 ?
+		    uint_get(mnl_attr_get_payload(a), width[d->type]) : 0;
+		if (d->type <= T_U64 && d->bits)
+			fputs(v ? word_bits_str(d->enums, d->nenums, (uint32_t)v,
+						"|", buf, sizeof(buf)) : "0", f);
+		else if (d->type <= T_U64 && d->enums &&
+			 word_name(d->enums, d->nenums, (uint32_t)v))
+			fputs(word_name(d->enums, d->nenums, (uint32_t)v), f);
+		else if (d->type <= T_U64)
+			fprintf(f, "%llu", (unsigned long long)v);
+		else if (d->type == T_ADDR)
+			fputs(fmt_in6(mnl_attr_get_payload(a), buf, sizeof(buf),
+				      false), f);
+		else if (d->type == T_STR)
+			fput_quoted(f, mnl_attr_get_str(a));
+		else
+			fprintf(f, "<%u bytes>", alen);
 	}
 }
 
