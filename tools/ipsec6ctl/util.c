@@ -180,28 +180,20 @@ bool streq(const char *a, const char *b)
 static bool parse_u64_base(const char *s, uint64_t *v, uint64_t max,
 			   bool hex_ok)
 {
-	unsigned int base = 10;
-	uint64_t n = 0;
+	int base = hex_ok && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ?
+		   16 : 10;
+	unsigned long long n;
+	char *end;
 
-	if (hex_ok && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
+	s += base == 16 ? 2 : 0;
+	/* Digits only: strtoull() would take blanks, a sign, another 0x. */
+	if (!*s || s[strspn(s, base == 16 ? "0123456789abcdefABCDEF" :
+					    "0123456789")])
 		return false;
-	for (; *s; s++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned int)(*s - '0');
-		else if (base == 16 && isxdigit((unsigned char)*s))
-			d = (unsigned int)(tolower((unsigned char)*s) - 'a' + 10);
-		else
-			return false;
-		if (n > (max - d) / base)
-			return false;
-		n = n * base + d;
-	}
+	errno = 0;
+	n = strtoull(s, &end, base);
+	if (errno || *end || n > max)
+		return false;
 	*v = n;
 	return true;
 }

@@ -424,29 +424,19 @@ static void put_fields(struct buf *b, const struct field *std, size_t nstd,
 	buf_printf(b, " ;\n");
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
-}
-
 /* Split on blanks; a ';' glued to the last token is split off. */
 static int tokenize(char *s, char **tok)
 {
+	static const char blanks[] = " \t\v\f\r";
+	char *save = NULL, *w;
 	size_t len;
 	int n = 0;
 
-	for (;;) {
-		while (is_blank(*s))
-			s++;
-		if (!*s)
-			break;
+	for (w = strtok_r(s, blanks, &save); w;
+	     w = strtok_r(NULL, blanks, &save)) {
 		if (n == MAX_TOKENS)
 			return -1;
-		tok[n++] = s;
-		while (*s && !is_blank(*s))
-			s++;
-		if (*s)
-			*s++ = '\0';
+		tok[n++] = w;
 	}
 	len = n ? strlen(tok[n - 1]) : 0;
 	if (len > 1 && tok[n - 1][len - 1] == ';') {
