@@ -1312,26 +1312,19 @@ struct event_ctx {
 	int ret;
 };
 
-static int event_parse(const struct nlmsghdr *nlh, struct nl_event *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	policy_init(&ev->policy);
-	if (get_msg(nlh, a_event, IPSEC6_A_MAX, ev) < 0)
-		return -1;
-	ev->cmd = ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
-	return 0;
-}
-
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct event_ctx *c = data;
-	struct nl_event ev;
+	struct nl_event ev = { 0 };
 	int ret = 0;
 
 	if (nlh->nlmsg_type != c->family)
 		return 0;
-	if (event_parse(nlh, &ev) == 0)
+	policy_init(&ev.policy);
+	if (get_msg(nlh, a_event, IPSEC6_A_MAX, &ev) == 0) {
+		ev.cmd = ((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
 		ret = c->cb(&ev, c->data);
+	}
 	sa_clear(&ev.sa);
 	c->ret = ret;
 	return ret ? 1 : 0;

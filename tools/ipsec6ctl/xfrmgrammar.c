@@ -283,31 +283,20 @@ static int kw_addr(struct args *a, const struct kw *k, const char *name,
 	return 0;
 }
 
-/* ADDR, ADDR/PLEN or (extension) A-B. */
-static int kw_prefix(struct args *a, const struct kw *k, const char *name,
-		     char *obj)
-{
-	const char *s = value(a, name, "an address, prefix or range");
-
-	if (!s)
-		return -1;
-	if (parse_addr_sel(s, (struct addr_sel *)(obj + k->off)))
-		return bad(a, name, "", s,
-			   " is not an IPv6 address, prefix or range");
-	return 0;
-}
-
-static int kw_ports(struct args *a, const struct kw *k, const char *name,
+/* ADDR, ADDR/PLEN or (extension) A-B; arg 1: a port or P-Q. */
+static int kw_range(struct args *a, const struct kw *k, const char *name,
 		    char *obj)
 {
-	struct port_sel *r = (struct port_sel *)(obj + k->off);
-	const char *s = value(a, name, "a port or range");
+	const char *s = value(a, name, k->arg ? "a port or range" :
+				     "an address, prefix or range");
+	void *r = obj + k->off;
 
 	if (!s)
 		return -1;
-	if (parse_port_sel(s, r))
-		return bad(a, name, "", s,
-			   " is not a port (0-65535) or range P-Q");
+	if (k->arg ? parse_port_sel(s, r) : parse_addr_sel(s, r))
+		return bad(a, name, "", s, k->arg ?
+			   " is not a port (0-65535) or range P-Q" :
+			   " is not an IPv6 address, prefix or range");
 	return 0;
 }
 
@@ -317,7 +306,7 @@ static int kw_port(struct args *a, const struct kw *k, const char *name,
 {
 	struct port_sel r;
 
-	if (kw_ports(a, &(struct kw){ .off = 0 }, name, (char *)&r) < 0)
+	if (kw_range(a, &(struct kw){ .arg = 1 }, name, (char *)&r) < 0)
 		return -1;
 	if (r.start != r.end)
 		return fail(a, "%s: one port, not a range", name);
@@ -696,11 +685,11 @@ static const struct kw tmpl_words[] = {
 };
 
 static const struct kw pol_words[] = {
-	KP("src", kw_prefix, ID, src) },
-	KP("dst", kw_prefix, ID, dst) },
+	KP("src", kw_range, ID, src) },
+	KP("dst", kw_range, ID, dst) },
 	KP("proto", kw_proto, ID, pol.proto), HP(pol.has_proto) },
-	KP("sport", kw_ports, ID, sport) },
-	KP("dport", kw_ports, ID, dport) },
+	KP("sport", kw_range, ID, sport), .arg = 1 },
+	KP("dport", kw_range, ID, dport), .arg = 1 },
 	KP("type", kw_num, ID, pol.icmp_type), HP(pol.has_icmp_type),
 		.size = 1 },
 	KP("code", kw_num, ID, pol.icmp_code), HP(pol.has_icmp_code),
