@@ -75,14 +75,6 @@ static const struct word e_dir[] = {
 	{ "FWD", IPSEC6_DIR_FWD },
 };
 
-static const struct word e_from_pkt[] = {
-	{ "REMOTE_ADDR", IPSEC6_FROM_PKT_REMOTE_ADDR },
-	{ "LOCAL_ADDR", IPSEC6_FROM_PKT_LOCAL_ADDR },
-	{ "PROTO", IPSEC6_FROM_PKT_PROTO },
-	{ "REMOTE_PORT", IPSEC6_FROM_PKT_REMOTE_PORT },
-	{ "LOCAL_PORT", IPSEC6_FROM_PKT_LOCAL_PORT },
-};
-
 static const struct word e_txn[] = { { "REPLACE", IPSEC6_TXN_F_REPLACE } };
 
 static const struct attr a_counts[IPSEC6_COUNTS_A_MAX + 1] = {
@@ -113,7 +105,7 @@ static const struct attr a_policy[IPSEC6_POLICY_A_MAX + 1] = {
 	PO_SEL(LOCAL_PORT_END, T_U16, end, lport),
 	PO_HAS(ICMP_TYPE, T_U8, icmp_type),
 	PO_HAS(ICMP_CODE, T_U8, icmp_code),
-	PO(FROM_PACKET, T_U32, P_NONZERO, from_packet), E(e_from_pkt, true) },
+	PO(FROM_PACKET, T_U32, P_NONZERO, from_packet), E(w_from_pkt, true) },
 	PO(IFINDEX, T_U32, P_NONZERO, ifindex) },
 	PO(IPSEC_PROTO, T_U8, P_NONZERO, ipsec_proto), E(w_ipsec_proto, false) },
 	PO(MODE, T_U8, P_NONZERO, mode), E(w_mode, false) },

@@ -117,36 +117,6 @@ static void json_counts(struct json *j, const struct counts *c)
 	json_obj_end(j);
 }
 
-static void json_bits(struct json *j, const char *key, uint32_t v,
-		      const struct word *t, size_t n)
-{
-	size_t i;
-
-	json_arr_start(j, key);
-	for (i = 0; i < n; i++)
-		if (v & t[i].v)
-			json_str(j, NULL, t[i].w);
-	json_arr_end(j);
-}
-
-static const struct word from_pkt_bits[] = {
-	{ "remote-addr", IPSEC6_FROM_PKT_REMOTE_ADDR },
-	{ "local-addr", IPSEC6_FROM_PKT_LOCAL_ADDR },
-	{ "proto", IPSEC6_FROM_PKT_PROTO },
-	{ "remote-port", IPSEC6_FROM_PKT_REMOTE_PORT },
-	{ "local-port", IPSEC6_FROM_PKT_LOCAL_PORT },
-};
-
-static const struct word events[] = {
-	{ "changed", IPSEC6_CMD_CHANGED }, { "acquire", IPSEC6_CMD_ACQUIRE },
-	{ "sa-expired", IPSEC6_CMD_SA_EXPIRED },
-	{ "sa-add", IPSEC6_CMD_SA_ADD_NTF },
-	{ "sa-update", IPSEC6_CMD_SA_UPDATE_NTF },
-	{ "sa-del", IPSEC6_CMD_SA_DEL_NTF },
-	{ "policy-add", IPSEC6_CMD_POLICY_ADD_NTF },
-	{ "policy-del", IPSEC6_CMD_POLICY_DEL_NTF },
-};
-
 /* @s in lower case, '-' for '_' if @dash ("SOFT_EXPIRED": "soft-expired"). */
 static const char *lower(const char *s, bool dash, char *buf, size_t len)
 {
@@ -164,6 +134,30 @@ static const char *lower(const char *s, bool dash, char *buf, size_t len)
 /* The name of @v in @t, lower case and '-' for '_'. */
 #define LOWER(t, v, b)	lower(word_name(WORDS(t), v), true, b, sizeof(b))
 
+/* The names of the bits of @v, lower case ("remote-addr"). */
+static void json_bits(struct json *j, const char *key, uint32_t v,
+		      const struct word *t, size_t n)
+{
+	char b[32];
+	size_t i;
+
+	json_arr_start(j, key);
+	for (i = 0; i < n; i++)
+		if (v & t[i].v)
+			json_str(j, NULL, lower(t[i].w, true, b, sizeof(b)));
+	json_arr_end(j);
+}
+
+static const struct word events[] = {
+	{ "changed", IPSEC6_CMD_CHANGED }, { "acquire", IPSEC6_CMD_ACQUIRE },
+	{ "sa-expired", IPSEC6_CMD_SA_EXPIRED },
+	{ "sa-add", IPSEC6_CMD_SA_ADD_NTF },
+	{ "sa-update", IPSEC6_CMD_SA_UPDATE_NTF },
+	{ "sa-del", IPSEC6_CMD_SA_DEL_NTF },
+	{ "policy-add", IPSEC6_CMD_POLICY_ADD_NTF },
+	{ "policy-del", IPSEC6_CMD_POLICY_DEL_NTF },
+};
+
 static void json_policy(struct json *j, const char *key, const struct policy *p)
 {
 	char b[32];
@@ -180,7 +174,7 @@ static void json_policy(struct json *j, const char *key, const struct policy *p)
 	json_range(j, "local_port", NULL, &p->lport);
 	json_opt(j, "icmp_type", p->has_icmp_type, p->icmp_type);
 	json_opt(j, "icmp_code", p->has_icmp_code, p->icmp_code);
-	json_bits(j, "from_packet", p->from_packet, WORDS(from_pkt_bits));
+	json_bits(j, "from_packet", p->from_packet, WORDS(w_from_pkt));
 	json_u64(j, "ifindex", p->ifindex);
 	json_str(j, "ipsec_proto", LOWER(w_ipsec_proto, p->ipsec_proto, b));
 	json_str(j, "mode", LOWER(w_mode, p->mode, b));
@@ -295,7 +289,8 @@ static void print_bits(FILE *f, const char *kw, uint32_t v,
 
 	if (!v)
 		return;
-	fprintf(f, " %s %s", kw, word_bits_str(t, n, v, ",", buf, sizeof(buf)));
+	word_bits_str(t, n, v, ",", buf, sizeof(buf));
+	fprintf(f, " %s %s", kw, lower(buf, true, buf, sizeof(buf)));
 }
 
 /* " dev NAME", or " ifindex N" for an interface that is not there. */
@@ -379,7 +374,7 @@ static void print_policy(FILE *f, const struct policy *p)
 		fputc('\t', f);
 		print_bits(f, "flag", p->flags, WORDS(w_pol_flag_words));
 		print_bits(f, "from-packet", p->from_packet,
-			   WORDS(from_pkt_bits));
+			   WORDS(w_from_pkt));
 		fputc('\n', f);
 	}
 	fprintf(f, "\tpackets %llu bytes %llu drops %llu",

@@ -130,6 +130,15 @@ const struct word w_pol_flags[2] = {
 	{ "BUNDLE_ONLY", IPSEC6_POLICY_F_BUNDLE_ONLY },
 };
 
+/* The selectors a policy takes from the packet (output.c lowers them). */
+const struct word w_from_pkt[5] = {
+	{ "REMOTE_ADDR", IPSEC6_FROM_PKT_REMOTE_ADDR },
+	{ "LOCAL_ADDR", IPSEC6_FROM_PKT_LOCAL_ADDR },
+	{ "PROTO", IPSEC6_FROM_PKT_PROTO },
+	{ "REMOTE_PORT", IPSEC6_FROM_PKT_REMOTE_PORT },
+	{ "LOCAL_PORT", IPSEC6_FROM_PKT_LOCAL_PORT },
+};
+
 const struct word w_sa_flags[2] = {
 	{ "ESN", IPSEC6_SA_F_ESN }, { "DSCP_COPY", IPSEC6_SA_F_DSCP_COPY },
 };

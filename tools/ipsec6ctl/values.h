@@ -56,6 +56,7 @@ extern const struct word w_ipsec_proto[2];	/* AH, ESP */
 extern const struct word w_mode[2];		/* TRANSPORT, TUNNEL */
 extern const struct word w_pol_flags[2];	/* DSCP_COPY, BUNDLE_ONLY */
 extern const struct word w_sa_flags[2];		/* ESN, DSCP_COPY */
+extern const struct word w_from_pkt[5];		/* REMOTE_ADDR, ... */
 extern const struct word w_sa_state[4];		/* VALID, SOFT_EXPIRED, ... */
 extern const struct word w_expire[3];		/* SOFT, HARD, SEQ */
 extern const struct word w_protos[10];		/* tcp, udp, icmp, ... */
