@@ -578,7 +578,7 @@ void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
 	struct nlmsghdr *nlh;
 
 	/* libmnl zeroes what it writes, padding included. */
-	buf_reserve_secret(&r->b, NL_MSG_MAX);
+	buf_reserve(&r->b, NL_MSG_MAX);
 	nlh = genl_hdr(r->b.p + r->b.len, 0, cmd, 0);
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 64;

@@ -118,23 +118,15 @@ void vec_free(struct vec *vec)
 	vec->n = vec->cap = 0;
 }
 
-static void buf_reserve(struct buf *b, size_t more)
+void buf_reserve(struct buf *b, size_t more)
 {
-	if (b->len + more <= b->cap)
-		return;
-	while (b->len + more > b->cap)
-		b->cap = b->cap ? 2 * b->cap : 4096;
-	b->p = xrealloc(b->p, b->cap);
-}
-
-void buf_reserve_secret(struct buf *b, size_t more)
-{
-	struct buf big = { 0 };
+	struct buf big = { .len = b->len, .cap = 4096 };
 
 	if (b->len + more <= b->cap)
 		return;
-	buf_reserve(&big, b->len + more);
-	big.len = b->len;
+	while (big.cap < b->len + more)
+		big.cap *= 2;
+	big.p = xmalloc(big.cap);
 	if (b->p) {
 		memcpy(big.p, b->p, b->len);
 		explicit_bzero(b->p, b->cap);
@@ -374,7 +366,7 @@ int read_file(const char *path, size_t max, char **data, size_t *len)
 		ssize_t n;
 
 		/* Files hold keys: a buffer left behind is wiped. */
-		buf_reserve_secret(&b, 65536);
+		buf_reserve(&b, 65536);
 		n = read(fd, b.p + b.len, b.cap - b.len - 1 < max - b.len ?
 					  b.cap - b.len - 1 : max - b.len);
 		if (n < 0) {

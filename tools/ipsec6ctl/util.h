@@ -76,8 +76,8 @@ struct buf {
 	size_t len, cap;
 };
 
-/* Room for @more bytes, wiping the old buffer when it moves (keys). */
-void buf_reserve_secret(struct buf *b, size_t more);
+/* Room for @more bytes; the old buffer is wiped when it moves (keys). */
+void buf_reserve(struct buf *b, size_t more);
 __printf(2, 3) void buf_printf(struct buf *b, const char *fmt, ...);
 void buf_free(struct buf *b);
 
