@@ -111,12 +111,9 @@ int cmd_save(int argc, char **argv)
 	base = base_name(argv[1]);
 	path[0] = xasprintf("%s.spd", base);
 	path[1] = xasprintf("%s.sad", base);
-	tmp = xstrdup(base);
-	keybase = xstrdup(basename(tmp));
-	free(tmp);
 	tmp = xstrdup(path[1]);
-	dir = xstrdup(dirname(tmp));
-	free(tmp);
+	dir = dirname(tmp);		/* in tmp */
+	keybase = basename(base);	/* in base */
 
 	if (nl_dump(ctl_nl(), IPSEC6_A_POLICY, &pols) < 0 ||
 	    nl_dump(ctl_nl(), IPSEC6_A_SA, &sas) < 0)
@@ -148,8 +145,7 @@ out:
 	policies_free(&pols);
 	sas_free(&sas);
 	free(base);
-	free(keybase);
-	free(dir);
+	free(tmp);
 	return ret;
 }
 

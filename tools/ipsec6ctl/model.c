@@ -127,17 +127,9 @@ void policies_free(struct vec *v)
 	vec_free(v);
 }
 
-void sa_init(struct sa *sa)
-{
-	memset(sa, 0, sizeof(*sa));
-}
-
 struct sa *sa_new(void)
 {
-	struct sa *sa = xmalloc(sizeof(*sa));
-
-	sa_init(sa);
-	return sa;
+	return xcalloc(1, sizeof(struct sa));
 }
 
 void sa_clear(struct sa *sa)

@@ -123,7 +123,6 @@ bool policy_before(const struct policy *a, const struct policy *b);
 void policy_default(struct policy *pol);
 void policies_free(struct vec *v);
 
-void sa_init(struct sa *sa);
 struct sa *sa_new(void);
 void sa_clear(struct sa *sa);		/* frees and wipes the keys */
 void sa_free(struct sa *sa);

@@ -1247,7 +1247,7 @@ int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
 	char buf[NL_MSG_MAX] = { 0 };
 	struct nlmsghdr *nlh = genl_hdr(buf, nl->family, cmd, 0);
 
-	sa_init(out);
+	memset(out, 0, sizeof(*out));
 	if (cmd == IPSEC6_CMD_SA_GET)
 		put_sa_id(nlh, sa);
 	else

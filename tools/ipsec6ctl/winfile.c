@@ -574,8 +574,7 @@ static void spd_entry(struct rd *rd, char **t, int ntok, void *data)
 	struct file_ctx *c = data;
 	struct policy *p = policy_new(), *prev = c->prev;
 
-	p->origin.file = rd->shown;
-	p->origin.line = rd->line;
+	p->origin = (struct origin){ rd->shown, rd->line };
 	parse_fields(rd, spd_fields, SPD_TOKENS, spd_exts,
 		     ARRAY_SIZE(spd_exts), t, ntok, (char *)p);
 	/* The gateway is ignored outside TUNNEL mode. */
@@ -659,8 +658,7 @@ static void sad_entry(struct rd *rd, char **t, int ntok, void *data)
 	struct sad_line l = { 0 };
 	struct sa *sa, *prev = c->prev;
 
-	l.sa.origin.file = rd->shown;
-	l.sa.origin.line = rd->line;
+	l.sa.origin = (struct origin){ rd->shown, rd->line };
 	parse_fields(rd, sad_fields, SAD_TOKENS, sad_exts,
 		     ARRAY_SIZE(sad_exts), t, ntok, (char *)&l);
 	/* The module takes ports with any protocol; they could never match. */
