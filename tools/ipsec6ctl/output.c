@@ -518,9 +518,21 @@ static void print_flow(FILE *f, const struct nl_flow *fl)
 	print_dev(f, fl->ifindex);
 }
 
-/* The lines @print writes of @obj as words of one line. */
-static void print_flat(FILE *f, const char *kw, const void *obj,
-		       void (*print)(FILE *f, const void *obj))
+/* One policy or SA (@sa): its text, or its JSON with @j. */
+static void show(FILE *f, struct json *j, const void *obj, bool sa)
+{
+	if (j && sa)
+		json_sa(j, NULL, obj);
+	else if (j)
+		json_policy(j, NULL, obj);
+	else if (sa)
+		print_sa(f, obj);
+	else
+		print_policy(f, obj);
+}
+
+/* The lines show() writes of @obj as words of one line. */
+static void print_flat(FILE *f, const char *kw, const void *obj, bool sa)
 {
 	char *text = NULL, *w, *save = NULL;
 	size_t len = 0;
@@ -528,7 +540,7 @@ static void print_flat(FILE *f, const char *kw, const void *obj,
 
 	if (!m)
 		return;
-	print(m, obj);
+	show(m, NULL, obj, sa);
 	fclose(m);
 	fputs(kw, f);
 	for (w = strtok_r(text, " \t\n", &save); w;
@@ -536,9 +548,6 @@ static void print_flat(FILE *f, const char *kw, const void *obj,
 		fprintf(f, " %s", w);
 	free(text);
 }
-
-typedef void (*text_fn)(FILE *f, const void *obj);
-typedef void (*json_fn)(struct json *j, const char *key, const void *obj);
 
 /*
  * One line: the event's name, its details and its objects as the lists
@@ -573,11 +582,11 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 		json_policy(&j, "policy", &ev->policy);
 	else if (ev->has_policy)
 		print_flat(f, ev->has_flow ? " policy" : "", &ev->policy,
-			   (text_fn)print_policy);
+			   false);
 	if (ev->has_sa && json)
 		json_sa(&j, "sa", &ev->sa);
 	else if (ev->has_sa)
-		print_flat(f, "", &ev->sa, (text_fn)print_sa);
+		print_flat(f, "", &ev->sa, true);
 	if (json)
 		json_obj_end(&j);
 	else
@@ -586,47 +595,35 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 }
 
 /* Text blocks, or a JSON array. */
-static void list(FILE *f, const struct vec *v, bool json,
-		 void (*text)(FILE *f, const void *obj),
-		 void (*obj)(struct json *j, const char *key, const void *obj))
+static void list(FILE *f, const struct vec *v, bool json, bool sa)
 {
 	struct json j = { .f = f };
 	size_t i;
 
 	if (json)
 		json_arr_start(&j, NULL);
-	for (i = 0; i < v->n; i++) {
-		if (json)
-			obj(&j, NULL, v->v[i]);
-		else
-			text(f, v->v[i]);
-	}
+	for (i = 0; i < v->n; i++)
+		show(f, json ? &j : NULL, v->v[i], sa);
 	if (json)
 		json_arr_end(&j);
 }
 
 void list_policies(FILE *f, const struct vec *pols, bool json)
 {
-	list(f, pols, json, (text_fn)print_policy, (json_fn)json_policy);
+	list(f, pols, json, false);
 }
 
 void list_sas(FILE *f, const struct vec *sas, bool json)
 {
-	list(f, sas, json, (text_fn)print_sa, (json_fn)json_sa);
+	list(f, sas, json, true);
 }
 
 void show_policy(FILE *f, const struct policy *pol, bool json)
 {
-	if (json)
-		json_policy(&(struct json){ .f = f }, NULL, pol);
-	else
-		print_policy(f, pol);
+	show(f, json ? &(struct json){ .f = f } : NULL, pol, false);
 }
 
 void show_sa(FILE *f, const struct sa *sa, bool json)
 {
-	if (json)
-		json_sa(&(struct json){ .f = f }, NULL, sa);
-	else
-		print_sa(f, sa);
+	show(f, json ? &(struct json){ .f = f } : NULL, sa, true);
 }
