@@ -116,7 +116,7 @@ int cmd_batch(const char *path)
 		err_msg("%u error%s in %s; nothing was changed", errors,
 			errors == 1 ? "" : "s", shown_name);
 	else
-		ret = plan_count(plan) ? plan_run(plan, true) : 0;
+		ret = plan_run(plan, true);
 	plan_free(plan);
 	return ret;
 }

@@ -265,14 +265,15 @@ static bool attr_wanted(const struct attr *d, const char *obj)
 	return false;
 }
 
-static void put_obj(struct nlmsghdr *nlh, uint16_t nest_type,
-		    const struct attr *t, int max, const void *obj)
+/* @obj as the nest @nest_type (IPSEC6_A_POLICY, IPSEC6_A_SA). */
+static void put_obj(struct nlmsghdr *nlh, uint16_t nest_type, const void *obj)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, nest_type);
+	const struct attr *t = a_top[nest_type].nest;
 	const char *o = obj;
 	int type;
 
-	for (type = 1; type <= max; type++) {
+	for (type = 1; type <= a_top[nest_type].nest_max; type++) {
 		const struct attr *d = &t[type];
 		const struct key *k = (const void *)(o + d->off);
 
@@ -587,9 +588,9 @@ void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
 	r->e[r->n++] = (struct nl_req){ r->b.len, cmd, !obj ? 0 : is_sa ?
 					sa->index : pol->index, *o };
 	if (cmd == IPSEC6_CMD_POLICY_NEW)
-		put_obj(nlh, IPSEC6_A_POLICY, a_policy, IPSEC6_POLICY_A_MAX, pol);
+		put_obj(nlh, IPSEC6_A_POLICY, pol);
 	else if (cmd == IPSEC6_CMD_SA_NEW || cmd == IPSEC6_CMD_SA_UPDATE)
-		put_obj(nlh, IPSEC6_A_SA, a_sa, IPSEC6_SA_A_MAX, sa);
+		put_obj(nlh, IPSEC6_A_SA, sa);
 	else if (cmd == IPSEC6_CMD_POLICY_DEL)
 		put_policy_id(nlh, pol->index);
 	else if (cmd == IPSEC6_CMD_SA_DEL)
@@ -1251,7 +1252,7 @@ int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
 	if (cmd == IPSEC6_CMD_SA_GET)
 		put_sa_id(nlh, sa);
 	else
-		put_obj(nlh, IPSEC6_A_SA, a_sa, IPSEC6_SA_A_MAX, sa);
+		put_obj(nlh, IPSEC6_A_SA, sa);
 	return nl_get(nl, nlh, &rp, cmd == IPSEC6_CMD_SA_GET ? "sa get" :
 			 "sa allocspi");
 }

@@ -80,11 +80,6 @@ void plan_free(struct plan *p)
 	free(p);
 }
 
-size_t plan_count(const struct plan *p)
-{
-	return p->changes.n;
-}
-
 static struct change *change_new(struct plan *p, const struct origin *o)
 {
 	struct change *c = xcalloc(1, sizeof(*c));
@@ -388,11 +383,14 @@ static void encode(struct nl_reqs *reqs, struct change *c)
 int plan_run(struct plan *p, bool txn)
 {
 	struct nl_reqs *reqs;
-	struct nl *nl = ctl_nl();
 	struct change *c;
+	struct nl *nl;
 	size_t i;
 	int ret;
 
+	if (!p->changes.n)
+		return 0;	/* an empty batch: no socket, nothing sent */
+	nl = ctl_nl();
 	if (p->need_tables && load_tables(p, nl) < 0)
 		return 1;
 	for (i = 0; i < p->changes.n; i++) {
