@@ -8,6 +8,9 @@
 #include <time.h>
 #include "output.h"
 
+/* The address @a in the buffer @b, lower case. */
+#define IN6(a, b)	fmt_in6(a, b, sizeof(b), false)
+
 /* JSON: a streaming writer, compact output, strings escaped. */
 
 struct json {
@@ -74,7 +77,7 @@ static void json_addr(struct json *j, const char *key,
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	json_str(j, key, present ? fmt_in6(a, buf, sizeof(buf), false) : NULL);
+	json_str(j, key, present ? IN6(a, buf) : NULL);
 }
 
 /*
@@ -261,12 +264,12 @@ static const char *range_str(const struct addr_sel *r, char *buf,
 
 	if (r->any)
 		return "::/0";
-	fmt_in6(&r->start, a, sizeof(a), false);
+	IN6(&r->start, a);
 	plen = range_prefix_len(&r->start, &r->end);
 	if (plen >= 0) {
 		snprintf(buf, len, "%s/%d", a, plen);
 	} else {
-		fmt_in6(&r->end, b, sizeof(b), false);
+		IN6(&r->end, b);
 		snprintf(buf, len, "%s-%s", a, b);
 	}
 	return buf;
@@ -357,10 +360,8 @@ static void print_policy(FILE *f, const struct policy *p)
 			const struct in6_addr *tl = p->has_tunnel_local ?
 						    &p->tunnel_local : &zero;
 
-			fmt_in6(out ? tl : &p->tunnel_remote, a1, sizeof(a1),
-				false);
-			fmt_in6(out ? &p->tunnel_remote : tl, a2, sizeof(a2),
-				false);
+			IN6(out ? tl : &p->tunnel_remote, a1);
+			IN6(out ? &p->tunnel_remote : tl, a2);
 			fprintf(f, " src %s dst %s", a1, a2);
 		}
 		fprintf(f, " proto %s mode %s",
@@ -391,9 +392,8 @@ static void print_sa(FILE *f, const struct sa *sa)
 	bool any = false;
 	unsigned int i;
 
-	fprintf(f, "src %s", sa->has_src ? fmt_in6(&sa->src, a, sizeof(a),
-						       false) : "::");
-	fprintf(f, " dst %s\n", fmt_in6(&sa->dst, a, sizeof(a), false));
+	fprintf(f, "src %s", sa->has_src ? IN6(&sa->src, a) : "::");
+	fprintf(f, " dst %s\n", IN6(&sa->dst, a));
 	fprintf(f, "\tproto %s spi 0x%08x(%u) mode %s",
 		LOWER(w_ipsec_proto, sa->proto, b) ?: "?", sa->spi, sa->spi,
 		LOWER(w_mode, sa->mode, m) ?: "?");
@@ -423,14 +423,12 @@ static void print_sa(FILE *f, const struct sa *sa)
 	    sa->has_sel_dport || sa->has_sel_sport) {
 		fputs("\tsel", f);
 		if (sa->has_sel_src)
-			fprintf(f, " src %s",
-				fmt_in6(&sa->sel_src, a, sizeof(a), false));
+			fprintf(f, " src %s", IN6(&sa->sel_src, a));
 		if (sa->has_sel_dst)
-			fprintf(f, " dst %s",
-				fmt_in6(&sa->sel_dst, a, sizeof(a), false));
+			fprintf(f, " dst %s", IN6(&sa->sel_dst, a));
 		if (sa->has_sel_proto)
-			fprintf(f, " proto %s",
-				proto_str(sa->sel_proto, b, sizeof(b)));
+			fprintf(f, " proto %s", proto_str(sa->sel_proto, b,
+								  sizeof(b)));
 		if (sa->has_sel_sport)
 			fprintf(f, " sport %u", sa->sel_sport);
 		if (sa->has_sel_dport)
@@ -440,8 +438,7 @@ static void print_sa(FILE *f, const struct sa *sa)
 	if (sa->has_encap)
 		fprintf(f, "\tencap %s %u %u %s\n",
 			word_name(WORDS(w_encap_types), sa->encap_type) ?: "?",
-			sa->encap_sport, sa->encap_dport,
-			fmt_in6(&sa->encap_oa, a, sizeof(a), false));
+			sa->encap_sport, sa->encap_dport, IN6(&sa->encap_oa, a));
 	for (i = 0; i < LFT_MAX; i++) {
 		if (!sa->lft[i])
 			continue;
@@ -507,10 +504,8 @@ static void print_flow(FILE *f, const struct nl_flow *fl)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], p[8];
 
-	fprintf(f, " flow src %s dst %s proto %s",
-		fmt_in6(&fl->src, a, sizeof(a), false),
-		fmt_in6(&fl->dst, b, sizeof(b), false),
-		proto_str(fl->proto, p, sizeof(p)));
+	fprintf(f, " flow src %s dst %s proto %s", IN6(&fl->src, a),
+		IN6(&fl->dst, b), proto_str(fl->proto, p, sizeof(p)));
 	if (fl->has_ports)
 		fprintf(f, " sport %u dport %u", fl->sport, fl->dport);
 	if (fl->has_icmp)
