@@ -358,12 +358,11 @@ static int get_attrs(const void *data, size_t len, const struct attr *t,
 	return 0;
 }
 
-/* The attributes of the nest @a into @obj. */
-static int get_nest(const struct nlattr *a, const struct attr *t, int max,
-		    void *obj)
+/* The attributes of @a, the top-level nest of @type, into @obj. */
+static int get_nest(const struct nlattr *a, int type, void *obj)
 {
 	return get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
-			 t, max, obj);
+			 a_top[type].nest, a_top[type].nest_max, obj);
 }
 
 /* The attributes of a generic netlink message into @obj. */
@@ -1145,7 +1144,6 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct reply *rp = data;
 	const struct nlattr *a = top_attr(nlh, rp->type);
-	const struct attr *d = &a_top[rp->type];
 	void *obj = rp->obj;
 	int ret;
 
@@ -1159,7 +1157,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 		sa_clear(obj);
 	else
 		policy_init(obj);
-	ret = get_nest(a, d->nest, d->nest_max, obj);
+	ret = get_nest(a, rp->type, obj);
 	if (rp->out)
 		vec_push(rp->out, obj);
 	rp->got = true;
@@ -1261,7 +1259,7 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a = top_attr(nlh, IPSEC6_A_STATS);
 
-	return a ? get_nest(a, a_stats, IPSEC6_STATS_A_MAX, data) : 0;
+	return a ? get_nest(a, IPSEC6_A_STATS, data) : 0;
 }
 
 int nl_get_stats(struct nl *nl, uint64_t *stats, bool *present)

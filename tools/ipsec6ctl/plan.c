@@ -52,14 +52,8 @@ static void change_free(struct change *c)
 
 static void staged_free(struct staged *st)
 {
-	size_t i;
-
-	for (i = 0; i < st->pols.n; i++)
-		policy_free(st->pols.v[i]);
-	for (i = 0; i < st->sas.n; i++)
-		sa_free(st->sas.v[i]);
-	vec_free(&st->pols);
-	vec_free(&st->sas);
+	policies_free(&st->pols);	/* NULL holes included */
+	sas_free(&st->sas);
 	hmap_free(&st->pol_pos);
 	hmap_free(&st->sa_pos);
 	hmap_free(&st->sel);
