@@ -179,14 +179,6 @@ uint64_t sa_id_hash(uint32_t spi, const struct in6_addr *dst, uint8_t proto)
 	return fnv(h, &proto, 1);
 }
 
-int sa_cmp_index(const void *a, const void *b)
-{
-	const struct sa *sa = *(const struct sa * const *)a;
-	const struct sa *sb = *(const struct sa * const *)b;
-
-	return sa->index < sb->index ? -1 : sa->index > sb->index;
-}
-
 void set_str(char **dst, const char *src)
 {
 	free(*dst);

@@ -832,9 +832,13 @@ static bool sad_prepare(struct sad_line *l, const struct sa *sa,
 	return true;
 }
 
+/* qsort(): highest index first. */
 static int sa_cmp_index_desc(const void *a, const void *b)
 {
-	return -sa_cmp_index(a, b);
+	const struct sa *sa = *(const struct sa * const *)a;
+	const struct sa *sb = *(const struct sa * const *)b;
+
+	return sa->index > sb->index ? -1 : sa->index < sb->index;
 }
 
 int winfile_write_sad(FILE *f, const struct vec *sas, const char *keybase,

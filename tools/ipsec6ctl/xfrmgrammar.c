@@ -796,19 +796,17 @@ static void add_kws(struct vec *v, const struct kw *t, size_t n, bool fields)
 
 int xg_keywords(const char *family, FILE *f)
 {
+	bool sa = streq(family, "sa");
 	struct vec v = { 0 };
 	size_t i;
 
-	add_words(&v, subcmds, streq(family, "sa") ? ARRAY_SIZE(subcmds) :
-						     POL_SUBCMDS);
-	if (streq(family, "sa")) {
-		add_kws(&v, WORDS(sa_words), false);
-	} else if (streq(family, "policy")) {
-		add_kws(&v, WORDS(pol_words), false);
-	} else {
-		vec_free(&v);
+	if (!sa && !streq(family, "policy"))
 		return -1;
-	}
+	add_words(&v, subcmds, sa ? ARRAY_SIZE(subcmds) : POL_SUBCMDS);
+	if (sa)
+		add_kws(&v, WORDS(sa_words), false);
+	else
+		add_kws(&v, WORDS(pol_words), false);
 	qsort(v.v, v.n, sizeof(*v.v), cmp_str);
 	for (i = 0; i < v.n; i++)
 		if (!i || strcmp(v.v[i], v.v[i - 1]))
