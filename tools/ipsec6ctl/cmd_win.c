@@ -149,7 +149,7 @@ out:
 	return ret;
 }
 
-/* Parse NAME.spd and NAME.sad; the number of errors (printed). */
+/* Parse NAME.spd and NAME.sad; 0, or not after saying what is wrong. */
 static int load_files(const char *spd_path, const char *sad_path,
 		      struct vec *pols, struct vec *sas)
 {
@@ -157,12 +157,12 @@ static int load_files(const char *spd_path, const char *sad_path,
 	int e = winfile_read_sad(sad_path, sad_path, sas);
 
 	if (errors < 0 || e < 0)
-		return -1;
-	if (errors + e)
+		err_msg("nothing was loaded");
+	else if (errors + e)
 		err_msg("%d error%s in %s and %s; nothing was loaded",
 			errors + e, errors + e == 1 ? "" : "s", spd_path,
 			sad_path);
-	return errors + e;
+	return errors < 0 || e < 0 ? -1 : errors + e;
 }
 
 int cmd_load(int argc, char **argv)
@@ -190,12 +190,8 @@ int cmd_load(int argc, char **argv)
 	base = base_name(name);
 	spd_path = xasprintf("%s.spd", base);
 	sad_path = xasprintf("%s.sad", base);
-	i = load_files(spd_path, sad_path, &pols, &sas);
-	if (i) {
-		if (i < 0)
-			err_msg("nothing was loaded");
+	if (load_files(spd_path, sad_path, &pols, &sas))
 		goto out;
-	}
 	for (k = 0; k < pols.n; k++)
 		has_default |= ((struct policy *)pols.v[k])->index == 1;
 	if (replace && !has_default)
