@@ -192,14 +192,9 @@ static const struct attr a_flow[IPSEC6_FLOW_A_MAX + 1] = {
 };
 
 /* The counters of a STATS_GET reply. */
-struct stats {
-	uint64_t v[IPSEC6_STATS_A_MAX + 1];
-	bool present[IPSEC6_STATS_A_MAX + 1];
-};
-
 #define ST(a)	[IPSEC6_STATS_A_##a] = { #a, T_U64, P_NEVER, \
-		V(stats, v[IPSEC6_STATS_A_##a]), \
-		H(stats, present[IPSEC6_STATS_A_##a]) }
+		V(nl_stats, v[IPSEC6_STATS_A_##a]), \
+		H(nl_stats, present[IPSEC6_STATS_A_##a]) }
 
 static const struct attr a_stats[IPSEC6_STATS_A_MAX + 1] = {
 	ST(NO_POLICY), ST(DISCARD), ST(NO_SA), ST(UNKNOWN_SPI), ST(ICV_FAIL),
@@ -1262,24 +1257,22 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 	return a ? get_nest(a, IPSEC6_A_STATS, data) : 0;
 }
 
-int nl_get_stats(struct nl *nl, uint64_t *stats, bool *present)
+int nl_get_stats(struct nl *nl, struct nl_stats *st)
 {
 	char buf[NL_MSG_MAX] = { 0 };
-	struct stats st = { 0 };
 	struct nlmsghdr *nlh;
 	struct nl_err e;
 	unsigned int i;
 
+	memset(st, 0, sizeof(*st));
 	nlh = genl_hdr(buf, nl->family, IPSEC6_CMD_STATS_GET, 0);
-	if (nl_request(nl, nlh, false, stats_cb, &st, &e)) {
+	if (nl_request(nl, nlh, false, stats_cb, st, &e)) {
 		nl_report(&(struct origin){ .what = "stats" }, &e, nlh);
 		return -1;
 	}
-	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++) {
-		stats[i] = st.v[i];
-		/* --dry-run without the module: a fresh namespace, no drops. */
-		present[i] = stats_name(i) && (st.present[i] || !nl->sock);
-	}
+	/* --dry-run without the module: a fresh namespace, no drops. */
+	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++)
+		st->present[i] = stats_name(i) && (st->present[i] || !nl->sock);
 	return 0;
 }
 

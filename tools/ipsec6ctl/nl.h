@@ -68,7 +68,13 @@ int nl_get_policy(struct nl *nl, uint32_t index, struct policy *out);
 /* @cmd SA_GET (@sa: the index, or SPI, DST and PROTO) or SA_ALLOC_SPI. */
 int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
 	      struct sa *out);
-int nl_get_stats(struct nl *nl, uint64_t *stats, bool *present);
+/* The drop counters by IPSEC6_STATS_A_*, present if known and sent. */
+struct nl_stats {
+	uint64_t v[IPSEC6_STATS_A_MAX + 1];
+	bool present[IPSEC6_STATS_A_MAX + 1];
+};
+
+int nl_get_stats(struct nl *nl, struct nl_stats *st);
 const char *stats_name(unsigned int type);	/* "NO_POLICY", ... */
 
 /* The packet of an ACQUIRE event. */

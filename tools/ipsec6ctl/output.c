@@ -460,8 +460,7 @@ static void print_sa(FILE *f, const struct sa *sa)
 	fputc('\n', f);
 }
 
-void print_stats(FILE *f, const uint64_t *stats, const bool *present,
-		 bool json)
+void print_stats(FILE *f, const struct nl_stats *st, bool json)
 {
 	struct json j = { .f = f };
 	unsigned int i;
@@ -472,15 +471,15 @@ void print_stats(FILE *f, const uint64_t *stats, const bool *present,
 	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++) {
 		const char *name = stats_name(i);
 
-		if (!name || !present[i])
+		if (!name || !st->present[i])
 			continue;
 		/* NO_POLICY: "no-policy" in text, "no_policy" in JSON. */
 		lower(name, !json, key, sizeof(key));
 		if (json)
-			json_u64(&j, key, stats[i]);
+			json_u64(&j, key, st->v[i]);
 		else
 			fprintf(f, "%-16s %llu\n", key,
-				(unsigned long long)stats[i]);
+				(unsigned long long)st->v[i]);
 	}
 	if (json)
 		json_obj_end(&j);

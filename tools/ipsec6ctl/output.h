@@ -16,8 +16,7 @@ void show_sa(FILE *f, const struct sa *sa, bool json);
 void list_policies(FILE *f, const struct vec *pols, bool json);
 void list_sas(FILE *f, const struct vec *sas, bool json);
 
-void print_stats(FILE *f, const uint64_t *stats, const bool *present,
-		 bool json);
+void print_stats(FILE *f, const struct nl_stats *st, bool json);
 void print_event(FILE *f, const struct nl_event *ev, bool json);
 
 #endif /* IPSEC6CTL_OUTPUT_H */
