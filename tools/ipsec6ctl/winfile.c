@@ -95,7 +95,7 @@ __printf(5, 6) static void fmsg(struct rd *rd, bool warn, const char *field,
 /*
  * Fields: each of a kind that reads the token into the object of the line
  * (at an offset) and writes it back.  The writer omits an extension whose
- * value is the default (0, or its bool false).
+ * value is the default (0, its bool false, its bit clear).
  */
 enum kind {
 	K_NUM,		/* decimal that fits the field (bit 1: not 0) */
