@@ -10,39 +10,6 @@
 #include "ipsec6ctl.h"
 #include "plan.h"
 
-/*
- * The next command: one line, joined with the following ones while it
- * ends in a backslash.  *@line counts the lines consumed.
- */
-static char *next_command(char **p, char *end, unsigned int *line)
-{
-	char *start = *p, *r = *p, *w = *p;
-
-	if (r >= end)
-		return NULL;
-	while (r < end) {
-		char c = *r++;
-
-		if (c != '\n') {
-			*w++ = c;
-			continue;
-		}
-		(*line)++;
-		if (w > start && w[-1] == '\r')
-			w--;
-		if (w > start && w[-1] == '\\') {
-			w[-1] = ' ';
-			continue;
-		}
-		break;
-	}
-	if (w > start && w[-1] == '\r')
-		w--;
-	*w = '\0';	/* w < r, or the terminator read_file() adds */
-	*p = r;
-	return start;
-}
-
 /* "sa ...", "state ...", "policy ...", "[ip] xfrm {state|policy} ...". */
 static int command_family(char **words, int n, int *skip)
 {
@@ -111,12 +78,14 @@ static int batch_line(struct plan *p, char **w, int n,
 int cmd_batch(const char *path)
 {
 	const char *shown_name = streq(path, "-") ? "<stdin>" : path;
-	unsigned int line = 1, errors = 0;
+	unsigned int errors = 0;
 	struct vec words = { 0 };
-	char *data, *p, *cmd, err[ERRBUF_LEN];
+	char *data, *cmd, err[ERRBUF_LEN];
+	struct lines ls;
 	struct plan *plan;
 	size_t len;
 	int n, ret = 1;
+	bool nul;
 
 	if (read_file(path, SIZE_MAX, &data, &len) < 0) {
 		err_msg("%s: %s", shown_name, strerror(errno));
@@ -124,10 +93,12 @@ int cmd_batch(const char *path)
 	}
 	nl_opts.big_buffers = true;
 	plan = plan_new();
-	for (p = data; p < data + len;) {
-		struct origin o = { .file = shown_name, .line = line };
+	ls = (struct lines){ data, data + len, 0 };
+	/* A command: a line and those a backslash joins to it. */
+	for (;;) {
+		struct origin o = { .file = shown_name, .line = ls.no + 1 };
 
-		cmd = next_command(&p, data + len, &line);
+		cmd = next_line(&ls, true, &nul);
 		if (!cmd)
 			break;
 		n = split_words(cmd, &words, err, sizeof(err));
@@ -145,7 +116,7 @@ int cmd_batch(const char *path)
 		err_msg("%u error%s in %s; nothing was changed", errors,
 			errors == 1 ? "" : "s", shown_name);
 	else
-		ret = plan_count(plan) ? plan_run(plan, true) : 0;
+		ret = plan_run(plan, true);
 	plan_free(plan);
 	return ret;
 }

@@ -13,13 +13,12 @@ const char help_stats[] =
 
 int cmd_stats(int argc, char **argv)
 {
-	uint64_t stats[IPSEC6_STATS_A_MAX + 1];
-	bool present[IPSEC6_STATS_A_MAX + 1];
+	struct nl_stats st;
 
 	if (argc > 1)
 		return usage_error("stats", "unexpected '%s'", argv[1]);
-	if (nl_get_stats(ctl_nl(), stats, present) < 0)
+	if (nl_get_stats(ctl_nl(), &st) < 0)
 		return 1;
-	print_stats(stdout, stats, present, ctl.json);
+	print_stats(stdout, &st, ctl.json);
 	return 0;
 }

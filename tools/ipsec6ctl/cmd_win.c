@@ -66,7 +66,7 @@ int cmd_sp(int argc, char **argv)
 		return usage_error("sp", "unexpected '%s'", argv[2]);
 	if (argc == 2 && !parse_u32_dec(argv[1], &ifindex))
 		return usage_error("sp", "IFINDEX: not a number '%s'", argv[1]);
-	if (nl_dump_policies(ctl_nl(), &pols) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_POLICY, &pols) < 0)
 		return 1;
 	for (i = 0; i < pols.n; i++) {
 		struct policy *p = pols.v[i];
@@ -88,7 +88,7 @@ int cmd_win_sa(int argc, char **argv)
 	struct vec sas = { 0 };
 	int ret = 0;
 
-	if (nl_dump_sas(ctl_nl(), &sas) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_SA, &sas) < 0)
 		return 1;
 	if (ctl.json)
 		list_sas(stdout, &sas, true);
@@ -111,15 +111,12 @@ int cmd_save(int argc, char **argv)
 	base = base_name(argv[1]);
 	path[0] = xasprintf("%s.spd", base);
 	path[1] = xasprintf("%s.sad", base);
-	tmp = xstrdup(base);
-	keybase = xstrdup(basename(tmp));
-	free(tmp);
 	tmp = xstrdup(path[1]);
-	dir = xstrdup(dirname(tmp));
-	free(tmp);
+	dir = dirname(tmp);		/* in tmp */
+	keybase = basename(base);	/* in base */
 
-	if (nl_dump_policies(ctl_nl(), &pols) < 0 ||
-	    nl_dump_sas(ctl_nl(), &sas) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_POLICY, &pols) < 0 ||
+	    nl_dump(ctl_nl(), IPSEC6_A_SA, &sas) < 0)
 		goto out;
 	for (i = 0; i < 2; i++) {
 		if (atomic_open(&af[i], path[i]) < 0) {
@@ -148,12 +145,11 @@ out:
 	policies_free(&pols);
 	sas_free(&sas);
 	free(base);
-	free(keybase);
-	free(dir);
+	free(tmp);
 	return ret;
 }
 
-/* Parse NAME.spd and NAME.sad; the number of errors (printed). */
+/* Parse NAME.spd and NAME.sad; 0, or not after saying what is wrong. */
 static int load_files(const char *spd_path, const char *sad_path,
 		      struct vec *pols, struct vec *sas)
 {
@@ -161,12 +157,12 @@ static int load_files(const char *spd_path, const char *sad_path,
 	int e = winfile_read_sad(sad_path, sad_path, sas);
 
 	if (errors < 0 || e < 0)
-		return -1;
-	if (errors + e)
+		err_msg("nothing was loaded");
+	else if (errors + e)
 		err_msg("%d error%s in %s and %s; nothing was loaded",
 			errors + e, errors + e == 1 ? "" : "s", spd_path,
 			sad_path);
-	return errors + e;
+	return errors < 0 || e < 0 ? -1 : errors + e;
 }
 
 int cmd_load(int argc, char **argv)
@@ -194,12 +190,8 @@ int cmd_load(int argc, char **argv)
 	base = base_name(name);
 	spd_path = xasprintf("%s.spd", base);
 	sad_path = xasprintf("%s.sad", base);
-	i = load_files(spd_path, sad_path, &pols, &sas);
-	if (i) {
-		if (i < 0)
-			err_msg("nothing was loaded");
+	if (load_files(spd_path, sad_path, &pols, &sas))
 		goto out;
-	}
 	for (k = 0; k < pols.n; k++)
 		has_default |= ((struct policy *)pols.v[k])->index == 1;
 	if (replace && !has_default)

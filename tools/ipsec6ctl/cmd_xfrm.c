@@ -36,17 +36,6 @@ const char help_policy[] =
 "by selector and dir.  flush owner N deletes only the policies of owner N\n"
 "(0: the administrator's, policy 1 among them).  See ipsec6ctl(8).\n";
 
-static bool policy_match(const struct xg_policy *r, const struct policy *p)
-{
-	if (r->has_index && p->index != r->pol.index)
-		return false;
-	if (r->has_dir && !(p->dir & r->pol.dir))
-		return false;
-	if (r->has_action && p->action != r->pol.action)
-		return false;
-	return true;
-}
-
 /* Does @p answer the query @r ("get" by selector, "list", "count")? */
 static bool query_match(const struct xg_policy *r, const struct policy *p)
 {
@@ -55,7 +44,9 @@ static bool query_match(const struct xg_policy *r, const struct policy *p)
 	if (r->op == XG_COUNT)
 		return true;
 	if (r->op == XG_LIST || r->has_index)
-		return policy_match(r, p);
+		return (!r->has_index || p->index == r->pol.index) &&
+		       (!r->has_dir || (p->dir & r->pol.dir)) &&
+		       (!r->has_action || p->action == r->pol.action);
 	if (!r->has_priority)
 		tmp.priority = p->priority;
 	return policy_same_selector(p, &tmp);
@@ -77,7 +68,7 @@ static int policy_query(struct xg_policy *r)
 			show_policy(stdout, &pol, ctl.json);
 		return got > 0 ? 0 : 1;
 	}
-	if (nl_dump_policies(ctl_nl(), &pols) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_POLICY, &pols) < 0)
 		return 1;
 	for (i = 0; i < pols.n; i++)
 		if (query_match(r, pols.v[i]))
@@ -192,7 +183,7 @@ static int sa_query(struct xg_sa *r)
 		/* --dry-run: the allocspi request is printed, nothing more. */
 		return got > 0 || (!got && nl_opts.dry_run) ? 0 : 1;
 	}
-	if (nl_dump_sas(ctl_nl(), &sas) < 0)
+	if (nl_dump(ctl_nl(), IPSEC6_A_SA, &sas) < 0)
 		return 1;
 	for (i = 0; i < sas.n; i++)
 		if (r->op == XG_COUNT || sa_match(r, sas.v[i]))

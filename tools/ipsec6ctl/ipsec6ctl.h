@@ -21,8 +21,6 @@ struct nl *ctl_nl(void);
 
 /* "ipsec6ctl: CMD: MESSAGE" + a hint on stderr; returns EXIT_USAGE. */
 __printf(2, 3) int usage_error(const char *cmd, const char *fmt, ...);
-/* Does @argv ask for help ("--help" or "-h" after CMD)? */
-bool wants_help(int argc, char **argv);
 
 int cmd_sp(int argc, char **argv);
 int cmd_win_sa(int argc, char **argv);

@@ -47,7 +47,8 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-bool wants_help(int argc, char **argv)
+/* Does @argv ask for help ("--help" or "-h" after CMD)? */
+static bool wants_help(int argc, char **argv)
 {
 	int i;
 

@@ -127,17 +127,9 @@ void policies_free(struct vec *v)
 	vec_free(v);
 }
 
-void sa_init(struct sa *sa)
-{
-	memset(sa, 0, sizeof(*sa));
-}
-
 struct sa *sa_new(void)
 {
-	struct sa *sa = xmalloc(sizeof(*sa));
-
-	sa_init(sa);
-	return sa;
+	return xcalloc(1, sizeof(struct sa));
 }
 
 void sa_clear(struct sa *sa)
@@ -185,14 +177,6 @@ uint64_t sa_id_hash(uint32_t spi, const struct in6_addr *dst, uint8_t proto)
 	h = fnv(h, &spi, sizeof(spi));
 	h = fnv(h, dst, sizeof(*dst));
 	return fnv(h, &proto, 1);
-}
-
-int sa_cmp_index(const void *a, const void *b)
-{
-	const struct sa *sa = *(const struct sa * const *)a;
-	const struct sa *sb = *(const struct sa * const *)b;
-
-	return sa->index < sb->index ? -1 : sa->index > sb->index;
 }
 
 void set_str(char **dst, const char *src)

@@ -123,13 +123,11 @@ bool policy_before(const struct policy *a, const struct policy *b);
 void policy_default(struct policy *pol);
 void policies_free(struct vec *v);
 
-void sa_init(struct sa *sa);
 struct sa *sa_new(void);
 void sa_clear(struct sa *sa);		/* frees and wipes the keys */
 void sa_free(struct sa *sa);
 void sas_free(struct vec *v);
 uint64_t sa_id_hash(uint32_t spi, const struct in6_addr *dst, uint8_t proto);
-int sa_cmp_index(const void *a, const void *b);
 uint32_t sa_key_bits(const struct sa *sa);
 
 void set_str(char **dst, const char *src);

@@ -75,14 +75,6 @@ static const struct word e_dir[] = {
 	{ "FWD", IPSEC6_DIR_FWD },
 };
 
-static const struct word e_from_pkt[] = {
-	{ "REMOTE_ADDR", IPSEC6_FROM_PKT_REMOTE_ADDR },
-	{ "LOCAL_ADDR", IPSEC6_FROM_PKT_LOCAL_ADDR },
-	{ "PROTO", IPSEC6_FROM_PKT_PROTO },
-	{ "REMOTE_PORT", IPSEC6_FROM_PKT_REMOTE_PORT },
-	{ "LOCAL_PORT", IPSEC6_FROM_PKT_LOCAL_PORT },
-};
-
 static const struct word e_txn[] = { { "REPLACE", IPSEC6_TXN_F_REPLACE } };
 
 static const struct attr a_counts[IPSEC6_COUNTS_A_MAX + 1] = {
@@ -113,7 +105,7 @@ static const struct attr a_policy[IPSEC6_POLICY_A_MAX + 1] = {
 	PO_SEL(LOCAL_PORT_END, T_U16, end, lport),
 	PO_HAS(ICMP_TYPE, T_U8, icmp_type),
 	PO_HAS(ICMP_CODE, T_U8, icmp_code),
-	PO(FROM_PACKET, T_U32, P_NONZERO, from_packet), E(e_from_pkt, true) },
+	PO(FROM_PACKET, T_U32, P_NONZERO, from_packet), E(w_from_pkt, true) },
 	PO(IFINDEX, T_U32, P_NONZERO, ifindex) },
 	PO(IPSEC_PROTO, T_U8, P_NONZERO, ipsec_proto), E(w_ipsec_proto, false) },
 	PO(MODE, T_U8, P_NONZERO, mode), E(w_mode, false) },
@@ -200,14 +192,9 @@ static const struct attr a_flow[IPSEC6_FLOW_A_MAX + 1] = {
 };
 
 /* The counters of a STATS_GET reply. */
-struct stats {
-	uint64_t v[IPSEC6_STATS_A_MAX + 1];
-	bool present[IPSEC6_STATS_A_MAX + 1];
-};
-
 #define ST(a)	[IPSEC6_STATS_A_##a] = { #a, T_U64, P_NEVER, \
-		V(stats, v[IPSEC6_STATS_A_##a]), \
-		H(stats, present[IPSEC6_STATS_A_##a]) }
+		V(nl_stats, v[IPSEC6_STATS_A_##a]), \
+		H(nl_stats, present[IPSEC6_STATS_A_##a]) }
 
 static const struct attr a_stats[IPSEC6_STATS_A_MAX + 1] = {
 	ST(NO_POLICY), ST(DISCARD), ST(NO_SA), ST(UNKNOWN_SPI), ST(ICV_FAIL),
@@ -255,15 +242,6 @@ const char *stats_name(unsigned int type)
 static const uint8_t width[] = { [T_U8] = 1, [T_U16] = 2, [T_U32] = 4,
 				 [T_U64] = 8, [T_ADDR] = 16 };
 
-static uint64_t get_uint(const void *p, uint8_t type)
-{
-	union { uint8_t u8; uint16_t u16; uint32_t u32; uint64_t u64; } v;
-
-	memcpy(&v, p, width[type]);
-	return type == T_U8 ? v.u8 : type == T_U16 ? v.u16 :
-	       type == T_U32 ? v.u32 : v.u64;
-}
-
 static bool attr_wanted(const struct attr *d, const char *obj)
 {
 	const void *v = obj + d->off;
@@ -273,7 +251,7 @@ static bool attr_wanted(const struct attr *d, const char *obj)
 		return true;
 	case P_NONZERO:
 		return d->type == T_STR ? *(char *const *)v != NULL :
-					  get_uint(v, d->type) != 0;
+					  uint_get(v, width[d->type]) != 0;
 	case P_HAS:
 		return *(const bool *)(obj + d->has);
 	case P_NOT_ANY:
@@ -282,14 +260,15 @@ static bool attr_wanted(const struct attr *d, const char *obj)
 	return false;
 }
 
-static void put_obj(struct nlmsghdr *nlh, uint16_t nest_type,
-		    const struct attr *t, int max, const void *obj)
+/* @obj as the nest @nest_type (IPSEC6_A_POLICY, IPSEC6_A_SA). */
+static void put_obj(struct nlmsghdr *nlh, uint16_t nest_type, const void *obj)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, nest_type);
+	const struct attr *t = a_top[nest_type].nest;
 	const char *o = obj;
 	int type;
 
-	for (type = 1; type <= max; type++) {
+	for (type = 1; type <= a_top[nest_type].nest_max; type++) {
 		const struct attr *d = &t[type];
 		const struct key *k = (const void *)(o + d->off);
 
@@ -348,17 +327,6 @@ static void get_value(const struct nlattr *a, const struct attr *d,
  * malformed.
  */
 static int get_attrs(const void *data, size_t len, const struct attr *t,
-		     int max, void *obj);
-
-/* The attributes of the nest @a into @obj. */
-static int get_nest(const struct nlattr *a, const struct attr *t, int max,
-		    void *obj)
-{
-	return get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
-			 t, max, obj);
-}
-
-static int get_attrs(const void *data, size_t len, const struct attr *t,
 		     int max, void *obj)
 {
 	const struct nlattr *a;
@@ -374,7 +342,8 @@ static int get_attrs(const void *data, size_t len, const struct attr *t,
 			return -1;
 		if (d->type != T_NEST)
 			get_value(a, d, o + d->off);
-		else if (get_nest(a, d->nest, d->nest_max, o + d->off) < 0)
+		else if (get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+				   d->nest, d->nest_max, o + d->off) < 0)
 			return -1;
 		if (d->put == P_NOT_ANY)
 			*(bool *)(o + d->has) = false;
@@ -382,6 +351,13 @@ static int get_attrs(const void *data, size_t len, const struct attr *t,
 			*(bool *)(o + d->has) = true;
 	}
 	return 0;
+}
+
+/* The attributes of @a, the top-level nest of @type, into @obj. */
+static int get_nest(const struct nlattr *a, int type, void *obj)
+{
+	return get_attrs(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a),
+			 a_top[type].nest, a_top[type].nest_max, obj);
 }
 
 /* The attributes of a generic netlink message into @obj. */
@@ -410,66 +386,55 @@ static const struct nlattr *top_attr(const struct nlmsghdr *nlh, int type)
 
 /* The request listing. */
 
-static void print_attrs(FILE *f, const void *data, size_t len,
-			const struct attr *t, int max);
-
-static void print_attr(FILE *f, const struct nlattr *a, const struct attr *t,
-		       int max)
-{
-	int type = mnl_attr_get_type(a);
-	uint16_t len = mnl_attr_get_payload_len(a);
-	const struct attr *d = type <= max ? &t[type] : NULL;
-	char buf[128];
-	uint64_t v = 0;
-
-	if (!d || !d->name || !attr_ok(a, d)) {
-		fprintf(f, "#%d=<%u bytes>", type, len);
-		return;
-	}
-	if (d->type == T_NEST) {
-		fprintf(f, "%s{", d->name);
-		print_attrs(f, mnl_attr_get_payload(a), len, d->nest,
-			    d->nest_max);
-		fputc('}', f);
-		return;
-	}
-	fprintf(f, "%s=", d->name);
-	if (d->type <= T_U64)
-		v = get_uint(mnl_attr_get_payload(a), d->type);
-	if (d->type <= T_U64 && d->bits)
-		fputs(v ? word_bits_str(d->enums, d->nenums, (uint32_t)v, "|",
-					buf, sizeof(buf)) : "0", f);
-	else if (d->type <= T_U64 && d->enums &&
-		 word_name(d->enums, d->nenums, (uint32_t)v))
-		fputs(word_name(d->enums, d->nenums, (uint32_t)v), f);
-	else if (d->type <= T_U64)
-		fprintf(f, "%llu", (unsigned long long)v);
-	else if (d->type == T_ADDR)
-		fputs(fmt_in6(mnl_attr_get_payload(a), buf, sizeof(buf),
-			      false), f);
-	else if (d->type == T_STR)
-		fput_quoted(f, mnl_attr_get_str(a));
-	else
-		fprintf(f, "<%u bytes>", len);
-}
-
+/* "ATTR=VALUE NEST{...}" of the attributes at @data; keys as <N bytes>. */
 static void print_attrs(FILE *f, const void *data, size_t len,
 			const struct attr *t, int max)
 {
 	const struct nlattr *a;
 	bool first = true;
+	char buf[128];
+	uint64_t v;
 
 	for_each_attr(a, data, len) {
 		int type = mnl_attr_get_type(a);
+		uint16_t alen = mnl_attr_get_payload_len(a);
+		const struct attr *d = type <= max ? &t[type] : NULL;
 
 		/* Flags of the request are shown with its nlmsg flags. */
-		if (type <= max && t[type].type == T_FLAG &&
-		    mnl_attr_get_payload_len(a) == 0)
+		if (d && d->type == T_FLAG && !alen)
 			continue;
 		if (!first)
 			fputc(' ', f);
-		print_attr(f, a, t, max);
 		first = false;
+		if (!d || !d->name || !attr_ok(a, d)) {
+			fprintf(f, "#%d=<%u bytes>", type, alen);
+			continue;
+		}
+		if (d->type == T_NEST) {
+			fprintf(f, "%s{", d->name);
+			print_attrs(f, mnl_attr_get_payload(a), alen, d->nest,
+				    d->nest_max);
+			fputc('}', f);
+			continue;
+		}
+		fprintf(f, "%s=", d->name);
+		v = d->type <= T_U64 ?
+		    uint_get(mnl_attr_get_payload(a), width[d->type]) : 0;
+		if (d->type <= T_U64 && d->bits)
+			fputs(v ? word_bits_str(d->enums, d->nenums, (uint32_t)v,
+						"|", buf, sizeof(buf)) : "0", f);
+		else if (d->type <= T_U64 && d->enums &&
+			 word_name(d->enums, d->nenums, (uint32_t)v))
+			fputs(word_name(d->enums, d->nenums, (uint32_t)v), f);
+		else if (d->type <= T_U64)
+			fprintf(f, "%llu", (unsigned long long)v);
+		else if (d->type == T_ADDR)
+			fputs(fmt_in6(mnl_attr_get_payload(a), buf, sizeof(buf),
+				      false), f);
+		else if (d->type == T_STR)
+			fput_quoted(f, mnl_attr_get_str(a));
+		else
+			fprintf(f, "<%u bytes>", alen);
 	}
 }
 
@@ -608,7 +573,7 @@ void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
 	struct nlmsghdr *nlh;
 
 	/* libmnl zeroes what it writes, padding included. */
-	buf_reserve_secret(&r->b, NL_MSG_MAX);
+	buf_reserve(&r->b, NL_MSG_MAX);
 	nlh = genl_hdr(r->b.p + r->b.len, 0, cmd, 0);
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 64;
@@ -617,9 +582,9 @@ void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
 	r->e[r->n++] = (struct nl_req){ r->b.len, cmd, !obj ? 0 : is_sa ?
 					sa->index : pol->index, *o };
 	if (cmd == IPSEC6_CMD_POLICY_NEW)
-		put_obj(nlh, IPSEC6_A_POLICY, a_policy, IPSEC6_POLICY_A_MAX, pol);
+		put_obj(nlh, IPSEC6_A_POLICY, pol);
 	else if (cmd == IPSEC6_CMD_SA_NEW || cmd == IPSEC6_CMD_SA_UPDATE)
-		put_obj(nlh, IPSEC6_A_SA, a_sa, IPSEC6_SA_A_MAX, sa);
+		put_obj(nlh, IPSEC6_A_SA, sa);
 	else if (cmd == IPSEC6_CMD_POLICY_DEL)
 		put_policy_id(nlh, pol->index);
 	else if (cmd == IPSEC6_CMD_SA_DEL)
@@ -796,12 +761,14 @@ static void set_err(struct nl_err *e, int code, const char *what)
 }
 
 /*
- * Read until the ack (or NLMSG_DONE) of @seq.  The other messages of @seq
- * go to @cb (> 0: stop, < 0: malformed); errors of other sequence numbers
- * go to @other (if set).  Returns 0 or the positive errno of the ack
- * (details in *@e).
+ * Read until the ack (or NLMSG_DONE) of @seq, or with @seq NL_NOWAIT until
+ * nothing is waiting.  The other messages of @seq go to @cb (> 0: stop,
+ * < 0: malformed); errors of other sequence numbers go to @other (if
+ * set).  Returns 0 or the positive errno of the ack (details in *@e).
  */
-static int nl_wait(struct nl *nl, uint32_t seq,
+#define NL_NOWAIT	((uint64_t)1 << 32)
+
+static int nl_wait(struct nl *nl, uint64_t seq,
 		   int (*cb)(const struct nlmsghdr *nlh, void *data),
 		   void *data, struct nl_err *e,
 		   void (*other)(const struct nl_err *e, void *data))
@@ -812,11 +779,13 @@ static int nl_wait(struct nl *nl, uint32_t seq,
 	ssize_t n;
 
 	for (;;) {
-		n = nl_recv(nl, false);
+		n = nl_recv(nl, seq == NL_NOWAIT);
 		if (n < 0) {
 			set_err(e, errno, "receiving from the kernel");
 			return e->code;
 		}
+		if (!n && seq == NL_NOWAIT)
+			return 0;
 		rest = (int)n;
 		for (nlh = (void *)nl->rbuf; mnl_nlmsg_ok(nlh, rest);
 		     nlh = mnl_nlmsg_next(nlh, &rest)) {
@@ -1075,37 +1044,12 @@ static void nl_abort(struct nl *nl)
 		nl_report(NULL, &e, NULL);
 }
 
-/* The errors that came back so far (non-blocking). */
-static void nl_drain(struct nl *nl, struct run_state *rs)
-{
-	const struct nlmsghdr *nlh;
-	struct nl_err e;
-	ssize_t n;
-	int rest;
-
-	while ((n = nl_recv(nl, true)) != 0) {
-		if (n < 0) {
-			rs->lost |= errno == ENOBUFS;
-			rs->errors++;
-			return;
-		}
-		rest = (int)n;
-		for (nlh = (void *)nl->rbuf; mnl_nlmsg_ok(nlh, rest);
-		     nlh = mnl_nlmsg_next(nlh, &rest)) {
-			if (nlh->nlmsg_type != NLMSG_ERROR)
-				continue;
-			nl_parse_err(nlh, &e);
-			if (e.code)
-				run_error(&e, rs);
-		}
-	}
-}
-
 /* Stream the requests in chunks, stopping after the first error. */
 static int nl_stream(struct nl *nl, struct run_state *rs)
 {
 	struct nl_reqs *r = rs->r;
 	size_t i, start, end, bytes;
+	struct nl_err e;
 
 	for (i = 0; i < r->n; i++) {
 		struct nlmsghdr *nlh = (void *)(r->b.p + r->e[i].off);
@@ -1124,7 +1068,11 @@ static int nl_stream(struct nl *nl, struct run_state *rs)
 		}
 		if (nl_send(nl, r->b.p + r->e[start].off, bytes, true) < 0)
 			return -1;
-		nl_drain(nl, rs);
+		/* The errors that came back so far. */
+		if (nl_wait(nl, NL_NOWAIT, NULL, rs, &e, run_error)) {
+			rs->lost |= e.code == ENOBUFS;
+			rs->errors++;
+		}
 	}
 	return 0;
 }
@@ -1147,12 +1095,8 @@ int nl_run(struct nl *nl, struct nl_reqs *r, bool txn, uint32_t txn_flags)
 	}
 	rs.first_seq = nl->seq + 1;
 	memset(&e, 0, sizeof(e));
-	if (nl_stream(nl, &rs) < 0) {
-		err_msg("sending to the kernel: %s", strerror(errno));
-		nl_abort(nl);
-		return -1;
-	}
-	if (!rs.errors) {
+	sent = nl_stream(nl, &rs);
+	if (sent == 0 && !rs.errors) {
 		/* Errors of earlier requests arrive before the commit's ack. */
 		nlh = genl_hdr(buf, nl->family, IPSEC6_CMD_TXN_COMMIT, NLM_F_ACK);
 		nlh->nlmsg_seq = ++nl->seq;
@@ -1164,19 +1108,16 @@ int nl_run(struct nl *nl, struct nl_reqs *r, bool txn, uint32_t txn_flags)
 			mnl_attr_put_u32(nlh, IPSEC6_A_TXN_REQUESTS,
 					 (uint32_t)r->n);
 		sent = nl_send(nl, nlh, nlh->nlmsg_len, true);
-		if (sent < 0) {
-			err_msg("sending to the kernel: %s", strerror(errno));
-			nl_abort(nl);
-			return -1;
-		}
-		if (sent)
+		if (sent > 0)
 			nl_wait(nl, nlh->nlmsg_seq, NULL, &rs, &e, run_error);
 	}
-	if (rs.lost)
+	if (sent < 0)
+		err_msg("sending to the kernel: %s", strerror(errno));
+	else if (rs.lost)
 		err_msg("some error reports were lost (receive buffer full)");
-	if (!rs.errors && !e.code)
+	if (sent >= 0 && !rs.errors && !e.code)
 		return 0;
-	if (!rs.errors) {
+	if (sent >= 0 && !rs.errors) {
 		req = e.msg[0] ? commit_req(r, e.msg) : NULL;
 		nl_report(req ? &req->o : &(struct origin){ .what = "commit" },
 			  &e, NULL);
@@ -1198,7 +1139,6 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct reply *rp = data;
 	const struct nlattr *a = top_attr(nlh, rp->type);
-	const struct attr *d = &a_top[rp->type];
 	void *obj = rp->obj;
 	int ret;
 
@@ -1212,14 +1152,14 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 		sa_clear(obj);
 	else
 		policy_init(obj);
-	ret = get_nest(a, d->nest, d->nest_max, obj);
+	ret = get_nest(a, rp->type, obj);
 	if (rp->out)
 		vec_push(rp->out, obj);
 	rp->got = true;
 	return ret;
 }
 
-static int nl_dump(struct nl *nl, int type, struct vec *out)
+int nl_dump(struct nl *nl, int type, struct vec *out)
 {
 	struct reply rp = { .type = type, .out = out };
 	const char *what = type == IPSEC6_A_SA ? "SA dump" : "policy dump";
@@ -1263,16 +1203,6 @@ static int nl_dump(struct nl *nl, int type, struct vec *out)
 	return -1;
 }
 
-int nl_dump_policies(struct nl *nl, struct vec *out)
-{
-	return nl_dump(nl, IPSEC6_A_POLICY, out);
-}
-
-int nl_dump_sas(struct nl *nl, struct vec *out)
-{
-	return nl_dump(nl, IPSEC6_A_SA, out);
-}
-
 static int nl_get(struct nl *nl, struct nlmsghdr *nlh, struct reply *rp,
 		  const char *what)
 {
@@ -1311,11 +1241,11 @@ int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
 	char buf[NL_MSG_MAX] = { 0 };
 	struct nlmsghdr *nlh = genl_hdr(buf, nl->family, cmd, 0);
 
-	sa_init(out);
+	memset(out, 0, sizeof(*out));
 	if (cmd == IPSEC6_CMD_SA_GET)
 		put_sa_id(nlh, sa);
 	else
-		put_obj(nlh, IPSEC6_A_SA, a_sa, IPSEC6_SA_A_MAX, sa);
+		put_obj(nlh, IPSEC6_A_SA, sa);
 	return nl_get(nl, nlh, &rp, cmd == IPSEC6_CMD_SA_GET ? "sa get" :
 			 "sa allocspi");
 }
@@ -1324,27 +1254,25 @@ static int stats_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a = top_attr(nlh, IPSEC6_A_STATS);
 
-	return a ? get_nest(a, a_stats, IPSEC6_STATS_A_MAX, data) : 0;
+	return a ? get_nest(a, IPSEC6_A_STATS, data) : 0;
 }
 
-int nl_get_stats(struct nl *nl, uint64_t *stats, bool *present)
+int nl_get_stats(struct nl *nl, struct nl_stats *st)
 {
 	char buf[NL_MSG_MAX] = { 0 };
-	struct stats st = { 0 };
 	struct nlmsghdr *nlh;
 	struct nl_err e;
 	unsigned int i;
 
+	memset(st, 0, sizeof(*st));
 	nlh = genl_hdr(buf, nl->family, IPSEC6_CMD_STATS_GET, 0);
-	if (nl_request(nl, nlh, false, stats_cb, &st, &e)) {
+	if (nl_request(nl, nlh, false, stats_cb, st, &e)) {
 		nl_report(&(struct origin){ .what = "stats" }, &e, nlh);
 		return -1;
 	}
-	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++) {
-		stats[i] = st.v[i];
-		/* --dry-run without the module: a fresh namespace, no drops. */
-		present[i] = stats_name(i) && (st.present[i] || !nl->sock);
-	}
+	/* --dry-run without the module: a fresh namespace, no drops. */
+	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++)
+		st->present[i] = stats_name(i) && (st->present[i] || !nl->sock);
 	return 0;
 }
 
@@ -1368,26 +1296,19 @@ struct event_ctx {
 	int ret;
 };
 
-static int event_parse(const struct nlmsghdr *nlh, struct nl_event *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	policy_init(&ev->policy);
-	if (get_msg(nlh, a_event, IPSEC6_A_MAX, ev) < 0)
-		return -1;
-	ev->cmd = ((const struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
-	return 0;
-}
-
 static int event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct event_ctx *c = data;
-	struct nl_event ev;
+	struct nl_event ev = { 0 };
 	int ret = 0;
 
 	if (nlh->nlmsg_type != c->family)
 		return 0;
-	if (event_parse(nlh, &ev) == 0)
+	policy_init(&ev.policy);
+	if (get_msg(nlh, a_event, IPSEC6_A_MAX, &ev) == 0) {
+		ev.cmd = ((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->cmd;
 		ret = c->cb(&ev, c->data);
+	}
 	sa_clear(&ev.sa);
 	c->ret = ret;
 	return ret ? 1 : 0;

@@ -58,15 +58,23 @@ void nl_req(struct nl_reqs *r, uint8_t cmd, const void *obj, bool replace,
  */
 int nl_run(struct nl *nl, struct nl_reqs *r, bool txn, uint32_t txn_flags);
 
-/* Dumps into @out (struct policy * / struct sa *), in the kernel's order. */
-int nl_dump_policies(struct nl *nl, struct vec *out);
-int nl_dump_sas(struct nl *nl, struct vec *out);
+/*
+ * Dump the policies (@type IPSEC6_A_POLICY) or SAs (IPSEC6_A_SA) into
+ * @out (struct policy * / struct sa *), in the kernel's order.
+ */
+int nl_dump(struct nl *nl, int type, struct vec *out);
 /* One object; 1 if found, 0 if not, -1 on error (printed). */
 int nl_get_policy(struct nl *nl, uint32_t index, struct policy *out);
 /* @cmd SA_GET (@sa: the index, or SPI, DST and PROTO) or SA_ALLOC_SPI. */
 int nl_get_sa(struct nl *nl, uint8_t cmd, const struct sa *sa,
 	      struct sa *out);
-int nl_get_stats(struct nl *nl, uint64_t *stats, bool *present);
+/* The drop counters by IPSEC6_STATS_A_*, present if known and sent. */
+struct nl_stats {
+	uint64_t v[IPSEC6_STATS_A_MAX + 1];
+	bool present[IPSEC6_STATS_A_MAX + 1];
+};
+
+int nl_get_stats(struct nl *nl, struct nl_stats *st);
 const char *stats_name(unsigned int type);	/* "NO_POLICY", ... */
 
 /* The packet of an ACQUIRE event. */

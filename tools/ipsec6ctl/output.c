@@ -8,13 +8,16 @@
 #include <time.h>
 #include "output.h"
 
-/* JSON. */
+/* The address @a in the buffer @b, lower case. */
+#define IN6(a, b)	fmt_in6(a, b, sizeof(b), false)
 
-void json_init(struct json *j, FILE *f)
-{
-	memset(j, 0, sizeof(*j));
-	j->f = f;
-}
+/* JSON: a streaming writer, compact output, strings escaped. */
+
+struct json {
+	FILE *f;
+	int depth;
+	bool comma[32];
+};
 
 static void json_key(struct json *j, const char *key)
 {
@@ -36,16 +39,6 @@ static void json_open(struct json *j, const char *key, char c)
 	j->comma[j->depth] = false;
 }
 
-void json_obj_start(struct json *j, const char *key)
-{
-	json_open(j, key, '{');
-}
-
-void json_arr_start(struct json *j, const char *key)
-{
-	json_open(j, key, '[');
-}
-
 static void json_close(struct json *j, char c)
 {
 	fputc(c, j->f);
@@ -54,17 +47,12 @@ static void json_close(struct json *j, char c)
 		fputc('\n', j->f);
 }
 
-void json_obj_end(struct json *j)
-{
-	json_close(j, '}');
-}
+#define json_obj_start(j, key)	json_open(j, key, '{')
+#define json_arr_start(j, key)	json_open(j, key, '[')
+#define json_obj_end(j)		json_close(j, '}')
+#define json_arr_end(j)		json_close(j, ']')
 
-void json_arr_end(struct json *j)
-{
-	json_close(j, ']');
-}
-
-void json_str(struct json *j, const char *key, const char *v)
+static void json_str(struct json *j, const char *key, const char *v)
 {
 	json_key(j, key);
 	if (v)
@@ -73,13 +61,13 @@ void json_str(struct json *j, const char *key, const char *v)
 		fputs("null", j->f);
 }
 
-void json_u64(struct json *j, const char *key, uint64_t v)
+static void json_u64(struct json *j, const char *key, uint64_t v)
 {
 	json_key(j, key);
 	fprintf(j->f, "%llu", (unsigned long long)v);
 }
 
-void json_null(struct json *j, const char *key)
+static void json_null(struct json *j, const char *key)
 {
 	json_str(j, key, NULL);
 }
@@ -89,20 +77,28 @@ static void json_addr(struct json *j, const char *key,
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	json_str(j, key, present ? fmt_in6(a, buf, sizeof(buf), false) : NULL);
+	json_str(j, key, present ? IN6(a, buf) : NULL);
 }
 
-/* An address range: null for any, else {"start": A, "end": B}. */
+/*
+ * A selector, the addresses @a or the ports @p: null for any, else
+ * {"start": A, "end": B}.
+ */
 static void json_range(struct json *j, const char *key,
-		       const struct addr_sel *r)
+		       const struct addr_sel *a, const struct port_sel *p)
 {
-	if (r->any) {
+	if (a ? a->any : p->any) {
 		json_null(j, key);
 		return;
 	}
 	json_obj_start(j, key);
-	json_addr(j, "start", &r->start, true);
-	json_addr(j, "end", &r->end, true);
+	if (a) {
+		json_addr(j, "start", &a->start, true);
+		json_addr(j, "end", &a->end, true);
+	} else {
+		json_u64(j, "start", p->start);
+		json_u64(j, "end", p->end);
+	}
 	json_obj_end(j);
 }
 
@@ -115,19 +111,6 @@ static void json_opt(struct json *j, const char *key, bool has, uint64_t v)
 		json_null(j, key);
 }
 
-static void json_ports(struct json *j, const char *key,
-		       const struct port_sel *r)
-{
-	if (r->any) {
-		json_null(j, key);
-		return;
-	}
-	json_obj_start(j, key);
-	json_u64(j, "start", r->start);
-	json_u64(j, "end", r->end);
-	json_obj_end(j);
-}
-
 static void json_counts(struct json *j, const struct counts *c)
 {
 	json_obj_start(j, "counts");
@@ -137,25 +120,36 @@ static void json_counts(struct json *j, const struct counts *c)
 	json_obj_end(j);
 }
 
+/* @s in lower case, '-' for '_' if @dash ("SOFT_EXPIRED": "soft-expired"). */
+static const char *lower(const char *s, bool dash, char *buf, size_t len)
+{
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; s[i] && i + 1 < len; i++)
+		buf[i] = (char)(s[i] == '_' && dash ? '-' :
+				s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* The name of @v in @t, lower case and '-' for '_'. */
+#define LOWER(t, v, b)	lower(word_name(WORDS(t), v), true, b, sizeof(b))
+
+/* The names of the bits of @v, lower case ("remote-addr"). */
 static void json_bits(struct json *j, const char *key, uint32_t v,
 		      const struct word *t, size_t n)
 {
+	char b[32];
 	size_t i;
 
 	json_arr_start(j, key);
 	for (i = 0; i < n; i++)
 		if (v & t[i].v)
-			json_str(j, NULL, t[i].w);
+			json_str(j, NULL, lower(t[i].w, true, b, sizeof(b)));
 	json_arr_end(j);
 }
-
-static const struct word from_pkt_bits[] = {
-	{ "remote-addr", IPSEC6_FROM_PKT_REMOTE_ADDR },
-	{ "local-addr", IPSEC6_FROM_PKT_LOCAL_ADDR },
-	{ "proto", IPSEC6_FROM_PKT_PROTO },
-	{ "remote-port", IPSEC6_FROM_PKT_REMOTE_PORT },
-	{ "local-port", IPSEC6_FROM_PKT_LOCAL_PORT },
-};
 
 static const struct word events[] = {
 	{ "changed", IPSEC6_CMD_CHANGED }, { "acquire", IPSEC6_CMD_ACQUIRE },
@@ -167,25 +161,7 @@ static const struct word events[] = {
 	{ "policy-del", IPSEC6_CMD_POLICY_DEL_NTF },
 };
 
-/* The name of @v in @t, lower case and '-' for '_' ("soft-expired"). */
-static const char *lower(const struct word *t, size_t n, uint32_t v,
-			 char *buf, size_t len)
-{
-	const char *s = word_name(t, n, v);
-	size_t i;
-
-	if (!s)
-		return NULL;
-	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (char)(s[i] == '_' ? '-' : s[i] >= 'A' && s[i] <= 'Z' ?
-				s[i] + 32 : s[i]);
-	buf[i] = '\0';
-	return buf;
-}
-
-#define LOWER(t, v, b)	lower(WORDS(t), v, b, sizeof(b))
-
-void json_policy(struct json *j, const char *key, const struct policy *p)
+static void json_policy(struct json *j, const char *key, const struct policy *p)
 {
 	char b[32];
 
@@ -194,14 +170,14 @@ void json_policy(struct json *j, const char *key, const struct policy *p)
 	json_u64(j, "priority", p->priority);
 	json_bits(j, "dir", p->dir, WORDS(w_dirs));
 	json_str(j, "action", LOWER(w_action, p->action, b));
-	json_range(j, "remote", &p->remote);
-	json_range(j, "local", &p->local);
+	json_range(j, "remote", &p->remote, NULL);
+	json_range(j, "local", &p->local, NULL);
 	json_opt(j, "proto", p->has_proto, p->proto);
-	json_ports(j, "remote_port", &p->rport);
-	json_ports(j, "local_port", &p->lport);
+	json_range(j, "remote_port", NULL, &p->rport);
+	json_range(j, "local_port", NULL, &p->lport);
 	json_opt(j, "icmp_type", p->has_icmp_type, p->icmp_type);
 	json_opt(j, "icmp_code", p->has_icmp_code, p->icmp_code);
-	json_bits(j, "from_packet", p->from_packet, WORDS(from_pkt_bits));
+	json_bits(j, "from_packet", p->from_packet, WORDS(w_from_pkt));
 	json_u64(j, "ifindex", p->ifindex);
 	json_str(j, "ipsec_proto", LOWER(w_ipsec_proto, p->ipsec_proto, b));
 	json_str(j, "mode", LOWER(w_mode, p->mode, b));
@@ -222,7 +198,7 @@ static const char *const lft_names[LFT_MAX] = {
 	"hard_use_seconds",
 };
 
-void json_sa(struct json *j, const char *key, const struct sa *sa)
+static void json_sa(struct json *j, const char *key, const struct sa *sa)
 {
 	char b[32];
 	unsigned int i;
@@ -288,12 +264,12 @@ static const char *range_str(const struct addr_sel *r, char *buf,
 
 	if (r->any)
 		return "::/0";
-	fmt_in6(&r->start, a, sizeof(a), false);
+	IN6(&r->start, a);
 	plen = range_prefix_len(&r->start, &r->end);
 	if (plen >= 0) {
 		snprintf(buf, len, "%s/%d", a, plen);
 	} else {
-		fmt_in6(&r->end, b, sizeof(b), false);
+		IN6(&r->end, b);
 		snprintf(buf, len, "%s-%s", a, b);
 	}
 	return buf;
@@ -316,7 +292,8 @@ static void print_bits(FILE *f, const char *kw, uint32_t v,
 
 	if (!v)
 		return;
-	fprintf(f, " %s %s", kw, word_bits_str(t, n, v, ",", buf, sizeof(buf)));
+	word_bits_str(t, n, v, ",", buf, sizeof(buf));
+	fprintf(f, " %s %s", kw, lower(buf, true, buf, sizeof(buf)));
 }
 
 /* " dev NAME", or " ifindex N" for an interface that is not there. */
@@ -353,7 +330,7 @@ static void print_nz(FILE *f, const char *kw, uint32_t v)
  * src/dst as "ip xfrm" shows them: seen by outbound packets when the
  * policy applies to them, otherwise by inbound ones.
  */
-void print_policy(FILE *f, const struct policy *p)
+static void print_policy(FILE *f, const struct policy *p)
 {
 	bool out = p->dir & IPSEC6_DIR_OUT;
 	const struct addr_sel *src = out ? &p->local : &p->remote;
@@ -383,10 +360,8 @@ void print_policy(FILE *f, const struct policy *p)
 			const struct in6_addr *tl = p->has_tunnel_local ?
 						    &p->tunnel_local : &zero;
 
-			fmt_in6(out ? tl : &p->tunnel_remote, a1, sizeof(a1),
-				false);
-			fmt_in6(out ? &p->tunnel_remote : tl, a2, sizeof(a2),
-				false);
+			IN6(out ? tl : &p->tunnel_remote, a1);
+			IN6(out ? &p->tunnel_remote : tl, a2);
 			fprintf(f, " src %s dst %s", a1, a2);
 		}
 		fprintf(f, " proto %s mode %s",
@@ -400,7 +375,7 @@ void print_policy(FILE *f, const struct policy *p)
 		fputc('\t', f);
 		print_bits(f, "flag", p->flags, WORDS(w_pol_flag_words));
 		print_bits(f, "from-packet", p->from_packet,
-			   WORDS(from_pkt_bits));
+			   WORDS(w_from_pkt));
 		fputc('\n', f);
 	}
 	fprintf(f, "\tpackets %llu bytes %llu drops %llu",
@@ -411,19 +386,14 @@ void print_policy(FILE *f, const struct policy *p)
 	fputc('\n', f);
 }
 
-void print_sa(FILE *f, const struct sa *sa)
+static void print_sa(FILE *f, const struct sa *sa)
 {
-	static const char *const lft_text[LFT_MAX] = {
-		"byte-soft", "byte-hard", "packet-soft", "packet-hard",
-		"time-soft", "time-hard", "time-use-soft", "time-use-hard",
-	};
 	char a[INET6_ADDRSTRLEN], b[32], m[32];
 	bool any = false;
 	unsigned int i;
 
-	fprintf(f, "src %s", sa->has_src ? fmt_in6(&sa->src, a, sizeof(a),
-						       false) : "::");
-	fprintf(f, " dst %s\n", fmt_in6(&sa->dst, a, sizeof(a), false));
+	fprintf(f, "src %s", sa->has_src ? IN6(&sa->src, a) : "::");
+	fprintf(f, " dst %s\n", IN6(&sa->dst, a));
 	fprintf(f, "\tproto %s spi 0x%08x(%u) mode %s",
 		LOWER(w_ipsec_proto, sa->proto, b) ?: "?", sa->spi, sa->spi,
 		LOWER(w_mode, sa->mode, m) ?: "?");
@@ -453,14 +423,12 @@ void print_sa(FILE *f, const struct sa *sa)
 	    sa->has_sel_dport || sa->has_sel_sport) {
 		fputs("\tsel", f);
 		if (sa->has_sel_src)
-			fprintf(f, " src %s",
-				fmt_in6(&sa->sel_src, a, sizeof(a), false));
+			fprintf(f, " src %s", IN6(&sa->sel_src, a));
 		if (sa->has_sel_dst)
-			fprintf(f, " dst %s",
-				fmt_in6(&sa->sel_dst, a, sizeof(a), false));
+			fprintf(f, " dst %s", IN6(&sa->sel_dst, a));
 		if (sa->has_sel_proto)
-			fprintf(f, " proto %s",
-				proto_str(sa->sel_proto, b, sizeof(b)));
+			fprintf(f, " proto %s", proto_str(sa->sel_proto, b,
+								  sizeof(b)));
 		if (sa->has_sel_sport)
 			fprintf(f, " sport %u", sa->sel_sport);
 		if (sa->has_sel_dport)
@@ -470,12 +438,11 @@ void print_sa(FILE *f, const struct sa *sa)
 	if (sa->has_encap)
 		fprintf(f, "\tencap %s %u %u %s\n",
 			word_name(WORDS(w_encap_types), sa->encap_type) ?: "?",
-			sa->encap_sport, sa->encap_dport,
-			fmt_in6(&sa->encap_oa, a, sizeof(a), false));
+			sa->encap_sport, sa->encap_dport, IN6(&sa->encap_oa, a));
 	for (i = 0; i < LFT_MAX; i++) {
 		if (!sa->lft[i])
 			continue;
-		fprintf(f, "%s limit %s %llu", any ? "" : "\t", lft_text[i],
+		fprintf(f, "%s limit %s %llu", any ? "" : "\t", w_limits[i].w,
 			(unsigned long long)sa->lft[i]);
 		any = true;
 	}
@@ -493,32 +460,26 @@ void print_sa(FILE *f, const struct sa *sa)
 	fputc('\n', f);
 }
 
-void print_stats(FILE *f, const uint64_t *stats, const bool *present,
-		 bool json)
+void print_stats(FILE *f, const struct nl_stats *st, bool json)
 {
-	struct json j;
+	struct json j = { .f = f };
 	unsigned int i;
 	char key[32];
-	size_t k;
 
-	json_init(&j, f);
 	if (json)
 		json_obj_start(&j, NULL);
 	for (i = 0; i <= IPSEC6_STATS_A_MAX; i++) {
 		const char *name = stats_name(i);
 
-		if (!name || !present[i])
+		if (!name || !st->present[i])
 			continue;
 		/* NO_POLICY: "no-policy" in text, "no_policy" in JSON. */
-		for (k = 0; name[k] && k + 1 < sizeof(key); k++)
-			key[k] = (char)(name[k] == '_' && !json ? '-' :
-					name[k] | (name[k] == '_' ? 0 : 0x20));
-		key[k] = '\0';
+		lower(name, !json, key, sizeof(key));
 		if (json)
-			json_u64(&j, key, stats[i]);
+			json_u64(&j, key, st->v[i]);
 		else
 			fprintf(f, "%-16s %llu\n", key,
-				(unsigned long long)stats[i]);
+				(unsigned long long)st->v[i]);
 	}
 	if (json)
 		json_obj_end(&j);
@@ -542,10 +503,8 @@ static void print_flow(FILE *f, const struct nl_flow *fl)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], p[8];
 
-	fprintf(f, " flow src %s dst %s proto %s",
-		fmt_in6(&fl->src, a, sizeof(a), false),
-		fmt_in6(&fl->dst, b, sizeof(b), false),
-		proto_str(fl->proto, p, sizeof(p)));
+	fprintf(f, " flow src %s dst %s proto %s", IN6(&fl->src, a),
+		IN6(&fl->dst, b), proto_str(fl->proto, p, sizeof(p)));
 	if (fl->has_ports)
 		fprintf(f, " sport %u dport %u", fl->sport, fl->dport);
 	if (fl->has_icmp)
@@ -553,9 +512,21 @@ static void print_flow(FILE *f, const struct nl_flow *fl)
 	print_dev(f, fl->ifindex);
 }
 
-/* The lines @print writes of @obj as words of one line. */
-static void print_flat(FILE *f, const char *kw, const void *obj,
-		       void (*print)(FILE *f, const void *obj))
+/* One policy or SA (@sa): its text, or its JSON with @j. */
+static void show(FILE *f, struct json *j, const void *obj, bool sa)
+{
+	if (j && sa)
+		json_sa(j, NULL, obj);
+	else if (j)
+		json_policy(j, NULL, obj);
+	else if (sa)
+		print_sa(f, obj);
+	else
+		print_policy(f, obj);
+}
+
+/* The lines show() writes of @obj as words of one line. */
+static void print_flat(FILE *f, const char *kw, const void *obj, bool sa)
 {
 	char *text = NULL, *w, *save = NULL;
 	size_t len = 0;
@@ -563,7 +534,7 @@ static void print_flat(FILE *f, const char *kw, const void *obj,
 
 	if (!m)
 		return;
-	print(m, obj);
+	show(m, NULL, obj, sa);
 	fclose(m);
 	fputs(kw, f);
 	for (w = strtok_r(text, " \t\n", &save); w;
@@ -571,9 +542,6 @@ static void print_flat(FILE *f, const char *kw, const void *obj,
 		fprintf(f, " %s", w);
 	free(text);
 }
-
-typedef void (*text_fn)(FILE *f, const void *obj);
-typedef void (*json_fn)(struct json *j, const char *key, const void *obj);
 
 /*
  * One line: the event's name, its details and its objects as the lists
@@ -584,9 +552,8 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 	const char *name = word_name(WORDS(events), ev->cmd) ?: "unknown";
 	char b[16];
 	const char *exp = LOWER(w_expire, ev->expire, b);
-	struct json j;
+	struct json j = { .f = f };
 
-	json_init(&j, f);
 	if (json) {
 		json_obj_start(&j, NULL);
 		json_str(&j, "event", name);
@@ -609,11 +576,11 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 		json_policy(&j, "policy", &ev->policy);
 	else if (ev->has_policy)
 		print_flat(f, ev->has_flow ? " policy" : "", &ev->policy,
-			   (text_fn)print_policy);
+			   false);
 	if (ev->has_sa && json)
 		json_sa(&j, "sa", &ev->sa);
 	else if (ev->has_sa)
-		print_flat(f, "", &ev->sa, (text_fn)print_sa);
+		print_flat(f, "", &ev->sa, true);
 	if (json)
 		json_obj_end(&j);
 	else
@@ -622,48 +589,35 @@ void print_event(FILE *f, const struct nl_event *ev, bool json)
 }
 
 /* Text blocks, or a JSON array. */
-static void list(FILE *f, const struct vec *v, bool json,
-		 void (*text)(FILE *f, const void *obj),
-		 void (*obj)(struct json *j, const char *key, const void *obj))
+static void list(FILE *f, const struct vec *v, bool json, bool sa)
 {
-	struct json j;
+	struct json j = { .f = f };
 	size_t i;
 
-	json_init(&j, f);
 	if (json)
 		json_arr_start(&j, NULL);
-	for (i = 0; i < v->n; i++) {
-		if (json)
-			obj(&j, NULL, v->v[i]);
-		else
-			text(f, v->v[i]);
-	}
+	for (i = 0; i < v->n; i++)
+		show(f, json ? &j : NULL, v->v[i], sa);
 	if (json)
 		json_arr_end(&j);
 }
 
 void list_policies(FILE *f, const struct vec *pols, bool json)
 {
-	list(f, pols, json, (text_fn)print_policy, (json_fn)json_policy);
+	list(f, pols, json, false);
 }
 
 void list_sas(FILE *f, const struct vec *sas, bool json)
 {
-	list(f, sas, json, (text_fn)print_sa, (json_fn)json_sa);
+	list(f, sas, json, true);
 }
 
 void show_policy(FILE *f, const struct policy *pol, bool json)
 {
-	if (json)
-		json_policy(&(struct json){ .f = f }, NULL, pol);
-	else
-		print_policy(f, pol);
+	show(f, json ? &(struct json){ .f = f } : NULL, pol, false);
 }
 
 void show_sa(FILE *f, const struct sa *sa, bool json)
 {
-	if (json)
-		json_sa(&(struct json){ .f = f }, NULL, sa);
-	else
-		print_sa(f, sa);
+	show(f, json ? &(struct json){ .f = f } : NULL, sa, true);
 }

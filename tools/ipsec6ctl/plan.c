@@ -52,14 +52,8 @@ static void change_free(struct change *c)
 
 static void staged_free(struct staged *st)
 {
-	size_t i;
-
-	for (i = 0; i < st->pols.n; i++)
-		policy_free(st->pols.v[i]);
-	for (i = 0; i < st->sas.n; i++)
-		sa_free(st->sas.v[i]);
-	vec_free(&st->pols);
-	vec_free(&st->sas);
+	policies_free(&st->pols);	/* NULL holes included */
+	sas_free(&st->sas);
 	hmap_free(&st->pol_pos);
 	hmap_free(&st->sa_pos);
 	hmap_free(&st->sel);
@@ -78,11 +72,6 @@ void plan_free(struct plan *p)
 	vec_free(&p->changes);
 	staged_free(&p->st);
 	free(p);
-}
-
-size_t plan_count(const struct plan *p)
-{
-	return p->changes.n;
 }
 
 static struct change *change_new(struct plan *p, const struct origin *o)
@@ -253,8 +242,8 @@ static int load_tables(struct plan *p, struct nl *nl)
 	size_t i;
 
 	/* SAs only when SA lookups need them (their dump is privileged). */
-	if (nl_dump_policies(nl, &pols) < 0 ||
-	    (p->need_sas && nl_dump_sas(nl, &sas) < 0)) {
+	if (nl_dump(nl, IPSEC6_A_POLICY, &pols) < 0 ||
+	    (p->need_sas && nl_dump(nl, IPSEC6_A_SA, &sas) < 0)) {
 		policies_free(&pols);
 		sas_free(&sas);
 		return -1;
@@ -388,11 +377,14 @@ static void encode(struct nl_reqs *reqs, struct change *c)
 int plan_run(struct plan *p, bool txn)
 {
 	struct nl_reqs *reqs;
-	struct nl *nl = ctl_nl();
 	struct change *c;
+	struct nl *nl;
 	size_t i;
 	int ret;
 
+	if (!p->changes.n)
+		return 0;	/* an empty batch: no socket, nothing sent */
+	nl = ctl_nl();
 	if (p->need_tables && load_tables(p, nl) < 0)
 		return 1;
 	for (i = 0; i < p->changes.n; i++) {

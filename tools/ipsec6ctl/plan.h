@@ -20,7 +20,6 @@ void plan_free(struct plan *p);
 void plan_add_policy(struct plan *p, struct xg_policy *req,
 		     const struct origin *o);
 void plan_add_sa(struct plan *p, struct xg_sa *req, const struct origin *o);
-size_t plan_count(const struct plan *p);
 /* Resolve, encode and send; returns the exit code. */
 int plan_run(struct plan *p, bool txn);
 /* One change of the command line (@what: "policy add", ...). */

@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -120,21 +119,13 @@ void vec_free(struct vec *vec)
 
 void buf_reserve(struct buf *b, size_t more)
 {
-	if (b->len + more <= b->cap)
-		return;
-	while (b->len + more > b->cap)
-		b->cap = b->cap ? 2 * b->cap : 4096;
-	b->p = xrealloc(b->p, b->cap);
-}
-
-void buf_reserve_secret(struct buf *b, size_t more)
-{
-	struct buf big = { 0 };
+	struct buf big = { .len = b->len, .cap = 4096 };
 
 	if (b->len + more <= b->cap)
 		return;
-	buf_reserve(&big, b->len + more);
-	big.len = b->len;
+	while (big.cap < b->len + more)
+		big.cap *= 2;
+	big.p = xmalloc(big.cap);
 	if (b->p) {
 		memcpy(big.p, b->p, b->len);
 		explicit_bzero(b->p, b->cap);
@@ -180,28 +171,20 @@ bool streq(const char *a, const char *b)
 static bool parse_u64_base(const char *s, uint64_t *v, uint64_t max,
 			   bool hex_ok)
 {
-	unsigned int base = 10;
-	uint64_t n = 0;
+	int base = hex_ok && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ?
+		   16 : 10;
+	unsigned long long n;
+	char *end;
 
-	if (hex_ok && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
+	s += base == 16 ? 2 : 0;
+	/* Digits only: strtoull() would take blanks, a sign, another 0x. */
+	if (!*s || s[strspn(s, base == 16 ? "0123456789abcdefABCDEF" :
+					    "0123456789")])
 		return false;
-	for (; *s; s++) {
-		unsigned int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = (unsigned int)(*s - '0');
-		else if (base == 16 && isxdigit((unsigned char)*s))
-			d = (unsigned int)(tolower((unsigned char)*s) - 'a' + 10);
-		else
-			return false;
-		if (n > (max - d) / base)
-			return false;
-		n = n * base + d;
-	}
+	errno = 0;
+	n = strtoull(s, &end, base);
+	if (errno || *end || n > max)
+		return false;
 	*v = n;
 	return true;
 }
@@ -343,6 +326,32 @@ int split_words(char *line, struct vec *words, char *err, size_t errlen)
 	return (int)words->n;
 }
 
+char *next_line(struct lines *ls, bool join, bool *nul)
+{
+	char *start = ls->p, *w = ls->p;
+
+	if (ls->p >= ls->end)
+		return NULL;
+	*nul = false;
+	for (;;) {
+		ls->no++;
+		while (ls->p < ls->end && *ls->p != '\n') {
+			*nul |= !*ls->p;
+			*w++ = *ls->p++;
+		}
+		if (w > start && w[-1] == '\r')
+			w--;
+		if (ls->p == ls->end)
+			break;
+		ls->p++;	/* the LF */
+		if (!join || w == start || w[-1] != '\\')
+			break;
+		w[-1] = ' ';
+	}
+	*w = '\0';	/* w < p, or the terminator read_file() adds */
+	return start;
+}
+
 int read_file(const char *path, size_t max, char **data, size_t *len)
 {
 	struct buf b = { 0 };
@@ -356,7 +365,7 @@ int read_file(const char *path, size_t max, char **data, size_t *len)
 		ssize_t n;
 
 		/* Files hold keys: a buffer left behind is wiped. */
-		buf_reserve_secret(&b, 65536);
+		buf_reserve(&b, 65536);
 		n = read(fd, b.p + b.len, b.cap - b.len - 1 < max - b.len ?
 					  b.cap - b.len - 1 : max - b.len);
 		if (n < 0) {

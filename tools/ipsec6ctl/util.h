@@ -76,9 +76,8 @@ struct buf {
 	size_t len, cap;
 };
 
+/* Room for @more bytes; the old buffer is wiped when it moves (keys). */
 void buf_reserve(struct buf *b, size_t more);
-/* The same, wiping the old buffer when it moves (it holds keys). */
-void buf_reserve_secret(struct buf *b, size_t more);
 __printf(2, 3) void buf_printf(struct buf *b, const char *fmt, ...);
 void buf_free(struct buf *b);
 
@@ -113,6 +112,19 @@ int range_prefix_len(const struct in6_addr *start,
  * Returns the number of words or -1 (message in @err) on an open quote.
  */
 int split_words(char *line, struct vec *words, char *err, size_t errlen);
+
+/* Line iteration over a whole file in memory (from read_file()). */
+struct lines {
+	char *p, *end;
+	unsigned int no;	/* lines read */
+};
+
+/*
+ * The next line, NUL-terminated, without its LF and a CR before it; with
+ * @join, a line that ends in a backslash goes on with the next one (a blank
+ * for the backslash).  *@nul tells whether it holds a NUL byte.
+ */
+char *next_line(struct lines *ls, bool join, bool *nul);
 
 /*
  * Whole file into memory, NUL-terminated ("-" is standard input, read

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "values.h"
+#include "model.h"
 
 /* Words. */
 
@@ -80,6 +80,37 @@ const char *word_bits_str(const struct word *t, size_t n, uint32_t v,
 	return buf;
 }
 
+union uint_any {
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+};
+
+uint64_t uint_get(const void *p, size_t size)
+{
+	union uint_any v;
+
+	memcpy(&v, p, size);
+	return size == 1 ? v.u8 : size == 2 ? v.u16 : size == 4 ? v.u32 :
+	       v.u64;
+}
+
+void uint_set(void *p, size_t size, uint64_t n)
+{
+	union uint_any v;
+
+	if (size == 1)
+		v.u8 = (uint8_t)n;
+	else if (size == 2)
+		v.u16 = (uint16_t)n;
+	else if (size == 4)
+		v.u32 = (uint32_t)n;
+	else
+		v.u64 = n;
+	memcpy(p, &v, size);
+}
+
 const struct word w_action[4] = {
 	{ "BYPASS", IPSEC6_ACTION_BYPASS }, { "DISCARD", IPSEC6_ACTION_DISCARD },
 	{ "APPLY", IPSEC6_ACTION_APPLY },
@@ -97,6 +128,15 @@ const struct word w_mode[2] = {
 const struct word w_pol_flags[2] = {
 	{ "DSCP_COPY", IPSEC6_POLICY_F_DSCP_COPY },
 	{ "BUNDLE_ONLY", IPSEC6_POLICY_F_BUNDLE_ONLY },
+};
+
+/* The selectors a policy takes from the packet (output.c lowers them). */
+const struct word w_from_pkt[5] = {
+	{ "REMOTE_ADDR", IPSEC6_FROM_PKT_REMOTE_ADDR },
+	{ "LOCAL_ADDR", IPSEC6_FROM_PKT_LOCAL_ADDR },
+	{ "PROTO", IPSEC6_FROM_PKT_PROTO },
+	{ "REMOTE_PORT", IPSEC6_FROM_PKT_REMOTE_PORT },
+	{ "LOCAL_PORT", IPSEC6_FROM_PKT_LOCAL_PORT },
 };
 
 const struct word w_sa_flags[2] = {
@@ -140,6 +180,14 @@ const struct word w_sa_flag_words[2] = {
 /* UDP encapsulation types: the module takes UDP_ENCAP_ESPINUDP only. */
 const struct word w_encap_types[1] = { { "espinudp", 2 } };
 
+/* SA lifetimes as "ip xfrm" spells them, by enum lifetime (model.h). */
+const struct word w_limits[8] = {
+	{ "byte-soft", LFT_SOFT_BYTES }, { "byte-hard", LFT_HARD_BYTES },
+	{ "packet-soft", LFT_SOFT_PACKETS }, { "packet-hard", LFT_HARD_PACKETS },
+	{ "time-soft", LFT_SOFT_ADD }, { "time-hard", LFT_HARD_ADD },
+	{ "time-use-soft", LFT_SOFT_USE }, { "time-use-hard", LFT_HARD_USE },
+};
+
 /* Selectors. */
 
 const char *parse_addr_sel(const char *s, struct addr_sel *r)
@@ -177,23 +225,14 @@ const char *parse_addr_sel(const char *s, struct addr_sel *r)
 	return NULL;
 }
 
-bool parse_port(const char *s, uint16_t *p)
-{
-	uint32_t v;
-
-	if (!parse_u32_dec(s, &v) || v > 65535)
-		return false;
-	*p = (uint16_t)v;
-	return true;
-}
-
-bool parse_u8(const char *s, uint8_t *v)
+/* A decimal number that fits the @size bytes at @v (a port, a u8). */
+static bool parse_dec(const char *s, void *v, size_t size)
 {
 	uint32_t n;
 
-	if (!parse_u32_dec(s, &n) || n > 255)
+	if (!parse_u32_dec(s, &n) || n >> (8 * size))
 		return false;
-	*v = (uint8_t)n;
+	uint_set(v, size, n);
 	return true;
 }
 
@@ -207,10 +246,11 @@ const char *parse_port_sel(const char *s, struct port_sel *r)
 	sep = strchr(tmp, '-');
 	if (sep) {
 		*sep = '\0';
-		if (!parse_port(tmp, &r->start) || !parse_port(sep + 1, &r->end))
+		if (!parse_dec(tmp, &r->start, 2) ||
+		    !parse_dec(sep + 1, &r->end, 2))
 			return "invalid port range";
 	} else {
-		if (!parse_port(tmp, &r->start))
+		if (!parse_dec(tmp, &r->start, 2))
 			return "invalid port";
 		r->end = r->start;
 	}
@@ -227,7 +267,7 @@ bool parse_proto(const char *s, const struct word *names, size_t n,
 		*num = (uint8_t)names[i].v;
 		return true;
 	}
-	return parse_u8(s, num);
+	return parse_dec(s, num, 1);
 }
 
 const char *proto_str(uint8_t num, char *buf, size_t len)

@@ -43,12 +43,20 @@ bool word_bits(const struct word *t, size_t n, const char *s, char sep,
 const char *word_bits_str(const struct word *t, size_t n, uint32_t v,
 			  const char *sep, char *buf, size_t len);
 
+/*
+ * An unsigned integer of @size bytes (1, 2, 4 or 8) in a model object: the
+ * tables of the grammars and of nl.c reach fields by offset and size.
+ */
+uint64_t uint_get(const void *p, size_t size);
+void uint_set(void *p, size_t size, uint64_t v);
+
 /* Sets shared by the grammars, the printers and the request listing. */
 extern const struct word w_action[4];		/* APPLY, BYPASS, ... */
 extern const struct word w_ipsec_proto[2];	/* AH, ESP */
 extern const struct word w_mode[2];		/* TRANSPORT, TUNNEL */
 extern const struct word w_pol_flags[2];	/* DSCP_COPY, BUNDLE_ONLY */
 extern const struct word w_sa_flags[2];		/* ESN, DSCP_COPY */
+extern const struct word w_from_pkt[5];		/* REMOTE_ADDR, ... */
 extern const struct word w_sa_state[4];		/* VALID, SOFT_EXPIRED, ... */
 extern const struct word w_expire[3];		/* SOFT, HARD, SEQ */
 extern const struct word w_protos[10];		/* tcp, udp, icmp, ... */
@@ -57,6 +65,7 @@ extern const struct word w_dirs[3];		/* in, out, fwd */
 extern const struct word w_pol_flag_words[2];	/* dscp-copy, bundle-only */
 extern const struct word w_sa_flag_words[2];	/* esn, dscp-copy */
 extern const struct word w_encap_types[1];	/* espinudp */
+extern const struct word w_limits[8];		/* byte-soft, ...: LFT_* */
 
 /* An inclusive address range; any = wildcard (no attributes sent). */
 struct addr_sel {
@@ -76,8 +85,6 @@ struct port_sel {
 const char *parse_addr_sel(const char *s, struct addr_sel *r);
 /* P or P-Q; 0-65535 becomes "any".  NULL or what is wrong. */
 const char *parse_port_sel(const char *s, struct port_sel *r);
-bool parse_port(const char *s, uint16_t *p);
-bool parse_u8(const char *s, uint8_t *v);		/* decimal 0-255 */
 /* A word of @names (case-insensitive) or a number 0-255. */
 bool parse_proto(const char *s, const struct word *names, size_t n,
 		 uint8_t *num);

@@ -95,17 +95,24 @@ __printf(5, 6) static void fmsg(struct rd *rd, bool warn, const char *field,
 /*
  * Fields: each of a kind that reads the token into the object of the line
  * (at an offset) and writes it back.  The writer omits an extension whose
- * value is the default (0, or its bool false).
+ * value is the default (0, its bool false, its bit clear).
  */
-struct field;
-struct kind {
-	const char *(*parse)(const struct field *f, const char *v, char *obj);
-	const char *(*put)(const struct field *f, const char *obj, char *buf);
+enum kind {
+	K_NUM,		/* decimal that fits the field (bit 1: not 0) */
+	K_FLAG,		/* a word of two ("-" "+", "0" "1"): bit off or on */
+	K_ADDR_SEL,	/* an address, A-B or (extension) A/LEN */
+	K_PORT_SEL,	/* a port or P-Q */
+	K_ADDR,		/* an address (with a bool: when it is true) */
+	K_WORD,		/* a word of the field's set, into a u8 */
+	K_BITS,		/* a comma list of words (flags), OR-ed (bit: not written) */
+	K_PROTO,	/* TCP, UDP, ICMP (ICMPv6) or a number */
+	K_ALG,		/* an algorithm spelling of the format (bit: where) */
+	K_KEYFILE,	/* a key file name (NONE: none) */
 };
 
 struct field {
 	const char *name;
-	const struct kind *k;
+	uint8_t kind;
 	uint16_t off, has;	/* value and its bool (has 0: none) */
 	const struct word *words;
 	uint8_t nwords;
@@ -120,298 +127,185 @@ struct field {
 #define HAS(st, f)	.has = offsetof(struct st, f)
 #define W(t)		.words = (t), .nwords = ARRAY_SIZE(t)
 #define SIZE(st, f)	.size = sizeof(((struct st *)0)->f)
-#define KIND(name)	static const struct kind name = { f_##name, p_##name }
-
-static void set_has(const struct field *f, char *obj)
-{
-	if (f->has)
-		*(bool *)(obj + f->has) = true;
-}
 
 static bool has(const struct field *f, const char *obj)
 {
 	return f->has && *(const bool *)(obj + f->has);
 }
 
-static uint64_t get_num(const struct field *f, const char *obj)
+/* Read @v into @f of @obj: NULL, or what is wrong. */
+static const char *field_parse(const struct field *f, const char *v,
+			       char *obj)
+{
+	static char msg[80];
+	const struct alg **alg = (const struct alg **)(obj + f->off);
+	void *p = obj + f->off;
+	char list[64];
+	uint32_t bits;
+	uint64_t n;
+	int i;
+
+	switch (f->kind) {
+	case K_NUM:
+		if (!parse_u64_dec(v, &n) || (f->bit && !n) ||
+		    (f->size < 8 && n >> (8 * f->size)))
+			return f->bit ? "not a positive integer" : "not a number";
+		uint_set(p, f->size, n);
+		break;
+	case K_FLAG:
+	case K_WORD:
+		i = word_find(f->words, f->nwords, v, true);
+		if (i < 0)
+			return "unknown value";
+		if (f->kind == K_WORD)
+			*(uint8_t *)p = (uint8_t)f->words[i].v;
+		else if (f->words[i].v)
+			*(uint32_t *)p |= f->bit;
+		break;
+	case K_ADDR_SEL:
+		return parse_addr_sel(v, p);
+	case K_PORT_SEL:
+		return parse_port_sel(v, p);
+	case K_ADDR:
+		if (!parse_in6(v, p))
+			return "invalid address";
+		break;
+	case K_BITS:
+		if (!word_bits(f->words, f->nwords, v, ',', true, &bits) ||
+		    (f->size == 1 && !bits)) {
+			snprintf(msg, sizeof(msg), "not a list of %s",
+				 word_list(f->words, f->nwords, ", ", list,
+					   sizeof(list)));
+			return f->size == 1 ? "unknown value" : msg;
+		}
+		uint_set(p, f->size, uint_get(p, f->size) | bits);
+		break;
+	case K_PROTO:
+		if (!parse_proto(v, WORDS(win_protos), p))
+			return "unknown value";
+		break;
+	case K_ALG:
+		*alg = alg_find((uint8_t)f->bit, v);
+		if (!*alg)
+			return "unknown value";
+		break;
+	case K_KEYFILE:
+		if (!streq_ci(v, "NONE"))
+			*(const char **)p = v;
+		break;
+	}
+	if (f->has)
+		*(bool *)(obj + f->has) = true;
+	return NULL;
+}
+
+/* The token of @f's value in @obj (built in @buf), or NULL for none. */
+static const char *field_put(const struct field *f, const char *obj,
+			     char *buf)
+{
+	const struct alg *const *alg = (const void *)(obj + f->off);
+	const struct addr_sel *r = (const void *)(obj + f->off);
+	const struct port_sel *ports = (const void *)(obj + f->off);
+	const void *p = obj + f->off;
+	char e[INET6_ADDRSTRLEN];
+	uint32_t bits;
+
+	if (f->has && !has(f, obj))
+		return NULL;
+	switch (f->kind) {
+	case K_NUM:
+		snprintf(buf, TOKEN_MAX, "%llu",
+			 (unsigned long long)uint_get(p, f->size));
+		return buf;
+	case K_FLAG:
+		return word_name(f->words, f->nwords,
+				 !!(*(const uint32_t *)p & f->bit));
+	case K_ADDR_SEL:
+		fmt_in6(&r->start, buf, INET6_ADDRSTRLEN, true);
+		if (cmp_in6(&r->start, &r->end))
+			snprintf(buf + strlen(buf), TOKEN_MAX - strlen(buf), "-%s",
+				 fmt_in6(&r->end, e, sizeof(e), true));
+		return buf;
+	case K_PORT_SEL:
+		snprintf(buf, TOKEN_MAX, ports->start == ports->end ? "%u" :
+			 "%u-%u", ports->start, ports->end);
+		return buf;
+	case K_ADDR:
+		return fmt_in6(p, buf, INET6_ADDRSTRLEN, true);
+	case K_WORD:
+		return word_name(f->words, f->nwords, *(const uint8_t *)p) ?:
+		       "?";
+	case K_BITS:
+		bits = (uint32_t)uint_get(p, f->size) & ~f->bit;
+		return bits ? word_bits_str(f->words, f->nwords, bits, ",", buf,
+					    TOKEN_MAX) : NULL;
+	case K_PROTO:
+		snprintf(buf, TOKEN_MAX, "%u", *(const uint8_t *)p);
+		return word_name(WORDS(win_protos), *(const uint8_t *)p) ?: buf;
+	case K_ALG:
+		return *alg ? (*alg)->token : NULL;
+	case K_KEYFILE:
+		return *(const char *const *)p;
+	}
+	return NULL;
+}
+
+/* Is the value of @f its default (written as f->none, or left out)? */
+static bool is_default(const struct field *f, const char *obj)
 {
 	const void *p = obj + f->off;
 
-	return f->size == 1 ? *(const uint8_t *)p : f->size == 2 ?
-	       *(const uint16_t *)p : f->size == 4 ? *(const uint32_t *)p :
-	       *(const uint64_t *)p;
+	if (f->has)
+		return !has(f, obj);
+	if (f->kind == K_ADDR_SEL || f->kind == K_PORT_SEL)
+		return *(const bool *)p;	/* any */
+	if (f->kind == K_FLAG)
+		return !(*(const uint32_t *)p & f->bit);
+	return f->kind == K_NUM && !uint_get(p, f->size);
 }
 
-/* A decimal number that fits the field (bit 1: not 0). */
-static const char *f_num(const struct field *f, const char *v, char *obj)
-{
-	uint64_t n, max = f->size == 8 ? UINT64_MAX :
-			  (1ULL << (8 * f->size)) - 1;
-	void *p = obj + f->off;
-
-	if (!parse_u64_dec(v, &n) || n > max || (f->bit && !n))
-		return f->bit ? "not a positive integer" : "not a number";
-	if (f->size == 1)
-		*(uint8_t *)p = (uint8_t)n;
-	else if (f->size == 2)
-		*(uint16_t *)p = (uint16_t)n;
-	else if (f->size == 4)
-		*(uint32_t *)p = (uint32_t)n;
-	else
-		*(uint64_t *)p = n;
-	set_has(f, obj);
-	return NULL;
-}
-
-static const char *p_num(const struct field *f, const char *obj, char *buf)
-{
-	if (f->has && !has(f, obj))
-		return NULL;
-	snprintf(buf, TOKEN_MAX, "%llu", (unsigned long long)get_num(f, obj));
-	return buf;
-}
-
-KIND(num);
-
-/* Selector flag: '-' take from policy, '+' take from packet. */
-static const char *f_sel_flag(const struct field *f, const char *v,
-			      char *obj)
-{
-	if (streq(v, "+"))
-		*(uint32_t *)(obj + f->off) |= f->bit;
-	else if (!streq(v, "-"))
-		return "invalid selector flag (use '-' or '+')";
-	return NULL;
-}
-
-static const char *p_sel_flag(const struct field *f, const char *obj,
-			      char *buf)
-{
-	return *(const uint32_t *)(obj + f->off) & f->bit ? "+" : "-";
-}
-
-KIND(sel_flag);
-
-/* An address, A-B or (extension) A/LEN. */
-static const char *f_addr_sel(const struct field *f, const char *v,
-			      char *obj)
-{
-	return parse_addr_sel(v, (struct addr_sel *)(obj + f->off));
-}
-
-static const char *p_addr_sel(const struct field *f, const char *obj,
-			      char *buf)
-{
-	const struct addr_sel *r = (const struct addr_sel *)(obj + f->off);
-	char e[INET6_ADDRSTRLEN];
-
-	fmt_in6(&r->start, buf, INET6_ADDRSTRLEN, true);
-	if (cmp_in6(&r->start, &r->end))
-		snprintf(buf + strlen(buf), TOKEN_MAX - strlen(buf), "-%s",
-			 fmt_in6(&r->end, e, sizeof(e), true));
-	return buf;
-}
-
-KIND(addr_sel);
-
-/* A port or P-Q. */
-static const char *f_port_sel(const struct field *f, const char *v,
-			      char *obj)
-{
-	return parse_port_sel(v, (struct port_sel *)(obj + f->off));
-}
-
-static const char *p_port_sel(const struct field *f, const char *obj,
-			      char *buf)
-{
-	const struct port_sel *r = (const struct port_sel *)(obj + f->off);
-
-	snprintf(buf, TOKEN_MAX, r->start == r->end ? "%u" : "%u-%u",
-		 r->start, r->end);
-	return buf;
-}
-
-KIND(port_sel);
-
-/* An address (with a bool: when it is true). */
-static const char *f_addr(const struct field *f, const char *v, char *obj)
-{
-	set_has(f, obj);
-	return parse_in6(v, (struct in6_addr *)(obj + f->off)) ? NULL :
-								"invalid address";
-}
-
-static const char *p_addr(const struct field *f, const char *obj, char *buf)
-{
-	if (f->has && !has(f, obj))
-		return NULL;
-	return fmt_in6((const struct in6_addr *)(obj + f->off), buf,
-		       INET6_ADDRSTRLEN, true);
-}
-
-KIND(addr);
-
-/* A word of the field's set, into a u8. */
-static const char *f_word(const struct field *f, const char *v, char *obj)
-{
-	int i = word_find(f->words, f->nwords, v, true);
-
-	if (i < 0)
-		return "unknown value";
-	*(uint8_t *)(obj + f->off) = (uint8_t)f->words[i].v;
-	set_has(f, obj);
-	return NULL;
-}
-
-static const char *p_word(const struct field *f, const char *obj, char *buf)
-{
-	if (f->has && !has(f, obj))
-		return NULL;
-	return word_name(f->words, f->nwords, *(const uint8_t *)(obj + f->off)) ?:
-	       "?";
-}
-
-KIND(word);
-
-/* A comma list of the field's words (flags), OR-ed into a u8 / u32. */
-static const char *f_bits(const struct field *f, const char *v, char *obj)
-{
-	static char msg[80];
-	char list[64];
-	uint32_t bits;
-
-	if (!word_bits(f->words, f->nwords, v, ',', true, &bits) ||
-	    (f->size == 1 && !bits)) {
-		snprintf(msg, sizeof(msg), "not a list of %s",
-			 word_list(f->words, f->nwords, ", ", list, sizeof(list)));
-		return f->size == 1 ? "unknown value" : msg;
-	}
-	if (f->size == 1)
-		*(uint8_t *)(obj + f->off) |= (uint8_t)bits;
-	else
-		*(uint32_t *)(obj + f->off) |= bits;
-	return NULL;
-}
-
-/* The words of the bits (bit: those written elsewhere); NULL if none. */
-static const char *p_bits(const struct field *f, const char *obj, char *buf)
-{
-	uint32_t v = (uint32_t)get_num(f, obj) & ~f->bit;
-
-	return v ? word_bits_str(f->words, f->nwords, v, ",", buf, TOKEN_MAX) :
-		   NULL;
-}
-
-KIND(bits);
-
-/* ESN=0 or 1: the field's bit in a u32. */
-static const char *f_bit01(const struct field *f, const char *v, char *obj)
-{
-	if (streq(v, "1"))
-		*(uint32_t *)(obj + f->off) |= f->bit;
-	else if (!streq(v, "0"))
-		return "not 0 or 1";
-	return NULL;
-}
-
-static const char *p_bit01(const struct field *f, const char *obj, char *buf)
-{
-	return *(const uint32_t *)(obj + f->off) & f->bit ? "1" : NULL;
-}
-
-KIND(bit01);
-
-/* TCP, UDP, ICMP (ICMPv6) or a number. */
-static const char *f_proto(const struct field *f, const char *v, char *obj)
-{
-	set_has(f, obj);
-	return parse_proto(v, WORDS(win_protos), (uint8_t *)(obj + f->off)) ?
-	       NULL : "unknown value";
-}
-
-static const char *p_proto(const struct field *f, const char *obj, char *buf)
-{
-	uint8_t p = *(const uint8_t *)(obj + f->off);
-
-	snprintf(buf, TOKEN_MAX, "%u", p);
-	return word_name(WORDS(win_protos), p) ?: buf;
-}
-
-KIND(proto);
-
-/* An algorithm spelling of the format (bit: where). */
-static const char *f_alg(const struct field *f, const char *v, char *obj)
-{
-	const struct alg **a = (const struct alg **)(obj + f->off);
-
-	*a = alg_find((uint8_t)f->bit, v);
-	return *a ? NULL : "unknown value";
-}
-
-static const char *p_alg(const struct field *f, const char *obj, char *buf)
-{
-	const struct alg *a = *(const struct alg *const *)(obj + f->off);
-
-	return a ? a->token : NULL;
-}
-
-KIND(alg);
-
-/* A key file name (NONE: none). */
-static const char *f_keyfile(const struct field *f, const char *v,
-			     char *obj)
-{
-	if (!streq_ci(v, "NONE"))
-		*(const char **)(obj + f->off) = v;
-	return NULL;
-}
-
-static const char *p_keyfile(const struct field *f, const char *obj,
-			     char *buf)
-{
-	return *(const char *const *)(obj + f->off);
-}
-
-KIND(keyfile);
+static const struct word sel_flags[] = { { "-", 0 }, { "+", 1 } };
+static const struct word bit01[] = { { "0", 0 }, { "1", 1 } };
 
 /* Policies. */
 
-#define FP(n, k, f)	{ n, &k, AT(policy, f), SIZE(policy, f)
-#define FLAG(n, b)	FP(n, sel_flag, from_packet), .bit = (b) }
+#define FP(n, k, f)	{ n, K_##k, AT(policy, f), SIZE(policy, f)
+#define FLAG(n, b)	FP(n, FLAG, from_packet), .bit = (b), W(sel_flags), \
+			.msg = "invalid selector flag (use '-' or '+')" }
 
 static const struct field spd_fields[] = {
-	FP("Policy", num, index), .bit = 1 },
+	FP("Policy", NUM, index), .bit = 1 },
 	FLAG("RemoteIPAddr", IPSEC6_FROM_PKT_REMOTE_ADDR),
-	FP("RemoteIPAddr", addr_sel, remote), .none = "*" },
+	FP("RemoteIPAddr", ADDR_SEL, remote), .none = "*" },
 	FLAG("LocalIPAddr", IPSEC6_FROM_PKT_LOCAL_ADDR),
-	FP("LocalIPAddr", addr_sel, local), .none = "*" },
+	FP("LocalIPAddr", ADDR_SEL, local), .none = "*" },
 	FLAG("Protocol", IPSEC6_FROM_PKT_PROTO),
-	FP("Protocol", proto, proto), HAS(policy, has_proto), .none = "*" },
+	FP("Protocol", PROTO, proto), HAS(policy, has_proto), .none = "*" },
 	FLAG("RemotePort", IPSEC6_FROM_PKT_REMOTE_PORT),
-	FP("RemotePort", port_sel, rport), .none = "*" },
+	FP("RemotePort", PORT_SEL, rport), .none = "*" },
 	FLAG("LocalPort", IPSEC6_FROM_PKT_LOCAL_PORT),
-	FP("LocalPort", port_sel, lport), .none = "*" },
-	FP("IPSecProtocol", word, ipsec_proto), W(ipsec_protos) },
-	FP("IPSecMode", word, mode), W(modes) },
-	FP("RemoteGWIPAddr", addr, tunnel_remote),
+	FP("LocalPort", PORT_SEL, lport), .none = "*" },
+	FP("IPSecProtocol", WORD, ipsec_proto), W(ipsec_protos) },
+	FP("IPSecMode", WORD, mode), W(modes) },
+	FP("RemoteGWIPAddr", ADDR, tunnel_remote),
 		HAS(policy, has_tunnel_remote), .none = "*" },
-	FP("SABundleIndex", num, bundle_next), .bit = 1, .none = "NONE",
+	FP("SABundleIndex", NUM, bundle_next), .bit = 1, .none = "NONE",
 		.msg = "not NONE or a policy index" },
-	FP("Direction", bits, dir), W(pol_dirs) },
-	FP("Action", word, action), W(w_action) },
-	FP("InterfaceIndex", num, ifindex) },
+	FP("Direction", BITS, dir), W(pol_dirs) },
+	FP("Action", WORD, action), W(w_action) },
+	FP("InterfaceIndex", NUM, ifindex) },
 };
 
 #define SPD_TOKENS	ARRAY_SIZE(spd_fields)	/* 13 fields, 5 with a flag */
 
 static const struct field spd_exts[] = {
-	FP("PRIORITY", num, priority) },
-	FP("REQID", num, reqid) },
-	FP("FLAGS", bits, flags), W(w_pol_flags) },
-	FP("TUNNEL_LOCAL", addr, tunnel_local), HAS(policy, has_tunnel_local) },
-	FP("ICMP_TYPE", num, icmp_type), HAS(policy, has_icmp_type),
+	FP("PRIORITY", NUM, priority) },
+	FP("REQID", NUM, reqid) },
+	FP("FLAGS", BITS, flags), W(w_pol_flags) },
+	FP("TUNNEL_LOCAL", ADDR, tunnel_local), HAS(policy, has_tunnel_local) },
+	FP("ICMP_TYPE", NUM, icmp_type), HAS(policy, has_icmp_type),
 		.msg = "must be 0-255" },
-	FP("ICMP_CODE", num, icmp_code), HAS(policy, has_icmp_code),
+	FP("ICMP_CODE", NUM, icmp_code), HAS(policy, has_icmp_code),
 		.msg = "must be 0-255" },
 };
 
@@ -423,49 +317,46 @@ struct sad_line {
 	bool has_proto_ext, has_mode_ext;
 };
 
-#define FS(n, k, f)	{ n, &k, AT(sad_line, f), SIZE(sad_line, f)
+#define FS(n, k, f)	{ n, K_##k, AT(sad_line, f), SIZE(sad_line, f)
 #define FS_POLICY(n, k, f, m) \
 	FS(n, k, sa.f), HAS(sad_line, sa.has_##f), .none = "POLICY", .msg = (m) }
 
 static const struct field sad_fields[] = {
-	FS("SAEntry", num, sa.index), .bit = 1 },
-	FS("SPI", num, sa.spi), .msg = "not a decimal number up to 4294967295" },
-	FS("SADestIPAddr", addr, sa.dst) },
-	FS_POLICY("DestIPAddr", addr, sel_dst, "not POLICY or an address"),
-	FS_POLICY("SrcIPAddr", addr, sel_src, "not POLICY or an address"),
-	FS_POLICY("Protocol", proto, sel_proto, "unknown value"),
-	FS_POLICY("DestPort", num, sel_dport, "not POLICY or a port (0-65535)"),
-	FS_POLICY("SrcPort", num, sel_sport, "not POLICY or a port (0-65535)"),
-	FS("AuthAlg", alg, auth), .bit = ALG_WIN_AUTH },
-	FS("KeyFile", keyfile, keyfile), .none = "NONE" },
-	FS("Direction", word, sa.dir), W(sa_dirs) },
-	FS("SecPolicyIndex", num, sa.policy), .bit = 1, .none = "NONE",
+	FS("SAEntry", NUM, sa.index), .bit = 1 },
+	FS("SPI", NUM, sa.spi), .msg = "not a decimal number up to 4294967295" },
+	FS("SADestIPAddr", ADDR, sa.dst) },
+	FS_POLICY("DestIPAddr", ADDR, sel_dst, "not POLICY or an address"),
+	FS_POLICY("SrcIPAddr", ADDR, sel_src, "not POLICY or an address"),
+	FS_POLICY("Protocol", PROTO, sel_proto, "unknown value"),
+	FS_POLICY("DestPort", NUM, sel_dport, "not POLICY or a port (0-65535)"),
+	FS_POLICY("SrcPort", NUM, sel_sport, "not POLICY or a port (0-65535)"),
+	FS("AuthAlg", ALG, auth), .bit = ALG_WIN_AUTH },
+	FS("KeyFile", KEYFILE, keyfile), .none = "NONE" },
+	FS("Direction", WORD, sa.dir), W(sa_dirs) },
+	FS("SecPolicyIndex", NUM, sa.policy), .bit = 1, .none = "NONE",
 		.msg = "not a policy index" },
 };
 
 #define SAD_TOKENS	ARRAY_SIZE(sad_fields)
 
-static const struct word sa_protos[] = {
-	{ "AH", IPSEC6_PROTO_AH }, { "ESP", IPSEC6_PROTO_ESP },
-};
-
-#define LFT(n, l)	FS(n, num, sa.lft[l]) }
+#define LFT(n, l)	FS(n, NUM, sa.lft[l]) }
 
 /* In the order 's' writes them. */
 static const struct field sad_exts[] = {
-	FS("SRC", addr, sa.src), HAS(sad_line, sa.has_src) },
-	FS("PROTO", word, sa.proto), HAS(sad_line, has_proto_ext),
-		W(sa_protos), .msg = "not AH or ESP" },
-	FS("MODE", word, sa.mode), HAS(sad_line, has_mode_ext), W(w_mode),
+	FS("SRC", ADDR, sa.src), HAS(sad_line, sa.has_src) },
+	FS("PROTO", WORD, sa.proto), HAS(sad_line, has_proto_ext),
+		W(w_ipsec_proto), .msg = "not AH or ESP" },
+	FS("MODE", WORD, sa.mode), HAS(sad_line, has_mode_ext), W(w_mode),
 		.msg = "not TRANSPORT or TUNNEL" },
-	FS("REQID", num, sa.reqid) },
-	FS("AEAD", alg, aead), .bit = ALG_WIN_AEAD },
-	FS("ENC", alg, enc), .bit = ALG_WIN_ENC, .msg = "not AES-CBC or NULL" },
-	FS("ENCKEYFILE", keyfile, enckeyfile) },
-	FS("ICV", num, sa.icv_bits), HAS(sad_line, sa.has_icv) },
-	FS("REPLAY", num, sa.replay_window), HAS(sad_line, sa.has_replay) },
-	FS("ESN", bit01, sa.flags), .bit = IPSEC6_SA_F_ESN },
-	FS("FLAGS", bits, sa.flags), W(w_sa_flags), .bit = IPSEC6_SA_F_ESN },
+	FS("REQID", NUM, sa.reqid) },
+	FS("AEAD", ALG, aead), .bit = ALG_WIN_AEAD },
+	FS("ENC", ALG, enc), .bit = ALG_WIN_ENC, .msg = "not AES-CBC or NULL" },
+	FS("ENCKEYFILE", KEYFILE, enckeyfile) },
+	FS("ICV", NUM, sa.icv_bits), HAS(sad_line, sa.has_icv) },
+	FS("REPLAY", NUM, sa.replay_window), HAS(sad_line, sa.has_replay) },
+	FS("ESN", FLAG, sa.flags), .bit = IPSEC6_SA_F_ESN, W(bit01),
+		.msg = "not 0 or 1" },
+	FS("FLAGS", BITS, sa.flags), W(w_sa_flags), .bit = IPSEC6_SA_F_ESN },
 	LFT("SOFT_BYTES", LFT_SOFT_BYTES), LFT("HARD_BYTES", LFT_HARD_BYTES),
 	LFT("SOFT_PACKETS", LFT_SOFT_PACKETS),
 	LFT("HARD_PACKETS", LFT_HARD_PACKETS),
@@ -488,7 +379,7 @@ static void parse_fields(struct rd *rd, const struct field *std, size_t nstd,
 	for (i = 0; i < nstd; i++) {
 		if (std[i].none && streq_ci(tok[i], std[i].none))
 			continue;	/* the default */
-		e = std[i].k->parse(&std[i], tok[i], obj);
+		e = field_parse(&std[i], tok[i], obj);
 		if (e)
 			ferr(rd, std[i].name, tok[i], "%s", std[i].msg ?: e);
 	}
@@ -505,22 +396,12 @@ static void parse_fields(struct rd *rd, const struct field *std, size_t nstd,
 			ferr(rd, ext[i].name, orig, "given twice");
 		} else {
 			seen[i] = true;
-			e = ext[i].k->parse(&ext[i], eq + 1, obj);
+			e = field_parse(&ext[i], eq + 1, obj);
 			if (e)
 				ferr(rd, ext[i].name, eq + 1, "%s",
 				     ext[i].msg ?: e);
 		}
 	}
-}
-
-/* Is the value of @f its default (written as f->none)? */
-static bool is_default(const struct field *f, const char *obj)
-{
-	if (f->has)
-		return !has(f, obj);
-	if (f->k == &addr_sel || f->k == &port_sel)
-		return *(const bool *)(obj + f->off);	/* any */
-	return f->k == &num && !get_num(f, obj);
 }
 
 /* The standard fields, then the extensions that are not the default. */
@@ -534,65 +415,28 @@ static void put_fields(struct buf *b, const struct field *std, size_t nstd,
 	for (i = 0; i < nstd; i++)
 		buf_printf(b, "%s%s", i ? " " : "",
 			   std[i].none && is_default(&std[i], obj) ?
-			   std[i].none : std[i].k->put(&std[i], obj, buf));
+			   std[i].none : field_put(&std[i], obj, buf));
 	for (i = 0; i < next; i++) {
-		v = ext[i].k->put(&ext[i], obj, buf);
-		/* A number without a bool is written when it is not 0. */
-		if (v && (ext[i].k != &num || ext[i].has ||
-			  get_num(&ext[i], obj)))
+		v = field_put(&ext[i], obj, buf);
+		if (v && !is_default(&ext[i], obj))
 			buf_printf(b, " %s=%s", ext[i].name, v);
 	}
 	buf_printf(b, " ;\n");
 }
 
-/* Line iteration over a whole file in memory. */
-struct lines {
-	char *p, *end;
-	unsigned int no;
-};
-
-/* The next line, NUL-terminated, without CR LF; *nul if it holds a NUL. */
-static char *next_line(struct lines *ls, bool *nul)
-{
-	char *start = ls->p, *nl;
-	size_t raw;
-
-	if (ls->p >= ls->end)
-		return NULL;
-	nl = memchr(ls->p, '\n', (size_t)(ls->end - ls->p));
-	raw = nl ? (size_t)(nl - start) : (size_t)(ls->end - start);
-	start[raw] = '\0';	/* the '\n', or read_file()'s terminator */
-	ls->p = nl ? nl + 1 : ls->end;
-	*nul = strlen(start) != raw;
-	if (raw && start[raw - 1] == '\r')
-		start[raw - 1] = '\0';
-	ls->no++;
-	return start;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r';
-}
-
 /* Split on blanks; a ';' glued to the last token is split off. */
 static int tokenize(char *s, char **tok)
 {
+	static const char blanks[] = " \t\v\f\r";
+	char *save = NULL, *w;
 	size_t len;
 	int n = 0;
 
-	for (;;) {
-		while (is_blank(*s))
-			s++;
-		if (!*s)
-			break;
+	for (w = strtok_r(s, blanks, &save); w;
+	     w = strtok_r(NULL, blanks, &save)) {
 		if (n == MAX_TOKENS)
 			return -1;
-		tok[n++] = s;
-		while (*s && !is_blank(*s))
-			s++;
-		if (*s)
-			*s++ = '\0';
+		tok[n++] = w;
 	}
 	len = n ? strlen(tok[n - 1]) : 0;
 	if (len > 1 && tok[n - 1][len - 1] == ';') {
@@ -677,7 +521,7 @@ static int for_each_entry(struct rd *rd, const char *path, size_t nfields,
 	ls.end = text + len;
 	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
 		ls.p += 3;
-	while ((line = next_line(&ls, &nul))) {
+	while ((line = next_line(&ls, false, &nul))) {
 		rd->line = ls.no;
 		rd->line_bad = false;
 		if (nul) {
@@ -730,8 +574,7 @@ static void spd_entry(struct rd *rd, char **t, int ntok, void *data)
 	struct file_ctx *c = data;
 	struct policy *p = policy_new(), *prev = c->prev;
 
-	p->origin.file = rd->shown;
-	p->origin.line = rd->line;
+	p->origin = (struct origin){ rd->shown, rd->line };
 	parse_fields(rd, spd_fields, SPD_TOKENS, spd_exts,
 		     ARRAY_SIZE(spd_exts), t, ntok, (char *)p);
 	/* The gateway is ignored outside TUNNEL mode. */
@@ -815,8 +658,7 @@ static void sad_entry(struct rd *rd, char **t, int ntok, void *data)
 	struct sad_line l = { 0 };
 	struct sa *sa, *prev = c->prev;
 
-	l.sa.origin.file = rd->shown;
-	l.sa.origin.line = rd->line;
+	l.sa.origin = (struct origin){ rd->shown, rd->line };
 	parse_fields(rd, sad_fields, SAD_TOKENS, sad_exts,
 		     ARRAY_SIZE(sad_exts), t, ntok, (char *)&l);
 	/* The module takes ports with any protocol; they could never match. */
@@ -990,9 +832,13 @@ static bool sad_prepare(struct sad_line *l, const struct sa *sa,
 	return true;
 }
 
+/* qsort(): highest index first. */
 static int sa_cmp_index_desc(const void *a, const void *b)
 {
-	return -sa_cmp_index(a, b);
+	const struct sa *sa = *(const struct sa * const *)a;
+	const struct sa *sb = *(const struct sa * const *)b;
+
+	return sa->index > sb->index ? -1 : sa->index < sb->index;
 }
 
 int winfile_write_sad(FILE *f, const struct vec *sas, const char *keybase,

@@ -41,13 +41,6 @@ static const struct word actions[] = {
 	{ "discard", IPSEC6_ACTION_DISCARD },
 };
 
-static const struct word limits[] = {
-	{ "byte-soft", LFT_SOFT_BYTES }, { "byte-hard", LFT_HARD_BYTES },
-	{ "packet-soft", LFT_SOFT_PACKETS }, { "packet-hard", LFT_HARD_PACKETS },
-	{ "time-soft", LFT_SOFT_ADD }, { "time-hard", LFT_HARD_ADD },
-	{ "time-use-soft", LFT_SOFT_USE }, { "time-use-hard", LFT_HARD_USE },
-};
-
 static const struct word levels[] = { { "required", 1 } };
 static const struct word ptypes[] = { { "main", 1 } };
 static const struct word keyfile_word[] = { { "keyfile", 1 } };
@@ -90,6 +83,8 @@ struct args {
 	char **argv;
 	char *err;
 	size_t errlen;
+	const char *name;	/* of the keyword being read, for messages */
+	char sub[32];		/* a name "KEYWORD WORD" of a sub-grammar */
 };
 
 __printf(2, 3) static int fail(struct args *a, const char *fmt, ...)
@@ -115,8 +110,7 @@ static const char *peek(const struct args *a)
 /* Keywords. */
 
 struct kw;
-typedef int (*kw_fn)(struct args *a, const struct kw *k, const char *name,
-		     char *obj);
+typedef int (*kw_fn)(struct args *a, const struct kw *k, char *obj);
 
 struct kw {
 	const char *w;
@@ -129,6 +123,7 @@ struct kw {
 	uint32_t arg;
 	const struct kw *sub;	/* the words of a sub-grammar */
 	uint8_t nsub;
+	uint8_t size;		/* of the value; 0: u32 (a number), u8 (a word) */
 };
 
 #define OP(x)		(1u << XG_##x)
@@ -156,58 +151,53 @@ static void set_has(const struct kw *k, char *obj)
 }
 
 /* The value after the keyword, or NULL (message set). */
-static char *value(struct args *a, const char *name, const char *what)
+static char *value(struct args *a, const char *what)
 {
 	if (!more(a)) {
-		fail(a, "'%s' needs %s", name, what);
+		fail(a, "'%s' needs %s", a->name, what);
 		return NULL;
 	}
 	return a->argv[a->i++];
 }
 
 /* "NAME: BEFORE'VALUE'AFTER", the value quoted and capped. */
-static int bad(struct args *a, const char *name, const char *before,
-	       const char *v, const char *after)
+static int bad(struct args *a, const char *before, const char *v,
+	       const char *after)
 {
 	char sv[100];
 
-	return fail(a, "%s: %s'%s'%s", name, before,
+	return fail(a, "%s: %s'%s'%s", a->name, before,
 		    shown(v, sv, sizeof(sv)), after);
 }
 
-static int get_u32(struct args *a, const char *name, uint32_t *v)
+static int get_u32(struct args *a, uint32_t *v)
 {
-	const char *s = value(a, name, "a number");
+	const char *s = value(a, "a number");
 
 	if (!s)
 		return -1;
-	return parse_u32(s, v) ? 0 : bad(a, name, "invalid number ", s, "");
+	return parse_u32(s, v) ? 0 : bad(a, "invalid number ", s, "");
 }
 
-/* A number (arg 1: an index, not 0: 0 stands for "none"; 255: a u8). */
-static int kw_num(struct args *a, const struct kw *k, const char *name,
-		  char *obj)
+/* A number (arg 1: an index, not 0: 0 stands for "none"). */
+static int kw_num(struct args *a, const struct kw *k, char *obj)
 {
 	uint32_t n;
 
-	if (get_u32(a, name, &n) < 0)
+	if (get_u32(a, &n) < 0)
 		return -1;
 	if (k->arg == 1 && !n)
-		return fail(a, "%s: 0 is invalid", name);
-	if (k->arg == 255 && n > 255)
-		return fail(a, "%s: must be 0-255", name);
-	if (k->arg == 255)
-		*(uint8_t *)(obj + k->off) = (uint8_t)n;
-	else
-		*(uint32_t *)(obj + k->off) = n;
+		return fail(a, "%s: 0 is invalid", a->name);
+	if (k->size == 1 && n > 255)
+		return fail(a, "%s: must be 0-255", a->name);
+	uint_set(obj + k->off, k->size ?: 4, n);
 	set_has(k, obj);
 	return 0;
 }
 
-static int get_word(struct args *a, const struct kw *k, const char *name,
-		    uint32_t *v)
+static int get_word(struct args *a, const struct kw *k, uint32_t *v)
 {
-	const char *s = value(a, name, "a value");
+	const char *s = value(a, "a value");
 	char list[200], msg[240];
 	int i;
 
@@ -220,45 +210,28 @@ static int get_word(struct args *a, const struct kw *k, const char *name,
 	}
 	snprintf(msg, sizeof(msg), " is not one of %s",
 		 word_list(k->words, k->nwords, ", ", list, sizeof(list)));
-	return bad(a, name, "", s, msg);
+	return bad(a, "", s, msg);
 }
 
-/* A word of k->words into a u8 (@width 1) or a u16 (2). */
-static int word_into(struct args *a, const struct kw *k, const char *name,
-		     char *obj, size_t width)
+/* A word of k->words. */
+static int kw_word(struct args *a, const struct kw *k, char *obj)
 {
 	uint32_t v;
 
-	if (get_word(a, k, name, &v) < 0)
+	if (get_word(a, k, &v) < 0)
 		return -1;
-	if (width == 2)
-		*(uint16_t *)(obj + k->off) = (uint16_t)v;
-	else
-		*(uint8_t *)(obj + k->off) = (uint8_t)v;
+	uint_set(obj + k->off, k->size ?: 1, v);
 	set_has(k, obj);
 	return 0;
 }
 
-static int kw_word(struct args *a, const struct kw *k, const char *name,
-		   char *obj)
-{
-	return word_into(a, k, name, obj, 1);
-}
-
-static int kw_word16(struct args *a, const struct kw *k, const char *name,
-		     char *obj)
-{
-	return word_into(a, k, name, obj, 2);
-}
-
 /* "flag A B ...": one word or more of the set. */
-static int kw_flags(struct args *a, const struct kw *k, const char *name,
-		    char *obj)
+static int kw_flags(struct args *a, const struct kw *k, char *obj)
 {
 	uint32_t *flags = (uint32_t *)(obj + k->off), v;
 	int i;
 
-	if (get_word(a, k, name, &v) < 0)
+	if (get_word(a, k, &v) < 0)
 		return -1;
 	*flags |= v;
 	while ((i = word_find(k->words, k->nwords, peek(a), false)) >= 0) {
@@ -269,8 +242,7 @@ static int kw_flags(struct args *a, const struct kw *k, const char *name,
 }
 
 /* The value of @k unless the next word is k->arg's refused one. */
-static int kw_refuse(struct args *a, const struct kw *k, const char *name,
-		     char *obj)
+static int kw_refuse(struct args *a, const struct kw *k, char *obj)
 {
 	static const char *const refused[][2] = {
 		{ "use", "tmpl level use: optional templates are not supported" },
@@ -279,27 +251,26 @@ static int kw_refuse(struct args *a, const struct kw *k, const char *name,
 
 	if (streq(peek(a), refused[k->arg][0]))
 		return fail(a, "%s", refused[k->arg][1]);
-	return kw_word(a, k, name, obj);
+	return kw_word(a, k, obj);
 }
 
 /*
  * One address: ADDR or ADDR/128.  arg 1 (an SA selector): ADDR/0 is any,
  * as if left out.
  */
-static int kw_addr(struct args *a, const struct kw *k, const char *name,
-		   char *obj)
+static int kw_addr(struct args *a, const struct kw *k, char *obj)
 {
-	const char *s = value(a, name, "an IPv6 address");
+	const char *s = value(a, "an IPv6 address");
 	struct addr_sel r;
 
 	if (!s)
 		return -1;
 	if (strchr(s, '-') || parse_addr_sel(s, &r))
-		return bad(a, name, "invalid IPv6 address ", s, "");
+		return bad(a, "invalid IPv6 address ", s, "");
 	if (k->arg && r.any)
 		return 0;
 	if (cmp_in6(&r.start, &r.end))
-		return bad(a, name, "", s, k->arg ?
+		return bad(a, "", s, k->arg ?
 			   ": an SA selector takes one address, not a prefix" :
 			   ": one address, not a prefix");
 	*(struct in6_addr *)(obj + k->off) = r.start;
@@ -307,82 +278,66 @@ static int kw_addr(struct args *a, const struct kw *k, const char *name,
 	return 0;
 }
 
-/* ADDR, ADDR/PLEN or (extension) A-B. */
-static int kw_prefix(struct args *a, const struct kw *k, const char *name,
-		     char *obj)
+/* ADDR, ADDR/PLEN or (extension) A-B; arg 1: a port or P-Q. */
+static int kw_range(struct args *a, const struct kw *k, char *obj)
 {
-	const char *s = value(a, name, "an address, prefix or range");
+	const char *s = value(a, k->arg ? "a port or range" :
+				     "an address, prefix or range");
+	void *r = obj + k->off;
 
 	if (!s)
 		return -1;
-	if (parse_addr_sel(s, (struct addr_sel *)(obj + k->off)))
-		return bad(a, name, "", s,
+	if (k->arg ? parse_port_sel(s, r) : parse_addr_sel(s, r))
+		return bad(a, "", s, k->arg ?
+			   " is not a port (0-65535) or range P-Q" :
 			   " is not an IPv6 address, prefix or range");
 	return 0;
 }
 
-static int kw_ports(struct args *a, const struct kw *k, const char *name,
-		    char *obj)
-{
-	struct port_sel *r = (struct port_sel *)(obj + k->off);
-	const char *s = value(a, name, "a port or range");
-
-	if (!s)
-		return -1;
-	if (parse_port_sel(s, r))
-		return bad(a, name, "", s,
-			   " is not a port (0-65535) or range P-Q");
-	return 0;
-}
-
 /* One port, into a u16. */
-static int kw_port(struct args *a, const struct kw *k, const char *name,
-		   char *obj)
+static int kw_port(struct args *a, const struct kw *k, char *obj)
 {
 	struct port_sel r;
 
-	if (kw_ports(a, &(struct kw){ .off = 0 }, name, (char *)&r) < 0)
+	if (kw_range(a, &(struct kw){ .arg = 1 }, (char *)&r) < 0)
 		return -1;
 	if (r.start != r.end)
-		return fail(a, "%s: one port, not a range", name);
+		return fail(a, "%s: one port, not a range", a->name);
 	*(uint16_t *)(obj + k->off) = r.start;
 	set_has(k, obj);
 	return 0;
 }
 
-static int kw_proto(struct args *a, const struct kw *k, const char *name,
-		    char *obj)
+static int kw_proto(struct args *a, const struct kw *k, char *obj)
 {
-	const char *s = value(a, name, "a protocol");
+	const char *s = value(a, "a protocol");
 
 	if (!s)
 		return -1;
 	set_has(k, obj);
 	if (!parse_proto(s, WORDS(w_protos), (uint8_t *)(obj + k->off)))
-		return bad(a, name, "unknown protocol ", s, "");
+		return bad(a, "unknown protocol ", s, "");
 	return 0;
 }
 
-static int kw_dev(struct args *a, const struct kw *k, const char *name,
-		  char *obj)
+static int kw_dev(struct args *a, const struct kw *k, char *obj)
 {
 	uint32_t *ifindex = (uint32_t *)(obj + k->off);
-	const char *s = value(a, name, "an interface name");
+	const char *s = value(a, "an interface name");
 
 	if (!s)
 		return -1;
 	*ifindex = if_nametoindex(s);
-	return *ifindex ? 0 : bad(a, name, "no interface ", s, "");
+	return *ifindex ? 0 : bad(a, "no interface ", s, "");
 }
 
 /* "replay-seq N" and relatives: one half (arg 1: high) of a u64. */
-static int kw_seq(struct args *a, const struct kw *k, const char *name,
-		  char *obj)
+static int kw_seq(struct args *a, const struct kw *k, char *obj)
 {
 	uint64_t *seq = (uint64_t *)(obj + k->off);
 	uint32_t n;
 
-	if (get_u32(a, name, &n) < 0)
+	if (get_u32(a, &n) < 0)
 		return -1;
 	if (k->arg)
 		*seq = (*seq & 0xffffffffULL) | (uint64_t)n << 32;
@@ -392,38 +347,38 @@ static int kw_seq(struct args *a, const struct kw *k, const char *name,
 	return 0;
 }
 
-static int kw_limit(struct args *a, const struct kw *k, const char *name,
-		    char *obj)
+static int kw_limit(struct args *a, const struct kw *k, char *obj)
 {
 	struct sa *sa = (struct sa *)(obj + k->off);
 	const char *s;
 	uint32_t which;
 
-	if (get_word(a, k, name, &which) < 0)
+	if (get_word(a, k, &which) < 0)
 		return -1;
-	name = limits[which].w;
-	s = value(a, name, "a number");
+	a->name = w_limits[which].w;
+	s = value(a, "a number");
 	if (!s)
 		return -1;
 	if (streq(s, "inf"))
 		sa->lft[which] = 0;
 	else if (!parse_u64(s, &sa->lft[which]))
-		return bad(a, name, "invalid number ", s, "");
+		return bad(a, "invalid number ", s, "");
 	return 0;
 }
 
 /* KEY: 0xHEX, a string, @FILE, or "keyfile FILE". */
-static int get_key(struct args *a, const char *name, struct key *k,
-		   char **label)
+static int get_key(struct args *a, struct key *k, char **label)
 {
-	char kerr[ERRBUF_LEN], *s = value(a, name, "a key");
-	const char *file = NULL;
+	char kerr[ERRBUF_LEN], *s = value(a, "a key");
+	const char *name = a->name, *file = NULL;
 	bool nl;
 
 	if (!s)
 		return -1;
 	if (streq(s, "keyfile")) {
-		file = value(a, "keyfile", "a file name");
+		a->name = "keyfile";
+		file = value(a, "a file name");
+		a->name = name;
 		if (!file)
 			return -1;
 		if (key_from_file(k, file, file, &nl, kerr, sizeof(kerr)) < 0)
@@ -444,8 +399,7 @@ static int get_key(struct args *a, const char *name, struct key *k,
 /* auth, auth-trunc (arg ALG_TRUNC), enc, aead: name, key [, bits]. */
 #define ALG_TRUNC	0x10
 
-static int kw_alg(struct args *a, const struct kw *k, const char *name,
-		  char *obj)
+static int kw_alg(struct args *a, const struct kw *k, char *obj)
 {
 	static const char *const kinds[] = { "", "authentication",
 					     "encryption", "AEAD" };
@@ -459,18 +413,19 @@ static int kw_alg(struct args *a, const struct kw *k, const char *name,
 	const char *s;
 
 	if (*alg)
-		return fail(a, "%s: only one %s algorithm", name, kinds[kind]);
-	s = value(a, name, "an algorithm name");
+		return fail(a, "%s: only one %s algorithm", a->name,
+			    kinds[kind]);
+	s = value(a, "an algorithm name");
 	if (!s)
 		return -1;
 	set_str(alg, alg_xfrm_name(s, kind));
-	if (get_key(a, name, key, kind == ALG_ENC ? &sa->enc_keyfile :
+	if (get_key(a, key, kind == ALG_ENC ? &sa->enc_keyfile :
 						     &sa->keyfile) < 0)
 		return -1;
 	if (kind == ALG_ENC)
 		return 0;
 	if (kind == ALG_AEAD || (k->arg & ALG_TRUNC)) {
-		if (get_u32(a, name, &sa->icv_bits) < 0)
+		if (get_u32(a, &sa->icv_bits) < 0)
 			return -1;
 		sa->has_icv = true;
 		if (kind == ALG_AEAD || sa->icv_bits)
@@ -490,15 +445,13 @@ static int kw_alg(struct args *a, const struct kw *k, const char *name,
  * A sub-grammar: its words, each once, as long as they come.  arg 1: may
  * be empty, only once (tmpl).
  */
-static int kw_sub(struct args *a, const struct kw *k, const char *name,
-		  char *obj)
+static int kw_sub(struct args *a, const struct kw *k, char *obj)
 {
 	uint32_t seen = 0;
-	char sub[32];
 
 	if (k->arg && k->has && *(bool *)(obj + k->has))
 		return fail(a, "only one '%s' per policy is supported: add one policy per template and chain them with 'bundle INDEX'",
-			    name);
+			    k->w);
 	while (more(a)) {
 		const struct kw *s = kw_find(k->sub, k->nsub, peek(a));
 		unsigned int bit = s ? (unsigned int)(s - k->sub) : 0;
@@ -507,30 +460,30 @@ static int kw_sub(struct args *a, const struct kw *k, const char *name,
 			break;
 		seen |= 1u << bit;
 		a->i++;
-		snprintf(sub, sizeof(sub), "%s %s", k->w, s->w);
+		snprintf(a->sub, sizeof(a->sub), "%s %s", k->w, s->w);
 		if (!s->fn)
-			return fail(a, "%s: %s", sub, s->why);
-		if (s->fn(a, s, sub, obj + k->off) < 0)
+			return fail(a, "%s: %s", a->sub, s->why);
+		a->name = a->sub;
+		if (s->fn(a, s, obj + k->off) < 0)
 			return -1;
 	}
 	set_has(k, obj);
 	return seen || k->arg ? 0 :
-	       fail(a, "'%s' needs %s", name, "src, dst, proto, sport or dport");
+	       fail(a, "'%s' needs %s", k->w, "src, dst, proto, sport or dport");
 }
 
 /*
  * A fixed sequence of values without keywords ("encap TYPE SPORT DPORT
  * OA"): each row of the sub-grammar in turn, named in messages.
  */
-static int kw_fields(struct args *a, const struct kw *k, const char *name,
-		     char *obj)
+static int kw_fields(struct args *a, const struct kw *k, char *obj)
 {
-	char sub[32];
 	size_t i;
 
 	for (i = 0; i < k->nsub; i++) {
-		snprintf(sub, sizeof(sub), "%s %s", name, k->sub[i].w);
-		if (k->sub[i].fn(a, &k->sub[i], sub, obj + k->off) < 0)
+		snprintf(a->sub, sizeof(a->sub), "%s %s", k->w, k->sub[i].w);
+		a->name = a->sub;
+		if (k->sub[i].fn(a, &k->sub[i], obj + k->off) < 0)
 			return -1;
 	}
 	return 0;
@@ -557,7 +510,7 @@ static const struct kw sel_words[] = {
 			  offsetof(struct sa, has_encap)
 
 static const struct kw encap_fields[] = {
-	KE("type", kw_word16, encap_type), W(w_encap_types) },
+	KE("type", kw_word, encap_type), .size = 2, W(w_encap_types) },
 	KE("sport", kw_port, encap_sport) },
 	KE("dport", kw_port, encap_dport) },
 	KE("oa", kw_addr, encap_oa) },
@@ -582,7 +535,7 @@ static const struct kw sa_words[] = {
 	KS("auth-trunc", kw_alg, CHANGE, sa), .arg = ALG_AUTH | ALG_TRUNC },
 	KS("enc", kw_alg, CHANGE, sa), .arg = ALG_ENC },
 	KS("aead", kw_alg, CHANGE, sa), .arg = ALG_AEAD },
-	KS("limit", kw_limit, CHANGE | ALLOC, sa), W(limits) },
+	KS("limit", kw_limit, CHANGE | ALLOC, sa), W(w_limits) },
 	KS("sel", kw_sub, CHANGE, sa), SUB(sel_words) },
 	KS("encap", kw_fields, CHANGE, sa), SUB(encap_fields) },
 	KS("index", kw_num, ALL | ALLOC, sa.index), HS(has_index), .arg = 1 },
@@ -630,7 +583,8 @@ static int parse_words(struct args *a, enum xg_op *op, size_t nsub,
 		w = a->argv[a->i++];
 		k = kw_find(t, n, w);
 		if (k && (k->ops & (1u << *op))) {
-			if (k->fn(a, k, w, obj) < 0)
+			a->name = w;
+			if (k->fn(a, k, obj) < 0)
 				return -1;
 			continue;
 		}
@@ -720,15 +674,15 @@ static const struct kw tmpl_words[] = {
 };
 
 static const struct kw pol_words[] = {
-	KP("src", kw_prefix, ID, src) },
-	KP("dst", kw_prefix, ID, dst) },
+	KP("src", kw_range, ID, src) },
+	KP("dst", kw_range, ID, dst) },
 	KP("proto", kw_proto, ID, pol.proto), HP(pol.has_proto) },
-	KP("sport", kw_ports, ID, sport) },
-	KP("dport", kw_ports, ID, dport) },
+	KP("sport", kw_range, ID, sport), .arg = 1 },
+	KP("dport", kw_range, ID, dport), .arg = 1 },
 	KP("type", kw_num, ID, pol.icmp_type), HP(pol.has_icmp_type),
-		.arg = 255 },
+		.size = 1 },
 	KP("code", kw_num, ID, pol.icmp_code), HP(pol.has_icmp_code),
-		.arg = 255 },
+		.size = 1 },
 	KP("dev", kw_dev, ID, pol.ifindex) },
 	KP("dir", kw_word, ALL, pol.dir), HP(has_dir), W(w_dirs) },
 	KP("index", kw_num, ALL, pol.index), HP(has_index), .arg = 1 },
@@ -842,19 +796,17 @@ static void add_kws(struct vec *v, const struct kw *t, size_t n, bool fields)
 
 int xg_keywords(const char *family, FILE *f)
 {
+	bool sa = streq(family, "sa");
 	struct vec v = { 0 };
 	size_t i;
 
-	add_words(&v, subcmds, streq(family, "sa") ? ARRAY_SIZE(subcmds) :
-						     POL_SUBCMDS);
-	if (streq(family, "sa")) {
-		add_kws(&v, WORDS(sa_words), false);
-	} else if (streq(family, "policy")) {
-		add_kws(&v, WORDS(pol_words), false);
-	} else {
-		vec_free(&v);
+	if (!sa && !streq(family, "policy"))
 		return -1;
-	}
+	add_words(&v, subcmds, sa ? ARRAY_SIZE(subcmds) : POL_SUBCMDS);
+	if (sa)
+		add_kws(&v, WORDS(sa_words), false);
+	else
+		add_kws(&v, WORDS(pol_words), false);
 	qsort(v.v, v.n, sizeof(*v.v), cmp_str);
 	for (i = 0; i < v.n; i++)
 		if (!i || strcmp(v.v[i], v.v[i - 1]))
