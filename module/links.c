@@ -29,7 +29,7 @@ struct ipsec6_links_ctx {
 	/* SAs naming no policy that may send, by (destination, index) */
 	struct ipsec6_sa **gen;
 	u32 ngen;
-	/* gen[] again by (reqid, destination, index): transport templates
+	/* gen[] again by (reqid, destination, newest): transport templates
 	 * with a reqid take their run of it instead of filtering all of gen[]
 	 */
 	struct ipsec6_sa **byreq;
@@ -72,17 +72,6 @@ static bool ipsec6_links_same(const struct ipsec6_tmpl *a,
 	return ipv6_addr_equal(&a->tremote, &b->tremote) &&
 	       a->has_tlocal == b->has_tlocal &&
 	       (!a->has_tlocal || ipv6_addr_equal(&a->tlocal, &b->tlocal));
-}
-
-/* By reqid, then as ipsec6_links_cmp(). */
-static int ipsec6_links_cmp_reqid(const void *a, const void *b)
-{
-	const struct ipsec6_sa *x = *(struct ipsec6_sa *const *)a;
-	const struct ipsec6_sa *y = *(struct ipsec6_sa *const *)b;
-
-	if (x->reqid != y->reqid)
-		return x->reqid < y->reqid ? -1 : 1;
-	return ipsec6_links_cmp(a, b);
 }
 
 static u32 ipsec6_links_hash(const struct ipsec6_tmpl *t)
@@ -238,6 +227,44 @@ static void ipsec6_links_pass(struct ipsec6_links_ctx *c,
 	}
 }
 
+/*
+ * byreq[]: gen[] sorted by reqid, stably, so in gen[]'s order within a
+ * reqid: a radix sort, one byte of the reqid a pass, O(S).
+ */
+static int ipsec6_links_by_reqid(struct ipsec6_links_ctx *c)
+{
+	struct ipsec6_sa **src = c->byreq, **dst, **tmp;
+	u32 count[256], i, b, shift;
+
+	if (!c->ngen)
+		return 0;
+	dst = kvmalloc_array(c->ngen, sizeof(*dst), GFP_KERNEL);
+	if (!dst)
+		return -ENOMEM;
+	tmp = dst;
+	memcpy(src, c->gen, c->ngen * sizeof(*src));
+	for (shift = 0; shift < 32; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < c->ngen; i++)
+			count[(src[i]->reqid >> shift) & 0xff]++;
+		if (count[(src[0]->reqid >> shift) & 0xff] == c->ngen)
+			continue;	/* one value of this byte: nothing moves */
+		for (b = 0, i = 0; b < 256; b++) {
+			u32 n = count[b];
+
+			count[b] = i;
+			i += n;
+		}
+		for (i = 0; i < c->ngen; i++)
+			dst[count[(src[i]->reqid >> shift) & 0xff]++] = src[i];
+		swap(src, dst);
+	}
+	if (src != c->byreq)
+		memcpy(c->byreq, src, c->ngen * sizeof(*src));
+	kvfree(tmp);
+	return 0;
+}
+
 /* Sort the SAs that may send into gen[] and named[] (by policy rank). */
 static int ipsec6_links_split(struct ipsec6_links_ctx *c)
 {
@@ -287,11 +314,7 @@ static int ipsec6_links_split(struct ipsec6_links_ctx *c)
 	}
 	kvfree(fill);
 	sort(c->gen, c->ngen, sizeof(*c->gen), ipsec6_links_cmp, NULL);
-	if (c->ngen)
-		memcpy(c->byreq, c->gen, c->ngen * sizeof(*c->byreq));
-	sort(c->byreq, c->ngen, sizeof(*c->byreq), ipsec6_links_cmp_reqid,
-	     NULL);
-	return 0;
+	return ipsec6_links_by_reqid(c);
 }
 
 /**
