@@ -760,7 +760,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	err = ipsec6_links_build(db);
 	if (err)
 		goto err;
-	err = ipsec6_spd_build(db);
+	err = ipsec6_spd_build(db, ipsec6_net_db(in));
 	if (err)
 		goto err;
 
