@@ -247,6 +247,28 @@ int ipsec6_txn_policy_del(struct ipsec6_txn *txn, u32 index,
 	return 0;
 }
 
+/*
+ * Drop the SAs that serve a policy of @owner (all policies if @all): one
+ * pass over the SAs, before the policies go (a policy flush cascades).
+ */
+static void ipsec6_txn_sa_drop_owner(struct ipsec6_txn *txn, bool all,
+				     u32 owner)
+{
+	struct ipsec6_policy *pol;
+	struct ipsec6_sa *sa;
+	unsigned long i;
+
+	xa_for_each(&txn->sa, i, sa) {
+		if (!sa->policy)
+			continue;
+		pol = xa_load(&txn->pol, sa->policy);
+		if (!pol || (!all && pol->owner != owner))
+			continue;
+		xa_erase(&txn->sa, i);
+		ipsec6_sad_sa_put(sa);
+	}
+}
+
 int ipsec6_txn_policy_flush(struct ipsec6_txn *txn)
 {
 	struct ipsec6_policy *pol, *def;
@@ -256,10 +278,10 @@ int ipsec6_txn_policy_flush(struct ipsec6_txn *txn)
 	def = ipsec6_spd_policy_default();
 	if (!def)
 		return -ENOMEM;
+	ipsec6_txn_sa_drop_owner(txn, true, 0);
 	xa_for_each(&txn->pol, i, pol) {
 		xa_erase(&txn->pol, i);
 		ipsec6_spd_policy_put(pol);
-		ipsec6_txn_sa_drop_policy(txn, i);
 	}
 	err = xa_err(xa_store(&txn->pol, def->index, def, GFP_KERNEL));
 	if (err) {
@@ -279,12 +301,12 @@ void ipsec6_txn_policy_flush_owner(struct ipsec6_txn *txn, u32 owner)
 	struct ipsec6_policy *pol;
 	unsigned long i;
 
+	ipsec6_txn_sa_drop_owner(txn, false, owner);
 	xa_for_each(&txn->pol, i, pol) {
 		if (pol->owner != owner)
 			continue;
 		xa_erase(&txn->pol, i);
 		ipsec6_spd_policy_put(pol);
-		ipsec6_txn_sa_drop_policy(txn, i);
 	}
 }
 
