@@ -29,6 +29,10 @@ struct ipsec6_links_ctx {
 	/* SAs naming no policy that may send, by (destination, index) */
 	struct ipsec6_sa **gen;
 	u32 ngen;
+	/* gen[] again by (reqid, destination, newest): transport templates
+	 * with a reqid take their run of it instead of filtering all of gen[]
+	 */
+	struct ipsec6_sa **byreq;
 	/* SAs naming a sending policy, grouped by the policy's rank */
 	struct ipsec6_sa **named;
 	u32 *named_at;		/* rank -> first in named[], npol + 1 */
@@ -79,22 +83,50 @@ static u32 ipsec6_links_hash(const struct ipsec6_tmpl *t)
 	return jhash_3words(t->proto | t->mode << 8, t->reqid, peer, 0);
 }
 
+/* The run of byreq[] with reqid @reqid: [*@first, *@end). */
+static void ipsec6_links_reqid_range(const struct ipsec6_links_ctx *c,
+				     u32 reqid, u32 *first, u32 *end)
+{
+	u32 lo = 0, hi = c->ngen;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (c->byreq[mid]->reqid < reqid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	for (hi = lo; hi < c->ngen && c->byreq[hi]->reqid == reqid; hi++)
+		;
+	*end = hi;
+}
+
 /*
- * The SAs naming no policy that serve @e: for a tunnel template the run of
- * gen[] with its peer as destination, else all of gen[].  *@first and
- * *@end bound the part of gen[] to filter with ipsec6_sad_serves().
+ * The SAs naming no policy that may serve @e, in the order of gen[]
+ * (destination, newest first): for a tunnel template the run of gen[]
+ * with its peer as destination; for a transport template with a reqid
+ * the run of byreq[] with that reqid (the same SAs in the same order,
+ * since ipsec6_sad_serves() takes no other); else all of gen[].
+ * Returns the array and sets *@first and *@end to the part of it to
+ * filter with ipsec6_sad_serves().
  */
-static void ipsec6_links_gen_range(const struct ipsec6_links_ctx *c,
-				   const struct ipsec6_spd_entry *e,
-				   u32 *first, u32 *end)
+static struct ipsec6_sa **
+ipsec6_links_gen_range(const struct ipsec6_links_ctx *c,
+		       const struct ipsec6_spd_entry *e, u32 *first, u32 *end)
 {
 	const struct ipsec6_tmpl *t = e->pol->tmpl;
 	u32 lo = 0, hi = c->ngen;
 
 	if (t->mode != IPSEC6_MODE_TUNNEL) {
+		if (t->reqid) {
+			ipsec6_links_reqid_range(c, t->reqid, first, end);
+			return c->byreq;
+		}
 		*first = 0;
 		*end = c->ngen;
-		return;
+		return c->gen;
 	}
 	while (lo < hi) {
 		u32 mid = lo + (hi - lo) / 2;
@@ -109,6 +141,7 @@ static void ipsec6_links_gen_range(const struct ipsec6_links_ctx *c,
 	     ipv6_addr_equal(&c->gen[hi]->dst, &t->tremote); hi++)
 		;
 	*end = hi;
+	return c->gen;
 }
 
 /*
@@ -121,6 +154,7 @@ static void ipsec6_links_one(struct ipsec6_links_ctx *c, u32 rank,
 	const struct ipsec6_spd_entry *e = &c->db->pol[rank];
 	const struct ipsec6_tmpl *t = e->pol->tmpl;
 	u32 i, first, end, n = 0, at = c->used + 1;
+	struct ipsec6_sa **gen;
 
 	for (i = c->named_at[rank]; i < c->named_at[rank + 1]; i++) {
 		struct ipsec6_sa *sa = c->named[i];
@@ -133,12 +167,12 @@ static void ipsec6_links_one(struct ipsec6_links_ctx *c, u32 rank,
 			out[at + n].sa = sa;
 		n++;
 	}
-	ipsec6_links_gen_range(c, e, &first, &end);
+	gen = ipsec6_links_gen_range(c, e, &first, &end);
 	for (i = first; i < end; i++) {
-		if (!ipsec6_sad_serves(c->gen[i], e, IPSEC6_DIR_OUT))
+		if (!ipsec6_sad_serves(gen[i], e, IPSEC6_DIR_OUT))
 			continue;
 		if (out)
-			out[at + n].sa = c->gen[i];
+			out[at + n].sa = gen[i];
 		n++;
 	}
 	if (out) {
@@ -193,6 +227,44 @@ static void ipsec6_links_pass(struct ipsec6_links_ctx *c,
 	}
 }
 
+/*
+ * byreq[]: gen[] sorted by reqid, stably, so in gen[]'s order within a
+ * reqid: a radix sort, one byte of the reqid a pass, O(S).
+ */
+static int ipsec6_links_by_reqid(struct ipsec6_links_ctx *c)
+{
+	struct ipsec6_sa **src = c->byreq, **dst, **tmp;
+	u32 count[256], i, b, shift;
+
+	if (!c->ngen)
+		return 0;
+	dst = kvmalloc_array(c->ngen, sizeof(*dst), GFP_KERNEL);
+	if (!dst)
+		return -ENOMEM;
+	tmp = dst;
+	memcpy(src, c->gen, c->ngen * sizeof(*src));
+	for (shift = 0; shift < 32; shift += 8) {
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < c->ngen; i++)
+			count[(src[i]->reqid >> shift) & 0xff]++;
+		if (count[(src[0]->reqid >> shift) & 0xff] == c->ngen)
+			continue;	/* one value of this byte: nothing moves */
+		for (b = 0, i = 0; b < 256; b++) {
+			u32 n = count[b];
+
+			count[b] = i;
+			i += n;
+		}
+		for (i = 0; i < c->ngen; i++)
+			dst[count[(src[i]->reqid >> shift) & 0xff]++] = src[i];
+		swap(src, dst);
+	}
+	if (src != c->byreq)
+		memcpy(c->byreq, src, c->ngen * sizeof(*src));
+	kvfree(tmp);
+	return 0;
+}
+
 /* Sort the SAs that may send into gen[] and named[] (by policy rank). */
 static int ipsec6_links_split(struct ipsec6_links_ctx *c)
 {
@@ -200,10 +272,12 @@ static int ipsec6_links_split(struct ipsec6_links_ctx *c)
 	u32 i, nnamed = 0, *fill;
 
 	c->gen = kvmalloc_array(db->nsa, sizeof(*c->gen), GFP_KERNEL);
+	c->byreq = kvmalloc_array(db->nsa, sizeof(*c->byreq), GFP_KERNEL);
 	c->named = kvmalloc_array(db->nsa, sizeof(*c->named), GFP_KERNEL);
 	c->named_at = kvcalloc(db->npol + 1, sizeof(*c->named_at), GFP_KERNEL);
 	fill = kvcalloc(db->npol + 1, sizeof(*fill), GFP_KERNEL);
-	if ((db->nsa && (!c->gen || !c->named)) || !c->named_at || !fill) {
+	if ((db->nsa && (!c->gen || !c->byreq || !c->named)) ||
+	    !c->named_at || !fill) {
 		kvfree(fill);
 		return -ENOMEM;
 	}
@@ -240,7 +314,7 @@ static int ipsec6_links_split(struct ipsec6_links_ctx *c)
 	}
 	kvfree(fill);
 	sort(c->gen, c->ngen, sizeof(*c->gen), ipsec6_links_cmp, NULL);
-	return 0;
+	return ipsec6_links_by_reqid(c);
 }
 
 /**
@@ -280,6 +354,7 @@ int ipsec6_links_build(struct ipsec6_db *db)
 out:
 	kvfree(c.hash);
 	kvfree(c.gen);
+	kvfree(c.byreq);
 	kvfree(c.named);
 	kvfree(c.named_at);
 	return err;

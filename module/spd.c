@@ -88,15 +88,34 @@ ipsec6_spd_bypass_all(const struct ipsec6_spd_entry *e)
 	return e;
 }
 
+/* Does @db list the policies of @cur in the same order? */
+static bool ipsec6_spd_same_order(const struct ipsec6_db *db,
+				  const struct ipsec6_db *cur)
+{
+	u32 i;
+
+	if (!cur || !cur->lk || cur->npol != db->npol)
+		return false;
+	for (i = 0; i < db->npol; i++)
+		if (db->pol[i].pol != cur->pol[i].pol)
+			return false;
+	return true;
+}
+
 /*
  * Build the lookup structure of a version that is not published yet
- * (spd_lookup.c); runs under the namespace's writer lock.
+ * (spd_lookup.c), or share that of the published version @cur (may be
+ * NULL) if the policies and their order are the same: a change set that
+ * changed only SAs.  Runs under the namespace's writer lock.
  */
-int ipsec6_spd_build(struct ipsec6_db *db)
+int ipsec6_spd_build(struct ipsec6_db *db, const struct ipsec6_db *cur)
 {
 	const struct ipsec6_spd_entry *e;
 
-	db->lk = ipsec6_spd_lookup_build(db->pol, db->npol);
+	if (ipsec6_spd_same_order(db, cur))
+		db->lk = ipsec6_spd_lookup_share(cur->lk, db->pol, db->npol);
+	else
+		db->lk = ipsec6_spd_lookup_build(db->pol, db->npol);
 	if (!db->lk)
 		return -ENOMEM;
 	e = ipsec6_spd_lookup_first(db->lk, IPSEC6_DIR_IN);

@@ -78,7 +78,7 @@ struct ipsec6_policy *ipsec6_spd_policy_default(void);
 bool ipsec6_spd_policy_before(const struct ipsec6_policy *a,
 			      const struct ipsec6_policy *b);
 
-int ipsec6_spd_build(struct ipsec6_db *db);
+int ipsec6_spd_build(struct ipsec6_db *db, const struct ipsec6_db *cur);
 void ipsec6_spd_destroy(struct ipsec6_db *db);
 const struct ipsec6_spd_entry *ipsec6_spd_lookup(const struct ipsec6_db *db,
 						 u8 dir,

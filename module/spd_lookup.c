@@ -28,6 +28,7 @@
  * that keeps the version alive.
  */
 #include <linux/errno.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include "array.h"
@@ -72,11 +73,20 @@ struct ipsec6_spd_dirlk {
 	u32 first;			/* lowest rank of the direction */
 };
 
+/*
+ * A version whose policies are those of the one before, in the same
+ * order (a change set that changed only SAs), shares its arrays: its
+ * structure is a copy pointing at them, with its own version's entries,
+ * and a reference on the structure that allocated them (@owner, itself
+ * for that one), which frees them with its last reference.
+ */
 struct ipsec6_spd_lk {
 	const struct ipsec6_spd_entry *pol;	/* the version's search order */
 	u32 npol;
 	struct ipsec6_spd_dirlk dir[2];		/* inbound, outbound */
 	size_t size;				/* bytes allocated */
+	struct ipsec6_spd_lk *owner;		/* of the arrays */
+	refcount_t ref;				/* the owner's: its users */
 };
 
 static u64 ipsec6_spd_lookup_be64(const u8 *p)
@@ -380,6 +390,8 @@ struct ipsec6_spd_lk *ipsec6_spd_lookup_build(const struct ipsec6_spd_entry *pol
 	lk->pol = pol;
 	lk->npol = npol;
 	lk->size = sizeof(*lk);
+	lk->owner = lk;
+	refcount_set(&lk->ref, 1);
 	parts = kvmalloc_array(3 * (size_t)npol + 1, sizeof(*parts),
 			       GFP_KERNEL);
 	if (!parts) {
@@ -396,11 +408,42 @@ struct ipsec6_spd_lk *ipsec6_spd_lookup_build(const struct ipsec6_spd_entry *pol
 	return lk;
 }
 
+/**
+ * ipsec6_spd_lookup_share - the structure of @old for another version
+ * @old: lookup structure of the version before
+ * @pol: the new version's policies: the same as @old's, in the same order
+ * @npol: how many
+ *
+ * Returns NULL if out of memory.
+ */
+struct ipsec6_spd_lk *ipsec6_spd_lookup_share(const struct ipsec6_spd_lk *old,
+					      const struct ipsec6_spd_entry *pol,
+					      u32 npol)
+{
+	struct ipsec6_spd_lk *lk = kzalloc(sizeof(*lk), GFP_KERNEL_ACCOUNT);
+
+	if (!lk)
+		return NULL;
+	*lk = *old;
+	lk->pol = pol;
+	lk->npol = npol;
+	refcount_inc(&lk->owner->ref);
+	return lk;
+}
+
 void ipsec6_spd_lookup_free(struct ipsec6_spd_lk *lk)
 {
 	int d, p;
 
 	if (!lk)
+		return;
+	if (lk->owner != lk) {
+		struct ipsec6_spd_lk *owner = lk->owner;
+
+		kfree(lk);
+		lk = owner;
+	}
+	if (!refcount_dec_and_test(&lk->ref))
 		return;
 	for (d = 0; d < 2; d++) {
 		for (p = IPSEC6_SPD_REMOTE; p <= IPSEC6_SPD_LOCAL; p++)

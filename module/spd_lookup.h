@@ -17,6 +17,9 @@ struct ipsec6_spd_lk;
  */
 struct ipsec6_spd_lk *ipsec6_spd_lookup_build(const struct ipsec6_spd_entry *pol,
 					      u32 npol);
+struct ipsec6_spd_lk *ipsec6_spd_lookup_share(const struct ipsec6_spd_lk *old,
+					      const struct ipsec6_spd_entry *pol,
+					      u32 npol);
 void ipsec6_spd_lookup_free(struct ipsec6_spd_lk *lk);
 const struct ipsec6_spd_entry *
 ipsec6_spd_lookup_find(const struct ipsec6_spd_lk *lk, u8 dir,

@@ -8,6 +8,12 @@
  * it and publishes that with one pointer swap.  Readers see either the old
  * or the new version, never a mix, and a failed commit changes nothing.
  *
+ * Entries a request stored carry IPSEC6_TXN_STAGED; the others are the
+ * published objects the change set was copied from (nothing else
+ * publishes while a change set is open: other sockets get -EBUSY and the
+ * lifetime work waits), so commit looks at the staged ones only when it
+ * matches them against the published version.
+ *
  * Everything here runs under ipsec6_net.lock.
  */
 #include <linux/slab.h>
@@ -22,6 +28,8 @@
 #include "netns.h"
 #include "notify.h"
 #include "txn.h"
+
+#define IPSEC6_TXN_STAGED	XA_MARK_0
 
 static void ipsec6_txn_free(struct ipsec6_txn *txn)
 {
@@ -205,6 +213,7 @@ int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
 	err = xa_err(xa_store(&txn->pol, pol->index, pol, GFP_KERNEL));
 	if (err)
 		return err;
+	xa_set_mark(&txn->pol, pol->index, IPSEC6_TXN_STAGED);
 	if (old)
 		ipsec6_spd_policy_put(old);
 	return 0;
@@ -238,6 +247,28 @@ int ipsec6_txn_policy_del(struct ipsec6_txn *txn, u32 index,
 	return 0;
 }
 
+/*
+ * Drop the SAs that serve a policy of @owner (all policies if @all): one
+ * pass over the SAs, before the policies go (a policy flush cascades).
+ */
+static void ipsec6_txn_sa_drop_owner(struct ipsec6_txn *txn, bool all,
+				     u32 owner)
+{
+	struct ipsec6_policy *pol;
+	struct ipsec6_sa *sa;
+	unsigned long i;
+
+	xa_for_each(&txn->sa, i, sa) {
+		if (!sa->policy)
+			continue;
+		pol = xa_load(&txn->pol, sa->policy);
+		if (!pol || (!all && pol->owner != owner))
+			continue;
+		xa_erase(&txn->sa, i);
+		ipsec6_sad_sa_put(sa);
+	}
+}
+
 int ipsec6_txn_policy_flush(struct ipsec6_txn *txn)
 {
 	struct ipsec6_policy *pol, *def;
@@ -247,15 +278,18 @@ int ipsec6_txn_policy_flush(struct ipsec6_txn *txn)
 	def = ipsec6_spd_policy_default();
 	if (!def)
 		return -ENOMEM;
+	ipsec6_txn_sa_drop_owner(txn, true, 0);
 	xa_for_each(&txn->pol, i, pol) {
 		xa_erase(&txn->pol, i);
 		ipsec6_spd_policy_put(pol);
-		ipsec6_txn_sa_drop_policy(txn, i);
 	}
 	err = xa_err(xa_store(&txn->pol, def->index, def, GFP_KERNEL));
-	if (err)
+	if (err) {
 		ipsec6_spd_policy_put(def);
-	return err;
+		return err;
+	}
+	xa_set_mark(&txn->pol, def->index, IPSEC6_TXN_STAGED);
+	return 0;
 }
 
 /*
@@ -267,12 +301,12 @@ void ipsec6_txn_policy_flush_owner(struct ipsec6_txn *txn, u32 owner)
 	struct ipsec6_policy *pol;
 	unsigned long i;
 
+	ipsec6_txn_sa_drop_owner(txn, false, owner);
 	xa_for_each(&txn->pol, i, pol) {
 		if (pol->owner != owner)
 			continue;
 		xa_erase(&txn->pol, i);
 		ipsec6_spd_policy_put(pol);
-		ipsec6_txn_sa_drop_policy(txn, i);
 	}
 }
 
@@ -297,6 +331,7 @@ int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 	err = xa_err(xa_store(&txn->sa, sa->index, sa, GFP_KERNEL));
 	if (err)
 		return err;
+	xa_set_mark(&txn->sa, sa->index, IPSEC6_TXN_STAGED);
 	if (old)
 		ipsec6_sad_sa_put(old);
 	return 0;
@@ -359,8 +394,125 @@ static int ipsec6_txn_cmp_index(const void *a, const void *b, const void *priv)
 	return i < j ? -1 : i > j;
 }
 
-/* Copy the change set's objects into @db, each with its own reference. */
-static int ipsec6_txn_fill(struct ipsec6_txn *txn, struct ipsec6_db *db)
+/* A staged policy that is not in the published version, and its rank. */
+struct ipsec6_txn_new {
+	struct ipsec6_policy *pol;
+	u32 rank;
+};
+
+static int ipsec6_txn_cmp_new_search(const void *a, const void *b)
+{
+	const struct ipsec6_txn_new *x = a, *y = b;
+
+	return ipsec6_spd_policy_before(x->pol, y->pol) ? -1 : 1;
+}
+
+static int ipsec6_txn_cmp_new_index(const void *a, const void *b)
+{
+	const struct ipsec6_txn_new *x = a, *y = b;
+
+	return x->pol->index < y->pol->index ? -1 : 1;
+}
+
+/* Put @pol at the next rank of @db. */
+static u32 ipsec6_txn_put(struct ipsec6_db *db, struct ipsec6_policy *pol)
+{
+	db->pol[db->npol].pol = ipsec6_spd_policy_get(pol);
+	return db->npol++;
+}
+
+/*
+ * ipsec6_txn_fill_merge - db->pol[] and pol_by_index[] of @db, @n policies,
+ * from the published version @cur and the few policies @txn staged: the
+ * published orders without the policies that went, merged with the new
+ * ones sorted on their own, O(n + k log k) for k new policies instead of
+ * sorting all n (a single change into a large SPD).  Returns false, with
+ * @db as it was, when @txn staged too many policies for this to pay or
+ * the counts do not add up; the caller then sorts.
+ */
+static bool ipsec6_txn_fill_merge(const struct ipsec6_db *cur,
+				  struct ipsec6_txn *txn, struct ipsec6_db *db,
+				  u32 n)
+{
+	struct ipsec6_txn_new *add = NULL;
+	const struct ipsec6_spd_entry *e;
+	struct ipsec6_policy *pol;
+	u32 k = 0, nadd = 0, a, j, *map = NULL, *out;
+	unsigned long i;
+
+	if (!cur)
+		return false;
+	xa_for_each_marked(&txn->pol, i, pol, IPSEC6_TXN_STAGED)
+		k++;
+	if (k > cur->npol / 8 + 16)
+		return false;
+	add = kmalloc_array(max_t(u32, k, 1), sizeof(*add), GFP_KERNEL);
+	map = kvmalloc_array(max_t(u32, cur->npol, 1), sizeof(*map),
+			     GFP_KERNEL);
+	if (!add || !map)
+		goto undo;
+	xa_for_each_marked(&txn->pol, i, pol, IPSEC6_TXN_STAGED) {
+		e = ipsec6_spd_find(cur, i);
+		if ((!e || e->pol != pol) && nadd < k)
+			add[nadd++].pol = pol;
+	}
+	sort(add, nadd, sizeof(*add), ipsec6_txn_cmp_new_search, NULL);
+
+	/* search order: what stays of @cur, the new ones in between */
+	for (a = 0, j = 0; j < cur->npol; j++) {
+		pol = cur->pol[j].pol;
+		map[j] = U32_MAX;
+		if (xa_load(&txn->pol, pol->index) != pol)
+			continue;	/* deleted or replaced */
+		for (; a < nadd && ipsec6_spd_policy_before(add[a].pol, pol); a++) {
+			if (db->npol == n)
+				goto undo;
+			add[a].rank = ipsec6_txn_put(db, add[a].pol);
+		}
+		if (db->npol == n)
+			goto undo;
+		map[j] = ipsec6_txn_put(db, pol);
+	}
+	for (; a < nadd; a++) {
+		if (db->npol == n)
+			goto undo;
+		add[a].rank = ipsec6_txn_put(db, add[a].pol);
+	}
+	if (db->npol != n)
+		goto undo;
+
+	/* index order likewise */
+	sort(add, nadd, sizeof(*add), ipsec6_txn_cmp_new_index, NULL);
+	out = db->pol_by_index;
+	for (a = 0, j = 0; j < cur->npol; j++) {
+		u32 r = map[cur->pol_by_index[j]];
+
+		if (r == U32_MAX)
+			continue;
+		for (; a < nadd && add[a].pol->index < db->pol[r].pol->index; a++)
+			*out++ = add[a].rank;
+		*out++ = r;
+	}
+	for (; a < nadd; a++)
+		*out++ = add[a].rank;
+	kvfree(map);
+	kfree(add);
+	return true;
+undo:
+	WARN_ON_ONCE(add && map);
+	while (db->npol)
+		ipsec6_spd_policy_put(db->pol[--db->npol].pol);
+	kvfree(map);
+	kfree(add);
+	return false;
+}
+
+/*
+ * Copy the change set's objects into @db, each with its own reference;
+ * policies in search order, with their ranks by index.
+ */
+static int ipsec6_txn_fill(struct ipsec6_net *in, struct ipsec6_txn *txn,
+			   struct ipsec6_db *db)
 {
 	struct ipsec6_policy *pol;
 	struct ipsec6_sa *sa;
@@ -375,10 +527,18 @@ static int ipsec6_txn_fill(struct ipsec6_txn *txn, struct ipsec6_db *db)
 					      GFP_KERNEL_ACCOUNT);
 	if (n && (!db->pol || !db->pol_by_index))
 		return -ENOMEM;
-	xa_for_each(&txn->pol, i, pol) {
-		if (WARN_ON_ONCE(db->npol == n))
-			break;
-		db->pol[db->npol++].pol = ipsec6_spd_policy_get(pol);
+	if (!ipsec6_txn_fill_merge(ipsec6_net_db(in), txn, db, n)) {
+		xa_for_each(&txn->pol, i, pol) {
+			if (WARN_ON_ONCE(db->npol == n))
+				break;
+			db->pol[db->npol++].pol = ipsec6_spd_policy_get(pol);
+		}
+		sort(db->pol, db->npol, sizeof(*db->pol),
+		     ipsec6_txn_cmp_search, NULL);
+		for (n = 0; n < db->npol; n++)
+			db->pol_by_index[n] = n;
+		sort_r(db->pol_by_index, db->npol, sizeof(*db->pol_by_index),
+		       ipsec6_txn_cmp_index, NULL, db);
 	}
 
 	n = 0;
@@ -392,12 +552,6 @@ static int ipsec6_txn_fill(struct ipsec6_txn *txn, struct ipsec6_db *db)
 			break;
 		db->sa[db->nsa++] = ipsec6_sad_sa_get(sa);
 	}
-
-	sort(db->pol, db->npol, sizeof(*db->pol), ipsec6_txn_cmp_search, NULL);
-	for (n = 0; n < db->npol; n++)
-		db->pol_by_index[n] = n;
-	sort_r(db->pol_by_index, db->npol, sizeof(*db->pol_by_index),
-	       ipsec6_txn_cmp_index, NULL, db);
 	return 0;
 }
 
@@ -499,7 +653,7 @@ static void ipsec6_txn_keep_equal(struct ipsec6_net *in,
 
 	if (!db)
 		return;
-	xa_for_each(&txn->pol, i, pol) {
+	xa_for_each_marked(&txn->pol, i, pol, IPSEC6_TXN_STAGED) {
 		e = ipsec6_spd_find(db, i);
 		if (!e || e->pol == pol || !ipsec6_spd_policy_equal(e->pol, pol))
 			continue;
@@ -509,7 +663,7 @@ static void ipsec6_txn_keep_equal(struct ipsec6_net *in,
 		ipsec6_spd_policy_get(e->pol);
 		ipsec6_spd_policy_put(pol);
 	}
-	xa_for_each(&txn->sa, i, sa) {
+	xa_for_each_marked(&txn->sa, i, sa, IPSEC6_TXN_STAGED) {
 		cur = ipsec6_sad_find(db, i);
 		if (!cur || cur == sa || !ipsec6_sad_sa_equal(cur, sa))
 			continue;
@@ -521,23 +675,22 @@ static void ipsec6_txn_keep_equal(struct ipsec6_net *in,
 }
 
 /*
- * The SAs of @db that replace a published SA -- same SPI, destination and
+ * The SAs of @txn that replace a published SA -- same SPI, destination and
  * protocol, same algorithms and keys, other content -- continue its state
  * (sequence numbers, replay window, counters, lifetime charges: see
- * ipsec6_sad_sa_inherit()).  Run on a version that will be published:
- * nothing after this may fail.
+ * ipsec6_sad_sa_inherit()).  Run when the version built from @txn will be
+ * published: nothing after this may fail.  Only staged SAs can be new.
  */
-static void ipsec6_txn_inherit(struct ipsec6_net *in, struct ipsec6_db *db)
+static void ipsec6_txn_inherit(struct ipsec6_net *in, struct ipsec6_txn *txn)
 {
 	struct ipsec6_db *cur = ipsec6_net_db(in);
-	u32 i;
+	struct ipsec6_sa *sa, *old;
+	unsigned long i;
 
 	lockdep_assert_held(&in->lock);
 	if (!cur)
 		return;
-	for (i = 0; i < db->nsa; i++) {
-		struct ipsec6_sa *sa = db->sa[i], *old;
-
+	xa_for_each_marked(&txn->sa, i, sa, IPSEC6_TXN_STAGED) {
 		if (ipsec6_sad_find(cur, sa->index) == sa)
 			continue;	/* published already */
 		/* SA_UPDATE continues the SA of its index (DST may change) */
@@ -614,7 +767,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	db = ipsec6_db_alloc();
 	if (!db)
 		return -ENOMEM;
-	err = ipsec6_txn_fill(txn, db);
+	err = ipsec6_txn_fill(in, txn, db);
 	if (err)
 		goto err;
 	err = ipsec6_txn_check_sa_refs(db, extack);
@@ -629,7 +782,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	err = ipsec6_links_build(db);
 	if (err)
 		goto err;
-	err = ipsec6_spd_build(db);
+	err = ipsec6_spd_build(db, ipsec6_net_db(in));
 	if (err)
 		goto err;
 
@@ -639,7 +792,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 		if (err)
 			goto err;
 	}
-	ipsec6_txn_inherit(in, db);
+	ipsec6_txn_inherit(in, txn);
 	db->generation = ++in->generation;
 	old = rcu_replace_pointer(in->db, db, lockdep_is_held(&in->lock));
 	if (ipsec6_db_idle(db))

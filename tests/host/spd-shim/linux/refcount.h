@@ -6,4 +6,6 @@ typedef struct {
 	int refs;
 } refcount_t;
 #define refcount_inc(r) ((r)->refs++)
+#define refcount_set(r, n) ((r)->refs = (n))
+#define refcount_dec_and_test(r) (--(r)->refs == 0)
 #endif
