@@ -156,10 +156,18 @@ check "2: cleartext UDP to an unregistered socket under APPLY: dropped as CLEART
 is "$(nlines "$W/h1.rx4501")" 0 "2: ... and it never reached that socket"
 in_ns h2 python3 "$HELPER" send "$A" 4500 000000006e6f6e2d6573702d6d61726b6572
 in_ns h2 python3 "$HELPER" send "$A" 4500 ff
-check "2: the non-ESP marker (IKE) and a NAT keepalive reach the registered socket" \
-	wait_for 10 test "$(nlines "$W/h1.rx")" -ge 2
-is "$(cat "$W/h1.rx")" "000000006e6f6e2d6573702d6d61726b6572
+nrx=0
+if inbound_socket_bypass; then
+	check "2: the non-ESP marker (IKE) and a NAT keepalive reach the registered socket" \
+		wait_for 10 test "$(nlines "$W/h1.rx")" -ge 2
+	is "$(cat "$W/h1.rx")" "000000006e6f6e2d6573702d6d61726b6572
 ff" "2: ... untouched, and nothing else"
+	nrx=2
+else
+	skip "2: the non-ESP marker (IKE) and a NAT keepalive reach the registered socket" \
+		"$NO_INBOUND_BYPASS"
+	skip "2: ... untouched, and nothing else" "$NO_INBOUND_BYPASS"
+fi
 u0=$(stat unknown_spi)
 in_ns h2 python3 "$HELPER" send "$A" 4500 deadbeef00000001000102030405060708090a0b0c0d0e0f
 check "2: ESP in UDP with an unknown SPI: dropped as UNKNOWN_SPI" \
@@ -173,7 +181,7 @@ check "2: ESP in UDP for the SA without encapsulation: dropped as ENCAP_MISMATCH
 in_ns h2 python3 "$HELPER" esp "$A" 0000200200000fff000102030405060708090a0b0c0d0e0f
 check "2: bare ESP for the encapsulated SA 0x2002: dropped as ENCAP_MISMATCH" \
 	wait_for 10 test "$(stat encap_mismatch)" -gt "$((m0 + 1))"
-is "$(nlines "$W/h1.rx")" 2 "2: none of them reached the socket"
+is "$(nlines "$W/h1.rx")" "$nrx" "2: none of them reached the socket"
 ctl h1 sa del dst "$A" proto esp spi 0x2999
 
 # --- 3. a NAT mapping change ------------------------------------------------
@@ -218,7 +226,7 @@ check "4: TCP h2 -> h1 (inner), 512 KiB, same SHA-256" tcp_xfer h2 h1 "$IA" 5004
 drops=$(ctl h1 -j stats)
 unlike "$drops" '"(icv_fail|replay|malformed|bad_padding|policy_mismatch|too_big)": *[1-9]' \
 	"4: h1 dropped nothing new ($drops)"
-is "$(nlines "$W/h1.rx")" 2 "4: still nothing more reached h1's socket on 4500"
+is "$(nlines "$W/h1.rx")" "$nrx" "4: still nothing more reached h1's socket on 4500"
 
 # --- the wire -----------------------------------------------------------------
 

@@ -541,6 +541,21 @@ dmesg_since_mark() {
 
 # dmesg_clean NAME: a point that passes when the kernel log since the last
 # dmesg_mark has no splat; the offending lines become diagnostics.
+# inbound_socket_bypass: can the module let cleartext to a SOCKET_BYPASS
+# socket in?  It looks the socket up with udp6_lib_lookup(), which the
+# kernel exports only with CONFIG_NF_SOCKET_IPV6 or CONFIG_NF_TPROXY_IPV6
+# (Debian's kernels: yes; the debug kernel: no; module/bypass.c).  True
+# when the kernel's config cannot be read.
+# shellcheck disable=SC2034 # the skip reason, for the tests
+NO_INBOUND_BYPASS="this kernel has neither NF_SOCKET_IPV6 nor NF_TPROXY_IPV6 (no udp6_lib_lookup)"
+inbound_socket_bypass() {
+	local cfg
+
+	cfg=/lib/modules/$(uname -r)/build/.config
+	[[ -r $cfg ]] || return 0
+	grep -Eq '^CONFIG_NF_(SOCKET|TPROXY)_IPV6=[ym]' "$cfg"
+}
+
 dmesg_clean() {
 	local hits
 	hits=$(dmesg_since_mark | awk -f "$REPO/scripts/dmesg-known.awk" |
