@@ -348,8 +348,11 @@ forget_r() {
 	ip -n gw1 neigh flush dev wan0 &&
 		! ip -n gw1 neigh show dev wan0 | grep -q lladdr
 }
+# The entry for r may still be INCOMPLETE, its last probes about to fail
+# and drop the packets queued on it: forget it again, so the ping starts
+# a resolution of its own.
 insend_undo() {
-	ctl gw1 policy del index 100 &&
+	ctl gw1 policy del index 100 && forget_r &&
 		ip netns exec h1 ping -c 2 -i 0.2 -W 3 "$H2A"
 }
 check "in-send: site-to-site, gw1 discards outbound Neighbour Solicitations" \
