@@ -97,8 +97,9 @@ check "1: ESP both ways (SPIs 0x1001 h1->h2, 0x1002 h2->h1) and policies" \
 check "1: a ping passes" in_ns h1 ping -c 1 -W 2 "$B"
 
 # Long enough to outlast the rekey on a loaded machine (TCG: 50-90 ms a
-# ping); the end result counts, so it is waited for.
-NPING=600
+# ping), and as much longer as the timeouts on a slower kernel (the debug
+# kernel: x4); the end result counts, so it is waited for.
+NPING=$((600 * ${TEST_TIMEOUT_SCALE:-1}))
 in_ns h1 ping -c "$NPING" -i 0.05 -W 2 "$B" >"$W/ping" 2>&1 &
 ping_pid=$!
 check "1: a ping every 50 ms runs through SAs 0x1001/0x1002" \
