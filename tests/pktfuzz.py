@@ -112,6 +112,7 @@ class Gen:
         self.replay_of = {}     # replayed packet -> the first
         self.dummy = set()      # ESP packets with next header 59
         self.ah_frag = set()    # AH packets with next header 44
+        self.seq_of = {}        # packet -> (sa, sequence number)
 
     def next_seq(self, s, i):
         r = self.r
@@ -171,6 +172,7 @@ class Gen:
             seq, sc = self.next_seq(s, i)
         if sc:
             cats.append(sc)
+        self.seq_of[i] = (s, seq)
         if seq and not padbytes:
             self.sent_seqs[s].append(seq)
             self.first.setdefault((s, seq), i)
@@ -299,7 +301,18 @@ def main():
             return ''
         o = gen.replay_of[j]
         c, a, b = seen[o]
-        return '; replays packet %d (%s): %s' % (o, c, verdicts(a, b))
+        # A later packet may have moved one window past the replay's
+        # number: name those that both stacks dropped (one of them may
+        # still have taken it) with a number a window or more ahead.
+        sa, seq = gen.seq_of[j]
+        later = [k for k in range(o + 1, j)
+                 if gen.seq_of.get(k, ('', 0))[0] == sa and
+                 gen.seq_of[k][1] - seq >= WINDOW and not any(seen[k][1:])]
+        return '; replays packet %d (%s): %s%s' % (
+            o, c, verdicts(a, b),
+            '; dropped by both since, a window ahead: %s' % ', '.join(
+                '%d (%s)' % (k, seen[k][0]) for k in later[:5])
+            if later else '')
 
     def known_difference(j, key, a, b):
         """One of the differences KNOWN explains."""
