@@ -263,10 +263,9 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
 		struct ipsec6_sa *sa;
 		__be32 _spi;
 		const __be32 *spi;
+		bool udp = false;
 		u8 proto;
 		int err;
-
-		bool udp = false;
 
 		err = ipsec6_input_find(skb, db->nencap_ports, &off, &nh_off,
 					&proto);

@@ -84,7 +84,7 @@ struct ipsec6_spd_lk {
 	const struct ipsec6_spd_entry *pol;	/* the version's search order */
 	u32 npol;
 	struct ipsec6_spd_dirlk dir[2];		/* inbound, outbound */
-	size_t size;				/* bytes allocated */
+	size_t size;		/* bytes the owner allocated (a copy repeats it) */
 	struct ipsec6_spd_lk *owner;		/* of the arrays */
 	refcount_t ref;				/* the owner's: its users */
 };
