@@ -230,7 +230,7 @@ static bool parse_dec(const char *s, void *v, size_t size)
 {
 	uint32_t n;
 
-	if (!parse_u32_dec(s, &n) || n >> (8 * size))
+	if (!parse_u32_dec(s, &n) || (uint64_t)n >> (8 * size))
 		return false;
 	uint_set(v, size, n);
 	return true;
