@@ -42,6 +42,9 @@ c=$(count1)
 ok $((c >= 10 ? 0 : 1)) "2: the hooks are on: policy 1 counted the requests and replies ($c)"
 
 check "3: policy flush (the default policy alone)" ctl h1 policy flush
+# Read after the flush: a neighbour probe may still be counted between
+# step 2's reading and the flush (seen under load on 6.12).
+c=$(count1)
 check "3: h1 pings h2" pings
 is "$(count1)" "$c" "3: the hooks are off again: policy 1 counted nothing more"
 
