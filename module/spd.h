@@ -30,7 +30,7 @@ struct ipsec6_tmpl {
  * reach the object (a grace period after it was unlinked), and the SPD's
  * rest part (spd_index.c) holds its own until its arrays are freed after
  * a grace period: so the last reference goes where no reader can see the
- * object, and it is freed at once, without an rcu_head of its own.  168
+ * object, and it is freed at once, without an rcu_head of its own.  176
  * bytes from a cache of its own (a 100k-policy SPD); the template, which
  * only APPLY policies have, is a separate object.
  */
@@ -43,13 +43,13 @@ struct ipsec6_policy {
 	u16 flags;		/* enum ipsec6_policy_flags */
 	u32 owner;		/* IPSEC6_POLICY_A_OWNER, 0 = none */
 	u32 bundle_next;	/* index, 0 = none */
-	u8 part;		/* where spd_index.c keeps it */
-	u8 plen;		/* its prefix length there (address hash) */
 	struct ipsec6_sel sel;
 	/* Wall-clock seconds (mod 2^32) of the last packet; written only
 	 * when it changes, so at most once a second.
 	 */
 	u32 last_used;
+	u8 part;		/* where spd_index.c keeps it */
+	u8 plen;		/* its prefix length there (address hash) */
 	struct ipsec6_tmpl *tmpl;	/* APPLY only, else NULL */
 	struct ipsec6_counters __percpu *counts;	/* NULL until a packet */
 	struct ipsec6_life life;	/* generations it is part of */
