@@ -584,10 +584,14 @@ static int ipsec6_txn_check(struct ipsec6_txn *txn,
 			continue;
 		twin = ipsec6_sad_index_twin(&txn->t->sad, sa, c->gen);
 		if (twin) {
+			/* The higher index first, as a load in index order
+			 * meets them.
+			 */
 			ipsec6_netlink_err(extack, NULL,
 					   "SPI: SA %u: SPI %u, DST and PROTO used by SA %u",
-					   sa->index, ntohl(sa->spi),
-					   twin->index);
+					   max(sa->index, twin->index),
+					   ntohl(sa->spi),
+					   min(sa->index, twin->index));
 			return -EEXIST;
 		}
 	}
