@@ -37,6 +37,7 @@ struct ipsec6_db {
  */
 static inline u64 ipsec6_db_gen(const struct ipsec6_db *db)
 {
+	/* pairs with rcu_replace_pointer() in ipsec6_txn_commit() */
 	return smp_load_acquire(&db->generation);
 }
 

@@ -750,7 +750,7 @@ bool ipsec6_tables_gc(struct ipsec6_tables *t)
 	return !list_empty(&t->gc);
 }
 
-
+/* Does a hash table's load call for another size? */
 bool ipsec6_tables_wants_resize(const struct ipsec6_tables *t)
 {
 	int i;
