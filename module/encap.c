@@ -246,7 +246,7 @@ void ipsec6_encap_csum(struct sk_buff *skb, unsigned int off)
  * ipsec6_encap_input - is this UDP packet ESP for one of our SAs?
  * @skb: the packet, at PRE_ROUTING
  * @pkt: its walk
- * @db: the table version
+ * @db: the generation the packet sees
  * @off: offset of the UDP header
  * @nh_off: offset of the next-header byte that names it
  *
