@@ -61,10 +61,13 @@ static inline bool ipsec6_hash_retry(const struct ipsec6_hash *h,
 	return read_seqretry(&h->move, seq);
 }
 
+/* The bucket of @hash for a reader (RCU) or the writer (@h->lock). */
 static inline struct hlist_head *ipsec6_hash_bucket(const struct ipsec6_hash *h,
 						    u32 hash)
 {
-	struct ipsec6_hash_tbl *t = rcu_dereference(h->tbl);
+	struct ipsec6_hash_tbl *t;
+
+	t = rcu_dereference_check(h->tbl, lockdep_is_held(h->lock));
 
 	return &t->b[hash & t->mask];
 }
