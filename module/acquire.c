@@ -148,18 +148,18 @@ static void ipsec6_acquire_from_packet(struct ipsec6_sel *sel,
 /**
  * ipsec6_acquire - announce an outbound packet that found no SA
  * @in: namespace
- * @e: the APPLY entry (bundle step) that has no SA for it
+ * @e: the APPLY policy (bundle step) that has no SA for it
  * @fl: the packet's selector fields, outbound terms, as @e sees them
  *
  * Under RCU, in the output hook; the caller drops the packet.
  */
-void ipsec6_acquire(struct ipsec6_net *in, const struct ipsec6_spd_entry *e,
+void ipsec6_acquire(struct ipsec6_net *in, const struct ipsec6_policy *e,
 		    const struct ipsec6_flow *fl)
 {
 	struct ipsec6_acq_key k = {
 		.src = fl->local,
 		.dst = fl->remote,
-		.policy = e->pol->index,
+		.policy = e->index,
 		.proto = fl->proto,
 	};
 	struct ipsec6_acquire *t;
@@ -177,7 +177,7 @@ void ipsec6_acquire(struct ipsec6_net *in, const struct ipsec6_spd_entry *e,
 	if (!ipsec6_acquire_due(t, &k))
 		return;
 	/* A copy to read from only: its template and counters are shared. */
-	pol = *e->pol;
+	pol = *e;
 	ipsec6_acquire_from_packet(&pol.sel, fl);
 	ipsec6_netlink_notify_acquire(in, &pol, fl);
 }
@@ -186,14 +186,14 @@ void ipsec6_acquire(struct ipsec6_net *in, const struct ipsec6_spd_entry *e,
  * ipsec6_acquire_forget - an SA was published: forget the events of the
  * policies it serves
  * @in: namespace, locked
- * @db: the version that has it
+ * @db: the generation that has it
  * @sa: the SA
  */
 void ipsec6_acquire_forget(struct ipsec6_net *in, const struct ipsec6_db *db,
 			   const struct ipsec6_sa *sa)
 {
 	struct ipsec6_acquire *t = READ_ONCE(in->acq);
-	const struct ipsec6_spd_entry *e;
+	const struct ipsec6_policy *e;
 	unsigned int s, w;
 
 	lockdep_assert_held(&in->lock);
@@ -208,7 +208,7 @@ void ipsec6_acquire_forget(struct ipsec6_net *in, const struct ipsec6_db *db,
 			if (!a->used)
 				continue;
 			e = ipsec6_spd_find(db, a->key.policy);
-			if (e && e->pol->action == IPSEC6_ACTION_APPLY &&
+			if (e && e->action == IPSEC6_ACTION_APPLY &&
 			    ipsec6_sad_serves(sa, e, IPSEC6_DIR_OUT))
 				a->used = false;
 		}

@@ -7,10 +7,10 @@
 struct ipsec6_db;
 struct ipsec6_flow;
 struct ipsec6_net;
+struct ipsec6_policy;
 struct ipsec6_sa;
-struct ipsec6_spd_entry;
 
-void ipsec6_acquire(struct ipsec6_net *in, const struct ipsec6_spd_entry *e,
+void ipsec6_acquire(struct ipsec6_net *in, const struct ipsec6_policy *e,
 		    const struct ipsec6_flow *fl);
 void ipsec6_acquire_forget(struct ipsec6_net *in, const struct ipsec6_db *db,
 			   const struct ipsec6_sa *sa);

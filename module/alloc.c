@@ -3,16 +3,19 @@
  * Identifiers the kernel picks: the index of a policy or SA added without
  * one, and the SPI of a larval SA (SA_ALLOC_SPI).
  *
- * A free index is used neither by the published tables nor by the change
- * set the request edits (which may have added or deleted entries since).
+ * A free index is used neither by the published generation nor by the
+ * change set the request edits (which may have added or deleted entries
+ * since).
  * The search goes upward from a per-namespace cursor that starts at
  * IPSEC6_INDEX_AUTO and wraps to 2 (index 1 is the default policy's), and
  * the cursor moves past the index taken.  The two sets hold at most 2n
  * indexes between them, so the search ends after at most 2n + 1 steps.
  *
  * A free SPI is one no SA, larval or not, staged or published, has with
- * the same destination and protocol: a random one in the range asked for,
- * or the next free one above it.
+ * the same destination and protocol: a random one in the range asked for
+ * (tried by hash lookup a few times), or, when those are taken (a range
+ * nearly full), the next free one above a random one, from a scan of
+ * every SA.
  *
  * Everything here runs under ipsec6_net.lock.
  */
@@ -24,16 +27,20 @@
 #include "db.h"
 #include "netlink.h"
 #include "netns.h"
+#include "sad_index.h"
 #include "txn.h"
 
+/* Is @i used in the change set or the published generation? */
 static bool ipsec6_alloc_index_used(struct ipsec6_net *in,
 				    struct ipsec6_txn *txn, bool sa, u32 i)
 {
-	struct ipsec6_db *db = ipsec6_net_db(in);
+	u64 g = txn->c.gen;
 
 	if (sa)
-		return xa_load(&txn->sa, i) || (db && ipsec6_sad_find(db, i));
-	return xa_load(&txn->pol, i) || (db && ipsec6_spd_find(db, i));
+		return ipsec6_tables_sa(txn->t, i, g) ||
+		       ipsec6_tables_sa(txn->t, i, g - 1);
+	return ipsec6_tables_policy(txn->t, i, g) ||
+	       ipsec6_tables_policy(txn->t, i, g - 1);
 }
 
 static int ipsec6_alloc_index(struct ipsec6_net *in, struct ipsec6_txn *txn,
@@ -99,35 +106,52 @@ static bool ipsec6_alloc_spi_taken(const struct ipsec6_sa *o,
 	       spi >= min && spi <= max;
 }
 
+/* Is @spi taken for @sa's destination and protocol (staged or published)? */
+static bool ipsec6_alloc_spi_used(struct ipsec6_txn *txn,
+				  const struct ipsec6_sa *sa, u32 spi)
+{
+	const struct ipsec6_sad_index *x = &txn->t->sad;
+	__be32 v = cpu_to_be32(spi);
+	u64 g = txn->c.gen;
+
+	return ipsec6_sad_index_lookup(x, v, &sa->dst, sa->proto, g) ||
+	       ipsec6_sad_index_lookup(x, v, &sa->dst, sa->proto, g - 1);
+}
+
 /*
  * The SPIs in [@min, @max] taken for @sa's destination and protocol, in
  * the change set and the published tables, sorted (duplicates kept).
  */
-static u32 *ipsec6_alloc_spis_taken(struct ipsec6_net *in,
-				    struct ipsec6_txn *txn,
+static u32 *ipsec6_alloc_spis_taken(struct ipsec6_txn *txn,
 				    const struct ipsec6_sa *sa, u32 min,
 				    u32 max, u32 *n)
 {
-	struct ipsec6_db *db = ipsec6_net_db(in);
+	u64 g = txn->c.gen;
 	struct ipsec6_sa *o;
 	unsigned long i;
-	u32 k = 0, cap = db ? db->nsa : 0, *used;
+	u32 k = 0, cap = 0, *used;
+	void *head;
 
-	xa_for_each(&txn->sa, i, o)
-		cap++;
+	xa_for_each(&txn->t->sa, i, head)
+		cap += 2;
 	used = kvmalloc_array(max_t(u32, cap, 1), sizeof(*used), GFP_KERNEL);
 	if (!used)
 		return NULL;
-	xa_for_each(&txn->sa, i, o)
-		if (ipsec6_alloc_spi_taken(o, sa, min, max) && k < cap)
+	xa_for_each(&txn->t->sa, i, head) {
+		o = ipsec6_tables_sa(txn->t, i, g);
+		if (o && ipsec6_alloc_spi_taken(o, sa, min, max) && k < cap)
 			used[k++] = be32_to_cpu(o->spi);
-	for (i = 0; db && i < db->nsa; i++)
-		if (ipsec6_alloc_spi_taken(db->sa[i], sa, min, max) && k < cap)
-			used[k++] = be32_to_cpu(db->sa[i]->spi);
+		o = ipsec6_tables_sa(txn->t, i, g - 1);
+		if (o && ipsec6_alloc_spi_taken(o, sa, min, max) && k < cap)
+			used[k++] = be32_to_cpu(o->spi);
+	}
 	sort(used, k, sizeof(*used), ipsec6_alloc_cmp_u32, NULL);
 	*n = k;
 	return used;
 }
+
+/* Random SPIs tried by lookup before the range is searched in full. */
+#define IPSEC6_ALLOC_SPI_TRIES	16
 
 /**
  * ipsec6_alloc_spi - a free random SPI for a larval SA
@@ -148,7 +172,15 @@ int ipsec6_alloc_spi(struct ipsec6_net *in, struct ipsec6_txn *txn,
 
 	lockdep_assert_held(&in->lock);
 
-	used = ipsec6_alloc_spis_taken(in, txn, sa, min, max, &n);
+	/* Usually free at the first try: one hash lookup, not a scan. */
+	for (n = 0; n < IPSEC6_ALLOC_SPI_TRIES; n++) {
+		spi = get_random_u32_inclusive(min, max);
+		if (!ipsec6_alloc_spi_used(txn, sa, spi)) {
+			sa->spi = cpu_to_be32(spi);
+			return 0;
+		}
+	}
+	used = ipsec6_alloc_spis_taken(txn, sa, min, max, &n);
 	if (!used)
 		return -ENOMEM;
 	/* Sorted, with duplicates: drop them to count what is taken. */

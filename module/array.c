@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The arrays of a table version (search order, lookup trees, SAD hash),
- * sized by its number of policies or SAs: 100k policies make arrays of
- * megabytes.  kvmalloc() would try kmalloc() first, which rounds such an
- * array up to a power of two pages; on a 100k-policy SPD that slack was a
+ * Arrays sized by the number of policies or SAs (the SPD rest's segment
+ * tree, hash buckets): 100k policies make arrays of megabytes.
+ * kvmalloc() would try kmalloc() first, which rounds such an array up to
+ * a power of two pages; on a 100k-policy SPD that slack was a
  * third of all the memory the SPD took (Documentation/performance.md).
  * So beyond a page they come straight from vmalloc, which rounds to a
  * page.
@@ -14,7 +14,7 @@
 #include "array.h"
 
 /**
- * ipsec6_array_alloc - memory for an array of a table version
+ * ipsec6_array_alloc - memory for a large array
  * @n: number of elements
  * @size: bytes per element
  * @gfp: GFP_KERNEL or GFP_KERNEL_ACCOUNT, with __GFP_ZERO for zeroed memory

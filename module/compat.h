@@ -25,6 +25,7 @@
 struct genl_split_ops {
 	int (*doit)(struct sk_buff *skb, struct genl_info *info);
 	int (*dumpit)(struct sk_buff *skb, struct netlink_callback *cb);
+	int (*done)(struct netlink_callback *cb);
 	const struct nla_policy *policy;
 	unsigned int maxattr;
 	u8 cmd;

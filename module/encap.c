@@ -7,8 +7,8 @@
  * ESP packet is complete: IPv6 requires a valid UDP checksum.
  *
  * Inbound, no socket option marks the port (a UDP_ENCAP socket would
- * hand the packets to XFRM).  Each table version lists the ENCAP_DPORTs
- * of its SAs that may receive (ipsec6_encap_build()); a UDP packet to
+ * hand the packets to XFRM).  Each generation lists the ENCAP_DPORTs of
+ * its SAs that may receive (ipsec6_encap_prepare()); a UDP packet to
  * one of those ports whose payload is longer than an ESP header and
  * starts with a non-zero SPI is ESP for the SA of that SPI: the UDP header
  * is removed and the packet goes on as ESP.  The non-ESP marker (four zero
@@ -16,61 +16,160 @@
  * untouched, and are judged by the SPD like any UDP packet.
  */
 #include <linux/netfilter.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <net/esp.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 #include "db.h"
 #include "encap.h"
+#include "netns.h"
 #include "pkt.h"
 #include "sad.h"
+#include "tables.h"
 
-static int ipsec6_encap_cmp(const void *a, const void *b)
+/*
+ * The ENCAP_DPORTs that receiving SAs of the published generation have,
+ * each with the number of those SAs, sorted by port: usually one, 4500.
+ * Kept by the writer; each generation (db.h) gets the list of ports.
+ */
+struct ipsec6_encap_ports {
+	u32 n;
+	struct {
+		u16 port;	/* network order */
+		u32 count;
+	} p[];
+};
+
+/* Does @sa take ESP in UDP on its ENCAP_DPORT? */
+static bool ipsec6_encap_receives(const struct ipsec6_sa *sa)
 {
-	return (int)*(const u16 *)a - (int)*(const u16 *)b;
+	return sa->encap_type && sa->dir != IPSEC6_DIR_OUT;
+}
+
+/* Add @d to the count of @port in @e, which has room for a new port. */
+static void ipsec6_encap_add(struct ipsec6_encap_ports *e, __be16 port, int d)
+{
+	u16 p = (__force u16)port;
+	u32 i, j;
+
+	for (i = 0; i < e->n && e->p[i].port < p; i++)
+		;
+	if (i == e->n || e->p[i].port != p) {
+		if (WARN_ON_ONCE(d < 0))
+			return;
+		for (j = e->n; j > i; j--)
+			e->p[j] = e->p[j - 1];
+		e->p[i].port = p;
+		e->p[i].count = 0;
+		e->n++;
+	}
+	e->p[i].count += d;
+	if (!e->p[i].count) {
+		for (j = i + 1; j < e->n; j++)
+			e->p[j - 1] = e->p[j];
+		e->n--;
+	}
 }
 
 /**
- * ipsec6_encap_build - the UDP ports a table version takes ESP on
- * @db: the version being built (its SAs are in place)
+ * ipsec6_encap_prepare - the encapsulation ports after a change set
+ * @in: namespace, locked
+ * @c: the change set about to be published
+ * @next: the counts after it; *@next is @in->encap when @c changes none
  *
- * The distinct ENCAP_DPORTs (network order) of its SAs that may receive
- * (not outbound-only), sorted.  Usually one: 4500.
+ * Returns 0 or -ENOMEM (nothing changed).  Pass *@next to
+ * ipsec6_encap_publish() once @c is published, or to
+ * ipsec6_encap_abort() if it is not.  O(ports + changed SAs).
  */
-int ipsec6_encap_build(struct ipsec6_db *db)
+int ipsec6_encap_prepare(struct ipsec6_net *in, const struct ipsec6_change *c,
+			 struct ipsec6_encap_ports **next)
 {
-	u32 i, n = 0;
-	u16 *p;
+	struct ipsec6_encap_ports *cur = in->encap, *e;
+	u32 i, n = cur ? cur->n : 0, more = 0;
 
-	for (i = 0; i < db->nsa; i++)
-		if (db->sa[i]->encap_type && db->sa[i]->dir != IPSEC6_DIR_OUT)
-			n++;
-	db->encap_ports = NULL;
-	db->nencap_ports = 0;
-	if (!n)
+	lockdep_assert_held(&in->lock);
+	*next = cur;
+	for (i = 0; i < c->sa_born.n; i++) {
+		const struct ipsec6_sa *sa = c->sa_born.v[i];
+
+		if (ipsec6_encap_receives(sa) &&
+		    ipsec6_gen_visible(&sa->life, c->gen))
+			more++;
+	}
+	for (i = 0; i < c->sa_died.n && !more; i++) {
+		const struct ipsec6_sa *sa = c->sa_died.v[i];
+
+		if (ipsec6_encap_receives(sa) && sa->life.born != c->gen &&
+		    !ipsec6_gen_visible(&sa->life, c->gen))
+			more = 1;
+	}
+	if (!more)
 		return 0;
-	p = kmalloc_array(n, sizeof(*p), GFP_KERNEL_ACCOUNT);
-	if (!p)
+	e = kmalloc(struct_size(e, p, n + more), GFP_KERNEL_ACCOUNT);
+	if (!e)
 		return -ENOMEM;
-	n = 0;
-	for (i = 0; i < db->nsa; i++)
-		if (db->sa[i]->encap_type && db->sa[i]->dir != IPSEC6_DIR_OUT)
-			p[n++] = (__force u16)db->sa[i]->encap_dport;
-	sort(p, n, sizeof(*p), ipsec6_encap_cmp, NULL);
-	db->nencap_ports = 1;
-	for (i = 1; i < n; i++)
-		if (p[i] != p[db->nencap_ports - 1])
-			p[db->nencap_ports++] = p[i];
-	db->encap_ports = p;
+	e->n = n;
+	if (n)
+		memcpy(e->p, cur->p, n * sizeof(e->p[0]));
+	for (i = 0; i < c->sa_born.n; i++) {
+		const struct ipsec6_sa *sa = c->sa_born.v[i];
+
+		if (ipsec6_encap_receives(sa) &&
+		    ipsec6_gen_visible(&sa->life, c->gen))
+			ipsec6_encap_add(e, sa->encap_dport, 1);
+	}
+	for (i = 0; i < c->sa_died.n; i++) {
+		const struct ipsec6_sa *sa = c->sa_died.v[i];
+
+		if (ipsec6_encap_receives(sa) && sa->life.born != c->gen &&
+		    !ipsec6_gen_visible(&sa->life, c->gen))
+			ipsec6_encap_add(e, sa->encap_dport, -1);
+	}
+	*next = e;
 	return 0;
 }
 
-void ipsec6_encap_destroy(struct ipsec6_db *db)
+/* The ports of @e (from ipsec6_encap_prepare()), counted. */
+u32 ipsec6_encap_nports(const struct ipsec6_encap_ports *e)
 {
-	kfree(db->encap_ports);
-	db->encap_ports = NULL;
-	db->nencap_ports = 0;
+	return e ? e->n : 0;
+}
+
+/* Fill the ports of a new generation from @e (it has room for them). */
+void ipsec6_encap_fill(struct ipsec6_db *db, const struct ipsec6_encap_ports *e)
+{
+	u32 i;
+
+	for (i = 0; i < db->nencap_ports; i++)
+		db->encap_ports[i] = e->p[i].port;
+}
+
+/* The change set was published: @next counts now. */
+void ipsec6_encap_publish(struct ipsec6_net *in,
+			  struct ipsec6_encap_ports *next)
+{
+	lockdep_assert_held(&in->lock);
+	if (next == in->encap)
+		return;
+	kfree(in->encap);
+	in->encap = next->n ? next : NULL;
+	if (!next->n)
+		kfree(next);
+}
+
+/* The change set was not published. */
+void ipsec6_encap_abort(struct ipsec6_net *in, struct ipsec6_encap_ports *next)
+{
+	if (next != in->encap)
+		kfree(next);
+}
+
+/* Namespace exit. */
+void ipsec6_encap_free(struct ipsec6_net *in)
+{
+	kfree(in->encap);
+	in->encap = NULL;
 }
 
 /* A drop charged to @sa: it becomes the packet's SA in work, if room. */
@@ -147,7 +246,7 @@ void ipsec6_encap_csum(struct sk_buff *skb, unsigned int off)
  * ipsec6_encap_input - is this UDP packet ESP for one of our SAs?
  * @skb: the packet, at PRE_ROUTING
  * @pkt: its walk
- * @db: the table version
+ * @db: the generation the packet sees
  * @off: offset of the UDP header
  * @nh_off: offset of the next-header byte that names it
  *

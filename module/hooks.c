@@ -73,11 +73,11 @@ void ipsec6_hooks_exit(void)
  * @in: the namespace
  * @on: wanted state
  *
- * Called with the writer lock held: on before a version that needs the
+ * Called with the writer lock held: on before a generation that needs the
  * hooks is published, off after one that does not (and at namespace
  * exit).  Unregistering does not wait for hook runs already under way:
- * what they read must be freed after a grace period (table versions
- * are; ipsec6_netns_exit() waits for one).  Packets still in
+ * what they read must be freed after a grace period (generations and
+ * dead objects are; ipsec6_netns_exit() waits for one).  Packets still in
  * asynchronous crypto when the hooks go are dropped when they come back
  * (ipsec6_hooks_resume()).  A dying namespace is never armed again.
  */

@@ -335,9 +335,9 @@ static int ipsec6_input_walk(struct sk_buff *skb, struct ipsec6_pkt *pkt,
  * template it fits.
  */
 static bool ipsec6_input_bound(const struct ipsec6_sa *sa,
-			       const struct ipsec6_spd_entry *s)
+			       const struct ipsec6_policy *s)
 {
-	return sa->has_src || sa->policy == s->pol->index;
+	return sa->has_src || sa->policy == s->index;
 }
 
 /*
@@ -348,16 +348,16 @@ static enum ipsec6_stats_attr
 ipsec6_input_judge(struct ipsec6_pkt *pkt, const struct ipsec6_db *db,
 		   const struct ipsec6_flow *fl, unsigned int len)
 {
-	const struct ipsec6_spd_entry *e, *s;
+	struct ipsec6_policy *e, *s;
 	bool tunnel = false;
 	unsigned int k;
 
 	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, fl);
 	if (!e)
 		return IPSEC6_STATS_A_NO_POLICY;
-	ipsec6_policy_account(e->pol, len);
+	ipsec6_policy_account(e, len);
 	if (!pkt->nsa) {
-		switch (e->pol->action) {
+		switch (e->action) {
 		case IPSEC6_ACTION_APPLY:
 			/* No SA protects multicast; ND and MLD must pass. */
 			if (ipsec6_selector_nd_mld(fl, false))
@@ -365,17 +365,17 @@ ipsec6_input_judge(struct ipsec6_pkt *pkt, const struct ipsec6_db *db,
 			/* An IKE daemon's socket (SOCKET_BYPASS). */
 			if (!pkt->spi_miss && ipsec6_bypass_input(pkt->in, fl))
 				return 0;
-			ipsec6_policy_drop(e->pol);
+			ipsec6_policy_drop(e);
 			return pkt->spi_miss ? IPSEC6_STATS_A_UNKNOWN_SPI :
 					       IPSEC6_STATS_A_CLEARTEXT;
 		case IPSEC6_ACTION_DISCARD:
-			ipsec6_policy_drop(e->pol);
+			ipsec6_policy_drop(e);
 			return IPSEC6_STATS_A_DISCARD;
 		default:
 			return 0;
 		}
 	}
-	if (e->pol->action != IPSEC6_ACTION_APPLY) {
+	if (e->action != IPSEC6_ACTION_APPLY) {
 		/* Protected where cleartext would do: as Linux XFRM does,
 		 * accept it if only transport-mode SAs were removed (a
 		 * decapsulated tunnel packet must match its policy).
@@ -383,13 +383,13 @@ ipsec6_input_judge(struct ipsec6_pkt *pkt, const struct ipsec6_db *db,
 		for (k = 0; k < pkt->nsa; k++)
 			if (pkt->sa[k]->mode == IPSEC6_MODE_TUNNEL)
 				return IPSEC6_STATS_A_POLICY_MISMATCH;
-		return e->pol->action == IPSEC6_ACTION_DISCARD ?
+		return e->action == IPSEC6_ACTION_DISCARD ?
 		       IPSEC6_STATS_A_DISCARD : 0;
 	}
 	/* Step k of the bundle (0 innermost) was the (nsa - 1 - k)th SA
 	 * removed.
 	 */
-	for (k = 0, s = e; k < pkt->nsa; k++, s = ipsec6_db_next(db, s)) {
+	for (k = 0, s = e; k < pkt->nsa; k++, s = ipsec6_spd_next(db, s)) {
 		unsigned int i = pkt->nsa - 1 - k;
 		struct ipsec6_sa *sa = pkt->sa[i];
 
@@ -400,7 +400,7 @@ ipsec6_input_judge(struct ipsec6_pkt *pkt, const struct ipsec6_db *db,
 			return IPSEC6_STATS_A_POLICY_MISMATCH;
 		if (sa->mode == IPSEC6_MODE_TUNNEL) {
 			if (!ipv6_addr_equal(&pkt->tun_src[i],
-					     &s->pol->tmpl->tremote))
+					     &s->tmpl->tremote))
 				return IPSEC6_STATS_A_POLICY_MISMATCH;
 			tunnel = true;
 		}
@@ -452,10 +452,10 @@ static bool ipsec6_input_quotes_apply(const struct sk_buff *skb,
 				      const struct ipsec6_db *db,
 				      const struct ipsec6_flow *q)
 {
-	const struct ipsec6_spd_entry *e;
+	struct ipsec6_policy *e;
 
 	e = ipsec6_spd_lookup(db, IPSEC6_DIR_IN, q);
-	return e && e->pol->action == IPSEC6_ACTION_APPLY &&
+	return e && e->action == IPSEC6_ACTION_APPLY &&
 	       !ipsec6_icmp_quotes_sa(skb, db);
 }
 
@@ -554,7 +554,7 @@ unsigned int ipsec6_input_hook(void *priv, struct sk_buff *skb,
 	if (unlikely(!db))
 		return NF_ACCEPT;
 	if (db->in_all && !db->nsa) {
-		ipsec6_policy_account(db->in_all->pol, skb->len);
+		ipsec6_policy_account(db->in_all, skb->len);
 		return NF_ACCEPT;
 	}
 	if (state->in->flags & IFF_LOOPBACK)

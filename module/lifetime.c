@@ -123,15 +123,17 @@ static void ipsec6_lifetime_work(struct work_struct *work)
 					     struct ipsec6_net, expire_work);
 	time64_t now = ktime_get_real_seconds();
 	struct ipsec6_txn *txn = NULL;
+	struct ipsec6_sa *sa;
 	bool again = false;
-	struct ipsec6_db *db;
-	u32 i;
+	unsigned long i;
+	void *head;
 
 	mutex_lock(&in->lock);
-	db = ipsec6_net_db(in);
-	for (i = 0; db && i < db->nsa; i++) {
-		struct ipsec6_sa *sa = db->sa[i];
-
+	/* The published SAs; a change set here only marks, never unlinks. */
+	xa_for_each(&in->tables.sa, i, head) {
+		sa = ipsec6_tables_sa(&in->tables, i, in->generation);
+		if (!sa)
+			continue;
 		if (sa->time_limits)
 			again = true;
 		if (!ipsec6_lifetime_check_time(sa, now))
@@ -159,21 +161,14 @@ static void ipsec6_lifetime_work(struct work_struct *work)
 				 IPSEC6_LIFETIME_PERIOD);
 }
 
-/* A new table version was published: watch its time limits. */
-void ipsec6_lifetime_watch(struct ipsec6_net *in, const struct ipsec6_db *db)
+/*
+ * A change set adds an SA with time limits: watch them.  Already pending:
+ * leave it, or changes made more often than once a second would starve
+ * it.
+ */
+void ipsec6_lifetime_watch(struct ipsec6_net *in)
 {
-	u32 i;
-
-	for (i = 0; i < db->nsa; i++) {
-		if (db->sa[i]->time_limits) {
-			/* Already pending: leave it, or changes made more
-			 * often than once a second would starve it.
-			 */
-			queue_delayed_work(ipsec6_wq, &in->expire_work,
-					   IPSEC6_LIFETIME_PERIOD);
-			return;
-		}
-	}
+	queue_delayed_work(ipsec6_wq, &in->expire_work, IPSEC6_LIFETIME_PERIOD);
 }
 
 void ipsec6_lifetime_init(struct ipsec6_net *in)

@@ -10,7 +10,7 @@ struct ipsec6_sa;
 
 int ipsec6_lifetime_charge(struct ipsec6_sa *sa, unsigned int len);
 void ipsec6_lifetime_expire(struct ipsec6_sa *sa, u8 what);
-void ipsec6_lifetime_watch(struct ipsec6_net *in, const struct ipsec6_db *db);
+void ipsec6_lifetime_watch(struct ipsec6_net *in);
 void ipsec6_lifetime_init(struct ipsec6_net *in);
 void ipsec6_lifetime_stop(struct ipsec6_net *in);
 

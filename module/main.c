@@ -9,6 +9,7 @@
 #include "ipsec6.h"
 #include "netlink.h"
 #include "netns.h"
+#include "spd.h"
 #include "uapi/ipsec6.h"
 
 struct workqueue_struct *ipsec6_wq;
@@ -20,9 +21,12 @@ static int __init ipsec6_init(void)
 	ipsec6_wq = alloc_workqueue("ipsec6", WQ_UNBOUND, 0);
 	if (!ipsec6_wq)
 		return -ENOMEM;
-	err = ipsec6_netns_register();
+	err = ipsec6_spd_init();
 	if (err)
 		goto err_wq;
+	err = ipsec6_netns_register();
+	if (err)
+		goto err_spd;
 	err = ipsec6_netlink_register();
 	if (err)
 		goto err_netns;
@@ -31,8 +35,11 @@ static int __init ipsec6_init(void)
 
 err_netns:
 	ipsec6_netns_unregister();
-err_wq:
+err_spd:
 	rcu_barrier();
+	drain_workqueue(ipsec6_wq);
+	ipsec6_spd_exit();
+err_wq:
 	destroy_workqueue(ipsec6_wq);
 	return err;
 }
@@ -41,13 +48,14 @@ static void __exit ipsec6_exit(void)
 {
 	ipsec6_netlink_unregister();
 	ipsec6_netns_unregister();
-	/* Table versions wait for a grace period, then free on ipsec6_wq;
-	 * freeing them drops policies, which wait for another grace period.
+	/* The SPD's arrays wait for a grace period, then free on ipsec6_wq
+	 * (dropping policies); SAs free their transforms there.
 	 */
 	rcu_barrier();
 	drain_workqueue(ipsec6_wq);
 	rcu_barrier();
 	destroy_workqueue(ipsec6_wq);
+	ipsec6_spd_exit();
 }
 
 module_init(ipsec6_init);

@@ -192,6 +192,7 @@ const struct genl_split_ops ipsec6_nl_ops[17] = {
 	{
 		.cmd	= IPSEC6_CMD_POLICY_GET,
 		.dumpit	= ipsec6_nl_policy_get_dumpit,
+		.done	= ipsec6_nl_policy_get_dump_done,
 		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 	{

@@ -20,6 +20,8 @@ extern const struct nla_policy ipsec6_sa_nl_policy[IPSEC6_SA_A_ENCAP_OA + 1];
 /* Ops table for ipsec6 */
 extern const struct genl_split_ops ipsec6_nl_ops[17];
 
+int ipsec6_nl_policy_get_dump_done(struct netlink_callback *cb);
+
 int ipsec6_nl_policy_new_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec6_nl_policy_del_doit(struct sk_buff *skb, struct genl_info *info);
 int ipsec6_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info);

@@ -93,7 +93,6 @@ static void *ipsec6_nl_result(struct ipsec6_net *in,
 {
 	struct ipsec6_db *db = ipsec6_net_db(in);
 	struct ipsec6_txn *txn = in->txn;
-	const struct ipsec6_spd_entry *e;
 	struct ipsec6_policy *pol;
 	struct ipsec6_sa *s;
 
@@ -102,16 +101,14 @@ static void *ipsec6_nl_result(struct ipsec6_net *in,
 	if (!txn || txn->portid != info->snd_portid)
 		txn = NULL;
 	if (sa) {
-		s = txn ? xa_load(&txn->sa, index) :
+		s = txn ? ipsec6_txn_sa_find(txn, index) :
 			  db ? ipsec6_sad_find(db, index) : NULL;
 		return s ? ipsec6_sad_sa_get(s) : NULL;
 	}
-	if (txn) {
+	if (txn)
 		pol = ipsec6_txn_policy_find(txn, index);
-	} else {
-		e = db ? ipsec6_spd_find(db, index) : NULL;
-		pol = e ? e->pol : NULL;
-	}
+	else
+		pol = db ? ipsec6_spd_find(db, index) : NULL;
 	return pol ? ipsec6_spd_policy_get(pol) : NULL;
 }
 
@@ -266,12 +263,14 @@ static int ipsec6_nl_policy_flush(struct ipsec6_net *in,
 				  struct genl_info *info, u32 *answer)
 {
 	const struct nlattr *owner = info->attrs[IPSEC6_A_OWNER];
+	int err;
 
 	if (!owner)
 		return ipsec6_txn_policy_flush(txn);
-	ipsec6_txn_policy_flush_owner(txn, nla_get_u32(owner));
-	ipsec6_bypass_flush(in, nla_get_u32(owner));
-	return 0;
+	err = ipsec6_txn_policy_flush_owner(txn, nla_get_u32(owner));
+	if (!err)
+		ipsec6_bypass_flush(in, nla_get_u32(owner));
+	return err;
 }
 
 int ipsec6_nl_policy_flush_doit(struct sk_buff *skb, struct genl_info *info)
@@ -313,37 +312,30 @@ int ipsec6_nl_sa_new_doit(struct sk_buff *skb, struct genl_info *info)
  * ipsec6_nl_sa_find - the index of the SA an identity names
  * @id: INDEX, or SPI, DST and PROTO (nl_parse.c)
  * @nest: the SA nest, for the message
- * @sas: a change set's SAs to look in, or NULL for @db's
- * @db: the published version (under rcu_read_lock()), with @sas NULL
+ * @txn: a change set to look in (staged contents), or NULL for @db
+ * @db: the published generation (under rcu_read_lock()), with @txn NULL
  * @index: result (not checked to exist when @id has INDEX)
  * @extack: for the message
  */
 int ipsec6_nl_sa_find(const struct ipsec6_nl_sa_id *id,
-		      const struct nlattr *nest, struct xarray *sas,
+		      const struct nlattr *nest, struct ipsec6_txn *txn,
 		      const struct ipsec6_db *db, u32 *index,
 		      struct netlink_ext_ack *extack)
 {
-	struct ipsec6_sa *sa = NULL, key;
-	unsigned long i;
+	struct ipsec6_sa *sa;
 
 	if (id->by_index) {
 		*index = id->index;
 		return 0;
 	}
-	key.spi = id->spi;
-	key.dst = id->dst;
-	key.proto = id->proto;
-	if (sas) {
-		xa_for_each(sas, i, sa)
-			if (ipsec6_sad_sa_same_id(sa, &key))
-				break;
-	} else {
-		sa = ipsec6_sad_lookup(db, key.spi, &key.dst, key.proto);
-	}
+	if (txn)
+		sa = ipsec6_txn_sa_lookup(txn, id->spi, &id->dst, id->proto);
+	else
+		sa = ipsec6_sad_lookup(db, id->spi, &id->dst, id->proto);
 	if (!sa) {
 		ipsec6_netlink_err(extack, nest,
 				   "SA: no SA with SPI %u, DST %pI6c, PROTO %u",
-				   ntohl(key.spi), &key.dst, key.proto);
+				   ntohl(id->spi), &id->dst, id->proto);
 		return -ENOENT;
 	}
 	*index = sa->index;
@@ -351,17 +343,17 @@ int ipsec6_nl_sa_find(const struct ipsec6_nl_sa_id *id,
 }
 
 /*
- * The SA a DEL or GET request names, in a change set (@sas) or in the
- * published version (@db, under rcu_read_lock()): its index.
+ * The SA a DEL or GET request names, in a change set (@txn) or in the
+ * published generation (@db, under rcu_read_lock()): its index.
  */
-static int ipsec6_nl_sa_index(struct genl_info *info, struct xarray *sas,
+static int ipsec6_nl_sa_index(struct genl_info *info, struct ipsec6_txn *txn,
 			      struct ipsec6_db *db, u32 *index)
 {
 	struct nlattr *nest = ipsec6_nl_parse_nest(info, IPSEC6_A_SA, "SA");
 	struct ipsec6_nl_sa_id id;
 
 	return ipsec6_nl_parse_sa_id(nest, &id, info->extack) ?:
-	       ipsec6_nl_sa_find(&id, nest, sas, db, index, info->extack);
+	       ipsec6_nl_sa_find(&id, nest, txn, db, index, info->extack);
 }
 
 static int ipsec6_nl_sa_del(struct ipsec6_net *in, struct ipsec6_txn *txn,
@@ -369,7 +361,7 @@ static int ipsec6_nl_sa_del(struct ipsec6_net *in, struct ipsec6_txn *txn,
 {
 	u32 index;
 
-	return ipsec6_nl_sa_index(info, &txn->sa, NULL, &index) ?:
+	return ipsec6_nl_sa_index(info, txn, NULL, &index) ?:
 	       ipsec6_txn_sa_del(txn, index, info->extack);
 }
 
@@ -384,13 +376,14 @@ static int ipsec6_nl_sa_flush(struct ipsec6_net *in, struct ipsec6_txn *txn,
 {
 	const struct nlattr *owner = info->attrs[IPSEC6_A_OWNER];
 
-	if (!owner) {
-		ipsec6_txn_sa_flush(txn);
-		return 0;
-	}
-	ipsec6_txn_sa_flush_owner(txn, nla_get_u32(owner));
-	ipsec6_bypass_flush(in, nla_get_u32(owner));
-	return 0;
+	int err;
+
+	if (!owner)
+		return ipsec6_txn_sa_flush(txn);
+	err = ipsec6_txn_sa_flush_owner(txn, nla_get_u32(owner));
+	if (!err)
+		ipsec6_bypass_flush(in, nla_get_u32(owner));
+	return err;
 }
 
 int ipsec6_nl_sa_flush_doit(struct sk_buff *skb, struct genl_info *info)
@@ -487,8 +480,7 @@ int ipsec6_nl_txn_abort_doit(struct sk_buff *skb, struct genl_info *info)
 int ipsec6_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ipsec6_net *in = ipsec6_net(genl_info_net(info));
-	const struct ipsec6_spd_entry *e;
-	struct ipsec6_policy *pol = NULL;
+	struct ipsec6_policy *pol;
 	u32 index;
 	int err;
 
@@ -499,9 +491,9 @@ int ipsec6_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	rcu_read_lock();
-	e = ipsec6_spd_find(rcu_dereference(in->db), index);
-	if (e)
-		pol = ipsec6_spd_policy_get(e->pol);
+	pol = ipsec6_spd_find(rcu_dereference(in->db), index);
+	if (pol)
+		ipsec6_spd_policy_get(pol);
 	rcu_read_unlock();
 	if (!pol) {
 		ipsec6_netlink_err(info->extack, NULL, "INDEX: no policy %u",
@@ -518,6 +510,12 @@ int ipsec6_nl_policy_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	return ipsec6_nl_fill_dump(skb, cb, IPSEC6_CMD_POLICY_GET, false);
+}
+
+int ipsec6_nl_policy_get_dump_done(struct netlink_callback *cb)
+{
+	ipsec6_nl_fill_dump_done(cb);
+	return 0;
 }
 
 int ipsec6_nl_sa_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -636,6 +634,7 @@ static unsigned int ipsec6_nl_full_ops_init(void)
 			full[j].maxattr = split[i].maxattr;
 		} else {
 			full[j].dumpit = split[i].dumpit;
+			full[j].done = split[i].done;
 		}
 	}
 	return n;

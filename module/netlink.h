@@ -12,7 +12,6 @@ struct genl_info;
 struct netlink_ext_ack;
 struct nlattr;
 struct sk_buff;
-struct xarray;
 struct ipsec6_db;
 struct ipsec6_flow;
 struct ipsec6_net;
@@ -51,7 +50,7 @@ int ipsec6_nl_change(struct genl_info *info, u8 cmd,
 				   struct genl_info *info, u32 *answer));
 bool ipsec6_nl_echo(const struct genl_info *info);
 int ipsec6_nl_sa_find(const struct ipsec6_nl_sa_id *id,
-		      const struct nlattr *nest, struct xarray *sas,
+		      const struct nlattr *nest, struct ipsec6_txn *txn,
 		      const struct ipsec6_db *db, u32 *index,
 		      struct netlink_ext_ack *extack);
 void ipsec6_nl_multicast(struct net *net, struct sk_buff *msg);

@@ -9,7 +9,9 @@
 #include "acquire.h"
 #include "bypass.h"
 #include "db.h"
+#include "encap.h"
 #include "hooks.h"
+#include "ipsec6.h"
 #include "lifetime.h"
 #include "netns.h"
 #include "txn.h"
@@ -34,6 +36,44 @@ out:
 	return err;
 }
 
+static void ipsec6_netns_gc(struct work_struct *work)
+{
+	struct ipsec6_net *in = container_of(to_rcu_work(work),
+					     struct ipsec6_net, gc_work);
+	bool more;
+
+	mutex_lock(&in->lock);
+	more = ipsec6_tables_gc(&in->tables) && !in->dying;
+	mutex_unlock(&in->lock);
+	if (more)
+		queue_rcu_work(ipsec6_wq, &in->gc_work);
+}
+
+static void ipsec6_netns_resize(struct work_struct *work)
+{
+	struct ipsec6_net *in = container_of(work, struct ipsec6_net,
+					     resize_work);
+
+	mutex_lock(&in->lock);
+	ipsec6_tables_resize(&in->tables);
+	mutex_unlock(&in->lock);
+}
+
+/*
+ * A change set was published or undone: dead objects wait for a grace
+ * period, hash tables may need another size.  Both off the request path.
+ */
+void ipsec6_netns_tables_changed(struct ipsec6_net *in)
+{
+	lockdep_assert_held(&in->lock);
+	if (in->dying)
+		return;
+	if (!list_empty(&in->tables.gc))
+		queue_rcu_work(ipsec6_wq, &in->gc_work);
+	if (ipsec6_tables_wants_resize(&in->tables))
+		queue_work(ipsec6_wq, &in->resize_work);
+}
+
 static void ipsec6_netns_free_tables(struct ipsec6_net *in)
 {
 	struct ipsec6_db *db;
@@ -43,10 +83,17 @@ static void ipsec6_netns_free_tables(struct ipsec6_net *in)
 		ipsec6_txn_abort(in, in->txn);
 	db = rcu_replace_pointer(in->db, NULL, lockdep_is_held(&in->lock));
 	mutex_unlock(&in->lock);
+	/* Queued before @dying was set: wait for them. */
+	flush_rcu_work(&in->gc_work);
+	cancel_work_sync(&in->resize_work);
 	/* The hooks are gone and their last runs are over (synchronize_net()
-	 * in ipsec6_netns_exit()), so nobody else can see @db.
+	 * in ipsec6_netns_exit()), so nobody else can see the tables.
 	 */
-	ipsec6_db_free(db);
+	mutex_lock(&in->lock);
+	ipsec6_tables_destroy(&in->tables);
+	ipsec6_encap_free(in);
+	mutex_unlock(&in->lock);
+	kfree(db);
 }
 
 static int __net_init ipsec6_netns_init(struct net *net)
@@ -57,16 +104,26 @@ static int __net_init ipsec6_netns_init(struct net *net)
 	in->net = net;
 	mutex_init(&in->lock);
 	ipsec6_lifetime_init(in);
+	INIT_RCU_WORK(&in->gc_work, ipsec6_netns_gc);
+	INIT_WORK(&in->resize_work, ipsec6_netns_resize);
 	atomic_set(&in->inflight, 0);
 	in->stats = ipsec6_stats_alloc();
 	if (!in->stats)
 		return -ENOMEM;
+	err = ipsec6_tables_init(&in->tables, &in->lock);
+	if (err)
+		goto err_stats;
 	/* Only the default policy: the hooks stay off (hooks.c). */
 	err = ipsec6_netns_default_tables(in);
 	if (err)
-		goto err_stats;
+		goto err_tables;
 	return 0;
 
+err_tables:
+	mutex_lock(&in->lock);
+	in->dying = true;
+	mutex_unlock(&in->lock);
+	ipsec6_netns_free_tables(in);
 err_stats:
 	ipsec6_stats_free(in->stats);
 	return err;

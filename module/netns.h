@@ -9,25 +9,33 @@
 #include <net/netns/generic.h>
 #include "netlink.h"
 #include "stats.h"
+#include "tables.h"
 
 struct ipsec6_acquire;
 struct ipsec6_bypass;
 struct ipsec6_db;
+struct ipsec6_encap_ports;
 struct ipsec6_txn;
 
 /*
  * Per network namespace state.
  *
  * Locking: @lock serializes every writer (change sets, the open
- * transaction).  Packet processing only does rcu_dereference(@db) and
- * never takes @lock.
+ * transaction, the tables' collector).  Packet processing only does
+ * rcu_dereference(@db), reads the tables in @db's generation and never
+ * takes @lock.
  */
 struct ipsec6_net {
 	struct net *net;
-	struct ipsec6_db __rcu *db;
+	struct ipsec6_db __rcu *db;	/* the published generation */
 	struct mutex lock;		/* serializes writers: txn, publish */
+	struct ipsec6_tables tables;	/* every object readers may see */
+	struct rcu_work gc_work;	/* the tables' collector */
+	struct work_struct resize_work;	/* their hash tables */
 	struct ipsec6_txn *txn;		/* open change set, under @lock */
-	u32 generation;			/* of the published db, under @lock */
+	u64 generation;			/* of the published db, under @lock */
+	/* receiving SAs per ENCAP_DPORT, published (encap.c), under @lock */
+	struct ipsec6_encap_ports *encap;
 	struct ipsec6_pcpu_stats __percpu *stats;
 	atomic_t inflight;		/* packets in asynchronous crypto */
 	struct delayed_work expire_work;	/* SA lifetimes (lifetime.c) */
@@ -54,6 +62,7 @@ static inline struct ipsec6_db *ipsec6_net_db(struct ipsec6_net *in)
 	return rcu_dereference_protected(in->db, lockdep_is_held(&in->lock));
 }
 
+void ipsec6_netns_tables_changed(struct ipsec6_net *in);
 int ipsec6_netns_register(void);
 void ipsec6_netns_unregister(void);
 

@@ -3,6 +3,8 @@
  * The module's structures -> netlink messages: policies, SAs (never their
  * keys), drop counters, replies, dumps and the "events" notifications.
  */
+#include <linux/overflow.h>
+#include <linux/sort.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
 #include <net/netlink.h>
@@ -16,6 +18,7 @@
 #include "sad.h"
 #include "selector.h"
 #include "spd.h"
+#include "tables.h"
 
 static int ipsec6_nl_put_counts(struct sk_buff *skb, int type,
 				struct ipsec6_counters __percpu *c)
@@ -337,6 +340,79 @@ err:
 	return err;
 }
 
+/* One object of a dump; -EMSGSIZE when the part is full. */
+static int ipsec6_nl_fill_dump_one(struct sk_buff *skb,
+				   struct netlink_callback *cb, u8 cmd, u64 gen,
+				   void *obj)
+{
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ipsec6_nl_family, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, IPSEC6_A_GENERATION, (u32)gen))
+		err = -EMSGSIZE;
+	else if (cmd == IPSEC6_CMD_SA_GET)
+		err = ipsec6_nl_fill_sa(skb, obj);
+	else
+		err = ipsec6_nl_fill_policy(skb, obj);
+	if (err) {
+		genlmsg_cancel(skb, hdr);
+		return err;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* The search keys of a policy dump, taken at its first part. */
+struct ipsec6_nl_fill_keys {
+	u32 n;
+	u64 key[];
+};
+
+static int ipsec6_nl_fill_key_cmp(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The search keys of the published policies, in search order. */
+static struct ipsec6_nl_fill_keys *ipsec6_nl_fill_keys(struct ipsec6_net *in)
+{
+	struct ipsec6_nl_fill_keys *k;
+	struct ipsec6_policy *pol;
+	unsigned long i;
+	void *head;
+	u32 n = 0;
+
+	mutex_lock(&in->lock);
+	xa_for_each(&in->tables.pol, i, head)
+		n++;
+	k = kvmalloc(struct_size(k, key, n), GFP_KERNEL);
+	if (!k)
+		goto out;
+	k->n = 0;
+	xa_for_each(&in->tables.pol, i, head) {
+		pol = ipsec6_tables_policy(&in->tables, i, in->generation);
+		if (pol && k->n < n)
+			k->key[k->n++] = ipsec6_spd_key(pol);
+	}
+	sort(k->key, k->n, sizeof(k->key[0]), ipsec6_nl_fill_key_cmp, NULL);
+out:
+	mutex_unlock(&in->lock);
+	return k;
+}
+
+/* The index a search key was made from (ipsec6_spd_key()). */
+static u32 ipsec6_nl_fill_key_index(u64 key)
+{
+	return key == U64_MAX - 1 ? 1 : ~(u32)key;
+}
+
 /**
  * ipsec6_nl_fill_dump - one part of a POLICY_GET or SA_GET dump
  * @skb: the part
@@ -345,46 +421,70 @@ err:
  * @cmd: IPSEC6_CMD_POLICY_GET or IPSEC6_CMD_SA_GET
  * @sas: SAs instead of policies
  *
- * Walks the published version, one message per object.
+ * Walks the published generation, one message per object: SAs by index
+ * (the position is the next index), policies in search order, from the
+ * list of their search keys taken at the first part (cb->args[1], freed
+ * by ipsec6_nl_fill_dump_done(); the position is a place in it).  A
+ * policy changed since is left out, and the dump flagged.
  */
 int ipsec6_nl_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			u8 cmd, bool sas)
 {
 	struct ipsec6_net *in = ipsec6_net(sock_net(skb->sk));
+	struct ipsec6_nl_fill_keys *k = (void *)cb->args[1];
+	unsigned long pos = cb->args[0], index;
 	const struct ipsec6_db *db;
-	unsigned long pos = cb->args[0];
+	bool any = false;
+	void *obj;
 	int err = 0;
+	u64 gen;
 
+	if (!sas && !k) {
+		k = ipsec6_nl_fill_keys(in);
+		if (!k)
+			return -ENOMEM;
+		cb->args[1] = (unsigned long)k;
+	}
 	rcu_read_lock();
 	db = rcu_dereference(in->db);
-	cb->seq = db->generation;
-	for (; pos < (sas ? db->nsa : db->npol); pos++) {
-		void *hdr;
-
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &ipsec6_nl_family,
-				  NLM_F_MULTI, cmd);
-		if (!hdr)
-			break;
-		genl_dump_check_consistent(cb, hdr);
-		if (nla_put_u32(skb, IPSEC6_A_GENERATION, db->generation))
-			err = -EMSGSIZE;
-		else if (sas)
-			err = ipsec6_nl_fill_sa(skb, db->sa[pos]);
-		else
-			err = ipsec6_nl_fill_policy(skb, db->pol[pos].pol);
-		if (err) {
-			genlmsg_cancel(skb, hdr);
-			break;
+	gen = ipsec6_db_gen(db);
+	cb->seq = (u32)gen;
+	if (sas) {
+		xa_for_each_start(&db->t->sa, index, obj, pos) {
+			obj = ipsec6_sad_find(db, index);
+			if (!obj)
+				continue;
+			err = ipsec6_nl_fill_dump_one(skb, cb, cmd, gen, obj);
+			if (err)
+				break;
+			any = true;
+			cb->args[0] = index + 1;
 		}
-		genlmsg_end(skb, hdr);
+	} else {
+		for (; pos < k->n; pos++) {
+			obj = ipsec6_spd_find(db,
+					      ipsec6_nl_fill_key_index(k->key[pos]));
+			if (!obj || ipsec6_spd_key(obj) != k->key[pos])
+				continue;
+			err = ipsec6_nl_fill_dump_one(skb, cb, cmd, gen, obj);
+			if (err)
+				break;
+			any = true;
+		}
+		cb->args[0] = pos;
 	}
 	rcu_read_unlock();
 	/* A single object that does not fit an empty message is a bug. */
-	if (err && pos == cb->args[0])
+	if (err && !any)
 		return err;
-	cb->args[0] = pos;
 	return skb->len;
+}
+
+/* The end of a policy dump. */
+void ipsec6_nl_fill_dump_done(struct netlink_callback *cb)
+{
+	kvfree((void *)cb->args[1]);
+	cb->args[1] = 0;
 }
 
 /**

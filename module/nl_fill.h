@@ -19,6 +19,7 @@ int ipsec6_nl_fill_reply(struct genl_info *info, u8 cmd,
 			 int (*fill)(struct sk_buff *skb, void *obj), void *obj);
 int ipsec6_nl_fill_dump(struct sk_buff *skb, struct netlink_callback *cb,
 			u8 cmd, bool sas);
+void ipsec6_nl_fill_dump_done(struct netlink_callback *cb);
 struct sk_buff *ipsec6_nl_fill_changed(struct ipsec6_net *in);
 struct sk_buff *ipsec6_nl_fill_expired(struct ipsec6_sa *sa, u8 what);
 struct sk_buff *ipsec6_nl_fill_object(u8 cmd, void *obj);

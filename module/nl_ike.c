@@ -69,11 +69,11 @@ static int ipsec6_nl_sa_update(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	if (!nest)
 		return -EINVAL;
 	err = ipsec6_nl_parse_sa_update_id(nest, &id, info->extack) ?:
-	      ipsec6_nl_sa_find(&id, nest, &txn->sa, NULL, &index,
+	      ipsec6_nl_sa_find(&id, nest, txn, NULL, &index,
 				info->extack);
 	if (err)
 		return err;
-	cur = xa_load(&txn->sa, index);
+	cur = ipsec6_txn_sa_find(txn, index);
 	if (!cur) {
 		ipsec6_netlink_err(info->extack,
 				   nla_find_nested(nest, IPSEC6_SA_A_INDEX) ?:

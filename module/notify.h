@@ -2,10 +2,12 @@
 #ifndef _IPSEC6_NOTIFY_H
 #define _IPSEC6_NOTIFY_H
 
+struct ipsec6_change;
 struct ipsec6_db;
 struct ipsec6_net;
 
-void ipsec6_notify_publish(struct ipsec6_net *in, const struct ipsec6_db *old,
+void ipsec6_notify_publish(struct ipsec6_net *in,
+			   const struct ipsec6_change *c,
 			   const struct ipsec6_db *db);
 
 #endif /* _IPSEC6_NOTIFY_H */

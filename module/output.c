@@ -121,20 +121,20 @@ static void ipsec6_output_tunnel_flow(struct ipsec6_flow *fl,
  */
 static int ipsec6_output_quote(const struct sk_buff *skb,
 			       const struct ipsec6_db *db,
-			       const struct ipsec6_spd_entry **e,
+			       struct ipsec6_policy **e,
 			       struct ipsec6_flow *fl)
 {
-	const struct ipsec6_spd_entry *qe;
+	struct ipsec6_policy *qe;
 	struct ipsec6_flow q;
 
 	if (ipsec6_icmp_quote(skb, fl, true, &q))
 		return 0;
 	qe = ipsec6_spd_lookup(db, IPSEC6_DIR_OUT, &q);
-	if (!qe || qe->pol->action != IPSEC6_ACTION_APPLY)
+	if (!qe || qe->action != IPSEC6_ACTION_APPLY)
 		return 0;
 	*e = qe;
 	if (!ipv6_addr_equal(&q.remote, &fl->remote)) {
-		ipsec6_policy_drop(qe->pol);
+		ipsec6_policy_drop(qe);
 		return -EHOSTUNREACH;
 	}
 	*fl = q;
@@ -385,7 +385,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 				const struct nf_hook_state *state)
 {
 	struct ipsec6_net *in = ipsec6_net(state->net);
-	const struct ipsec6_spd_entry *e;
+	struct ipsec6_policy *e;
 	const struct ipsec6_db *db;
 	struct ipsec6_flow fl;
 	struct ipsec6_pkt pkt;
@@ -397,7 +397,7 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	if (unlikely(!db))
 		return NF_ACCEPT;
 	if (db->out_all) {
-		ipsec6_policy_account(db->out_all->pol, skb->len);
+		ipsec6_policy_account(db->out_all, skb->len);
 		return NF_ACCEPT;
 	}
 	if (state->out && (state->out->flags & IFF_LOOPBACK))
@@ -422,12 +422,12 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_SA);
 		return NF_DROP;
 	}
-	ipsec6_policy_account(e->pol, skb->len);
-	switch (e->pol->action) {
+	ipsec6_policy_account(e, skb->len);
+	switch (e->action) {
 	case IPSEC6_ACTION_APPLY:
 		break;
 	case IPSEC6_ACTION_DISCARD:
-		ipsec6_policy_drop(e->pol);
+		ipsec6_policy_drop(e);
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_DISCARD);
 		return NF_DROP;
 	default:
@@ -441,13 +441,13 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 	if (ipv6_addr_is_multicast(&fl.remote)) {
 		if (ipsec6_selector_nd_mld(&fl, true))
 			return NF_ACCEPT;
-		ipsec6_policy_drop(e->pol);
+		ipsec6_policy_drop(e);
 		ipsec6_stats_drop(in, IPSEC6_STATS_A_NO_SA);
 		return NF_DROP;
 	}
 
 	pkt.dscp_copy = 0;
-	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = ipsec6_db_next(db, e)) {
+	for (; e && pkt.nsa < IPSEC6_BUNDLE_MAX; e = ipsec6_spd_next(db, e)) {
 		struct ipsec6_sa *sa = ipsec6_sad_select(db, e, &fl);
 
 		if (!sa)
@@ -457,12 +457,12 @@ unsigned int ipsec6_output_hook(void *priv, struct sk_buff *skb,
 					  IPSEC6_STATS_A_NO_SA);
 			return NF_DROP;
 		}
-		if (e->pol->flags & IPSEC6_POLICY_F_DSCP_COPY)
+		if (e->flags & IPSEC6_POLICY_F_DSCP_COPY)
 			pkt.dscp_copy |= BIT(pkt.nsa);
 		pkt.sa[pkt.nsa++] = sa;
 		/* The steps after a tunnel protect the outer packet. */
 		if (sa->mode == IPSEC6_MODE_TUNNEL)
-			ipsec6_output_tunnel_flow(&fl, sa, e->pol->tmpl);
+			ipsec6_output_tunnel_flow(&fl, sa, e->tmpl);
 	}
 	pkt.state = *state;
 	pkt.pos = 0;

@@ -1,23 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Security Association Database: SA objects, the inbound hash of a table
- * version, and which SA serves which policy.
+ * Security Association Database: SA objects, their lookups in a published
+ * generation (the structures are sad_index.c's), and which SA serves
+ * which policy.
  */
-#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
-#include "array.h"
 #include "db.h"
-#include "encap.h"
 #include "ipsec6.h"
 #include "netlink.h"
 #include "netns.h"
 #include "replay.h"
 #include "sad.h"
+#include "sad_index.h"
 #include "selector.h"
+#include "tables.h"
 
-static u32 ipsec6_sad_seed __read_mostly;
-/* Creation order of SA objects, for "the newest SA sends" (links.c). */
+/* Creation order of SA objects, for "the newest SA sends" (sad_index.c). */
 static atomic64_t ipsec6_sad_next_seq = ATOMIC64_INIT(0);
 
 static struct ipsec6_sa_live *ipsec6_sad_live_alloc(void)
@@ -61,6 +60,7 @@ struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 	sa->counts = sa->live->counts;
 	refcount_set(&sa->ref, 1);
 	sa->add_seq = atomic64_inc_return(&ipsec6_sad_next_seq);
+	ipsec6_gen_init(&sa->life, 0);
 	return sa;
 }
 
@@ -258,81 +258,18 @@ bool ipsec6_sad_sa_same_id(const struct ipsec6_sa *a,
 	       ipv6_addr_equal(&a->dst, &b->dst);
 }
 
-static u32 ipsec6_sad_hash(__be32 spi, const struct in6_addr *dst, u8 proto)
-{
-	return jhash_3words((__force u32)spi, ipv6_addr_hash(dst), proto,
-			    ipsec6_sad_seed);
-}
-
-int ipsec6_sad_build(struct ipsec6_db *db, struct netlink_ext_ack *extack)
-{
-	struct ipsec6_sad_hash *h = &db->sad;
-	u32 i, size = roundup_pow_of_two(max_t(u32, 16, db->nsa * 2));
-
-	get_random_once(&ipsec6_sad_seed, sizeof(ipsec6_sad_seed));
-	h->slot = ipsec6_array_alloc(size, sizeof(*h->slot),
-				     GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!h->slot)
-		return -ENOMEM;
-	h->mask = size - 1;
-	for (i = 0; i < db->nsa; i++) {
-		struct ipsec6_sa *sa = db->sa[i];
-		u32 k = ipsec6_sad_hash(sa->spi, &sa->dst, sa->proto) & h->mask;
-
-		while (h->slot[k]) {
-			if (ipsec6_sad_sa_same_id(h->slot[k], sa)) {
-				ipsec6_netlink_err(extack, NULL,
-						   "SPI: SA %u: SPI %u, DST and PROTO used by SA %u",
-						   sa->index, ntohl(sa->spi),
-						   h->slot[k]->index);
-				return -EEXIST;
-			}
-			k = (k + 1) & h->mask;
-		}
-		h->slot[k] = sa;
-	}
-	return ipsec6_encap_build(db);
-}
-
-void ipsec6_sad_destroy(struct ipsec6_db *db)
-{
-	kvfree(db->sad.slot);
-	db->sad.slot = NULL;
-	ipsec6_encap_destroy(db);
-}
-
 /* Inbound lookup (RFC 4301 4.1): by SPI, destination and protocol. */
 struct ipsec6_sa *ipsec6_sad_lookup(const struct ipsec6_db *db, __be32 spi,
 				    const struct in6_addr *dst, u8 proto)
 {
-	const struct ipsec6_sad_hash *h = &db->sad;
-	u32 k = ipsec6_sad_hash(spi, dst, proto) & h->mask;
-	struct ipsec6_sa *sa;
-
-	while ((sa = h->slot[k])) {
-		if (sa->spi == spi && sa->proto == proto &&
-		    ipv6_addr_equal(&sa->dst, dst))
-			return sa;
-		k = (k + 1) & h->mask;
-	}
-	return NULL;
+	return ipsec6_sad_index_lookup(&db->t->sad, spi, dst, proto,
+				       ipsec6_db_gen(db));
 }
 
+/* The SA of @index in @db's generation, or NULL. */
 struct ipsec6_sa *ipsec6_sad_find(const struct ipsec6_db *db, u32 index)
 {
-	u32 lo = 0, hi = db->nsa;
-
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-
-		if (db->sa[mid]->index == index)
-			return db->sa[mid];
-		if (db->sa[mid]->index < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return ipsec6_tables_sa(db->t, index, ipsec6_db_gen(db));
 }
 
 /* Tunnel endpoints of a template against an SA, seen in direction @dir. */
@@ -348,9 +285,9 @@ bool ipsec6_sad_tunnel_ok(const struct ipsec6_sa *sa,
 }
 
 /**
- * ipsec6_sad_serves - may @sa serve the policy of @e?
+ * ipsec6_sad_serves - may @sa serve policy @pol?
  * @sa: the SA
- * @e: the policy entry
+ * @pol: the policy
  * @dir: IPSEC6_DIR_IN or _OUT to check for that direction, 0 for either
  *
  * An SA naming a policy serves exactly that one; otherwise it serves the
@@ -358,9 +295,8 @@ bool ipsec6_sad_tunnel_ok(const struct ipsec6_sa *sa,
  * it fits, as in "ip xfrm".
  */
 bool ipsec6_sad_serves(const struct ipsec6_sa *sa,
-		       const struct ipsec6_spd_entry *e, u8 dir)
+		       const struct ipsec6_policy *pol, u8 dir)
 {
-	const struct ipsec6_policy *pol = e->pol;
 	const struct ipsec6_tmpl *t = pol->tmpl;
 	u8 pdir = pol->dir & IPSEC6_DIR_OUT ? IPSEC6_DIR_OUT : 0;
 
@@ -427,51 +363,12 @@ bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,
 }
 
 /*
- * The SA that protects an outbound packet under APPLY entry @e of @db: of
- * those that cover the flow, the newest (latest made, sad_sa_alloc()) that
- * is not soft-expired; if all are, the newest soft-expired one; a
- * hard-expired one only if nothing else covers it (the caller drops the
- * packet then).  This is XFRM's rule, make-before-break: a rekeyed SA
- * takes the traffic as soon as it is published, and the one it replaces
- * can be deleted without a packet lost.  Every SA of @e's list is bound
- * to one destination, the tunnel peer or (transport mode) the packet's;
- * the list is sorted by destination, newest first (links.c): only one run
- * of it is tried, and usually only its first SA.
+ * The SA that protects an outbound packet under APPLY policy @pol in
+ * @db's generation (sad_index.c).
  */
 struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
-				    const struct ipsec6_spd_entry *e,
+				    const struct ipsec6_policy *pol,
 				    const struct ipsec6_flow *fl)
 {
-	const union ipsec6_link *l = ipsec6_db_sas(db, e);
-	const struct ipsec6_tmpl *t = e->pol->tmpl;
-	const struct in6_addr *dst = t->mode == IPSEC6_MODE_TUNNEL ?
-				     &t->tremote : &fl->remote;
-	unsigned long lo = 1, hi = l[0].n + 1;
-	struct ipsec6_sa *best = NULL;
-	int best_state = 0;
-
-	while (lo < hi) {
-		unsigned long mid = lo + (hi - lo) / 2;
-
-		if (ipv6_addr_cmp(&l[mid].sa->dst, dst) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo <= l[0].n && ipv6_addr_equal(&l[lo].sa->dst, dst); lo++) {
-		struct ipsec6_sa *sa = l[lo].sa;
-		int state;
-
-		if (!ipsec6_sad_match_flow(sa, fl, IPSEC6_DIR_OUT))
-			continue;
-		state = READ_ONCE(sa->state);
-		if (state == IPSEC6_SA_STATE_VALID)
-			return sa;
-		if (!best || (state == IPSEC6_SA_STATE_SOFT_EXPIRED &&
-			      best_state != IPSEC6_SA_STATE_SOFT_EXPIRED)) {
-			best = sa;
-			best_state = state;
-		}
-	}
-	return best;
+	return ipsec6_sad_index_select(&db->t->sad, pol, fl, ipsec6_db_gen(db));
 }

@@ -6,13 +6,14 @@
 #include <linux/workqueue.h>
 #include <linux/in6.h>
 #include "crypto.h"
+#include "gen.h"
 #include "stats.h"
 
 struct ipsec6_db;
 struct ipsec6_flow;
 struct ipsec6_replay;
 struct ipsec6_net;
-struct ipsec6_spd_entry;
+struct ipsec6_policy;
 struct ipsec6_tmpl;
 
 /* .sad selector overrides: which packets of its policy an SA serves. */
@@ -113,6 +114,14 @@ struct ipsec6_sa {
 	struct ipsec6_net *net;		/* for events; no reference */
 
 	struct work_struct free_work;
+
+	/* tables.c, sad_index.c */
+	struct ipsec6_life life;	/* generations it is part of */
+	struct ipsec6_sa __rcu *older;	/* same index, older */
+	struct ipsec6_sa *named_next;	/* next SA naming the same policy */
+	struct hlist_node in_node;	/* inbound: by (SPI, DST, PROTO) */
+	struct hlist_node out_node;	/* sending: by template and DST */
+	struct hlist_node outw_node;	/* sending: by template without reqid */
 };
 
 struct ipsec6_sa *ipsec6_sad_sa_alloc(void);
@@ -138,22 +147,14 @@ void ipsec6_sad_sa_inherit(struct ipsec6_sa *sa, struct ipsec6_sa *old);
 int ipsec6_sad_sa_update(struct ipsec6_sa *sa, const struct ipsec6_sa *cur,
 			 struct netlink_ext_ack *extack);
 
-/* Inbound table of one version: open addressing on (SPI, DST, proto). */
-struct ipsec6_sad_hash {
-	struct ipsec6_sa **slot;
-	u32 mask;
-};
-
-int ipsec6_sad_build(struct ipsec6_db *db, struct netlink_ext_ack *extack);
-void ipsec6_sad_destroy(struct ipsec6_db *db);
 struct ipsec6_sa *ipsec6_sad_lookup(const struct ipsec6_db *db, __be32 spi,
 				    const struct in6_addr *dst, u8 proto);
 struct ipsec6_sa *ipsec6_sad_find(const struct ipsec6_db *db, u32 index);
 struct ipsec6_sa *ipsec6_sad_select(const struct ipsec6_db *db,
-				    const struct ipsec6_spd_entry *e,
+				    const struct ipsec6_policy *pol,
 				    const struct ipsec6_flow *fl);
 bool ipsec6_sad_serves(const struct ipsec6_sa *sa,
-		       const struct ipsec6_spd_entry *e, u8 dir);
+		       const struct ipsec6_policy *pol, u8 dir);
 bool ipsec6_sad_tunnel_ok(const struct ipsec6_sa *sa,
 			  const struct ipsec6_tmpl *t, u8 dir);
 bool ipsec6_sad_match_flow(const struct ipsec6_sa *sa,

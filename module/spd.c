@@ -1,27 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Security Policy Database: policy objects, the search order, and the
- * lookup structure of a table version.
+ * Security Policy Database: policy objects and their lookups in a
+ * published generation (the structures are spd_index.c's).
  */
 #include <linux/slab.h>
 #include "db.h"
 #include "spd.h"
-#include "spd_lookup.h"
+#include "spd_index.h"
+#include "tables.h"
+
+static struct kmem_cache *ipsec6_spd_cache __read_mostly;
+
+int ipsec6_spd_init(void)
+{
+	ipsec6_spd_cache = KMEM_CACHE(ipsec6_policy, SLAB_ACCOUNT);
+	return ipsec6_spd_cache ? 0 : -ENOMEM;
+}
+
+/* Every policy is freed (rcu_barrier() and the workqueue drained). */
+void ipsec6_spd_exit(void)
+{
+	kmem_cache_destroy(ipsec6_spd_cache);
+}
 
 struct ipsec6_policy *ipsec6_spd_policy_alloc(void)
 {
 	struct ipsec6_policy *pol;
 
-	pol = kzalloc(sizeof(*pol), GFP_KERNEL_ACCOUNT);
+	pol = kmem_cache_zalloc(ipsec6_spd_cache, GFP_KERNEL_ACCOUNT);
 	if (!pol)
 		return NULL;
 	refcount_set(&pol->ref, 1);
+	ipsec6_gen_init(&pol->life, 0);
 	ipsec6_selector_init_any(&pol->sel);
 	return pol;
 }
 
 /* 100k policies: each one's size counts (Documentation/performance.md). */
-static_assert(sizeof(struct ipsec6_policy) <= 128);
+static_assert(sizeof(struct ipsec6_policy) <= 176);
 
 /* No reader can reach @pol any more (see struct ipsec6_policy). */
 void ipsec6_spd_policy_put(struct ipsec6_policy *pol)
@@ -30,7 +46,7 @@ void ipsec6_spd_policy_put(struct ipsec6_policy *pol)
 		return;
 	ipsec6_counters_free(pol->counts);
 	kfree(pol->tmpl);
-	kfree(pol);
+	kmem_cache_free(ipsec6_spd_cache, pol);
 }
 
 /* Give an APPLY policy its (zeroed) template. */
@@ -65,104 +81,37 @@ bool ipsec6_spd_policy_equal(const struct ipsec6_policy *a,
 	       (!a->tmpl || !memcmp(a->tmpl, b->tmpl, sizeof(*a->tmpl)));
 }
 
-/* Search order: index 1 last; then priority ascending, index descending. */
-bool ipsec6_spd_policy_before(const struct ipsec6_policy *a,
-			      const struct ipsec6_policy *b)
+/* Does @pol let every packet of its directions through? */
+bool ipsec6_spd_bypass_all(const struct ipsec6_policy *pol)
 {
-	bool a_last = a->index == 1, b_last = b->index == 1;
-
-	if (a_last != b_last)
-		return b_last;
-	if (a->priority != b->priority)
-		return a->priority < b->priority;
-	return a->index > b->index;
-}
-
-/* @e if it lets every packet through, else NULL. */
-static const struct ipsec6_spd_entry *
-ipsec6_spd_bypass_all(const struct ipsec6_spd_entry *e)
-{
-	if (e->pol->sel.present || (e->pol->action != IPSEC6_ACTION_BYPASS &&
-				    e->pol->action != IPSEC6_ACTION_APPCHOICE))
-		return NULL;
-	return e;
-}
-
-/* Does @db list the policies of @cur in the same order? */
-static bool ipsec6_spd_same_order(const struct ipsec6_db *db,
-				  const struct ipsec6_db *cur)
-{
-	u32 i;
-
-	if (!cur || !cur->lk || cur->npol != db->npol)
-		return false;
-	for (i = 0; i < db->npol; i++)
-		if (db->pol[i].pol != cur->pol[i].pol)
-			return false;
-	return true;
-}
-
-/*
- * Build the lookup structure of a version that is not published yet
- * (spd_lookup.c), or share that of the published version @cur (may be
- * NULL) if the policies and their order are the same: a change set that
- * changed only SAs.  Runs under the namespace's writer lock.
- */
-int ipsec6_spd_build(struct ipsec6_db *db, const struct ipsec6_db *cur)
-{
-	const struct ipsec6_spd_entry *e;
-
-	if (ipsec6_spd_same_order(db, cur))
-		db->lk = ipsec6_spd_lookup_share(cur->lk, db->pol, db->npol);
-	else
-		db->lk = ipsec6_spd_lookup_build(db->pol, db->npol);
-	if (!db->lk)
-		return -ENOMEM;
-	e = ipsec6_spd_lookup_first(db->lk, IPSEC6_DIR_IN);
-	db->in_all = e ? ipsec6_spd_bypass_all(e) : NULL;
-	e = ipsec6_spd_lookup_first(db->lk, IPSEC6_DIR_OUT);
-	db->out_all = e ? ipsec6_spd_bypass_all(e) : NULL;
-	return 0;
-}
-
-void ipsec6_spd_destroy(struct ipsec6_db *db)
-{
-	ipsec6_spd_lookup_free(db->lk);
-	db->lk = NULL;
+	return !pol->sel.present &&
+	       (pol->action == IPSEC6_ACTION_BYPASS ||
+		pol->action == IPSEC6_ACTION_APPCHOICE);
 }
 
 /**
  * ipsec6_spd_lookup - first policy matching a packet
- * @db: table version (under RCU)
+ * @db: the generation the packet sees (under RCU)
  * @dir: IPSEC6_DIR_IN (inbound, IN or FWD policies) or IPSEC6_DIR_OUT
  * @fl: the packet's selector fields
  *
  * Returns NULL if no policy matches.
  */
-const struct ipsec6_spd_entry *ipsec6_spd_lookup(const struct ipsec6_db *db,
-						 u8 dir,
-						 const struct ipsec6_flow *fl)
+struct ipsec6_policy *ipsec6_spd_lookup(const struct ipsec6_db *db, u8 dir,
+					const struct ipsec6_flow *fl)
 {
-	return ipsec6_spd_lookup_find(db->lk, dir, fl);
+	return ipsec6_spd_index_lookup(&db->t->spd, dir, fl, ipsec6_db_gen(db));
 }
 
-/* The entry of policy @index, or NULL. */
-const struct ipsec6_spd_entry *ipsec6_spd_find(const struct ipsec6_db *db,
-					       u32 index)
+/* The policy of @index in @db's generation, or NULL. */
+struct ipsec6_policy *ipsec6_spd_find(const struct ipsec6_db *db, u32 index)
 {
-	u32 lo = 0, hi = db->npol;
+	return ipsec6_tables_policy(db->t, index, ipsec6_db_gen(db));
+}
 
-	while (lo < hi) {
-		u32 mid = lo + (hi - lo) / 2;
-		const struct ipsec6_spd_entry *e = &db->pol[db->pol_by_index[mid]];
-		u32 cur = e->pol->index;
-
-		if (cur == index)
-			return e;
-		if (cur < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+/* The next step of @pol's bundle, or NULL (commit checked it exists). */
+struct ipsec6_policy *ipsec6_spd_next(const struct ipsec6_db *db,
+				      const struct ipsec6_policy *pol)
+{
+	return pol->bundle_next ? ipsec6_spd_find(db, pol->bundle_next) : NULL;
 }

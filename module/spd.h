@@ -2,7 +2,9 @@
 #ifndef _IPSEC6_SPD_H
 #define _IPSEC6_SPD_H
 
+#include <linux/list.h>
 #include <linux/refcount.h>
+#include "gen.h"
 #include "selector.h"
 #include "stats.h"
 
@@ -20,15 +22,17 @@ struct ipsec6_tmpl {
 };
 
 /*
- * A policy.  Its configuration never changes once it is in a published
- * table; a change replaces the object.  Objects are shared by every table
- * version they appear in and freed when the last reference goes.
+ * A policy.  Its configuration never changes once it is in the tables; a
+ * change makes a new object, and the generations say which one a packet
+ * sees (gen.h).
  *
- * Readers reach a policy only through a table version, whose reference is
- * dropped after a grace period (db.c): so the last reference is dropped
- * where no reader can see the object, and it is freed at once, without an
- * rcu_head of its own.  Kept to 128 bytes (a 100k-policy SPD): the
- * template, which only APPLY policies have, is a separate object.
+ * The tables (tables.c) drop their reference only once no reader can
+ * reach the object (a grace period after it was unlinked), and the SPD's
+ * rest part (spd_index.c) holds its own until its arrays are freed after
+ * a grace period: so the last reference goes where no reader can see the
+ * object, and it is freed at once, without an rcu_head of its own.  176
+ * bytes from a cache of its own (a 100k-policy SPD); the template, which
+ * only APPLY policies have, is a separate object.
  */
 struct ipsec6_policy {
 	refcount_t ref;
@@ -44,24 +48,40 @@ struct ipsec6_policy {
 	 * when it changes, so at most once a second.
 	 */
 	u32 last_used;
+	u8 part;		/* where spd_index.c keeps it */
+	u8 plen;		/* its prefix length there (address hash) */
 	struct ipsec6_tmpl *tmpl;	/* APPLY only, else NULL */
 	struct ipsec6_counters __percpu *counts;	/* NULL until a packet */
+	struct ipsec6_life life;	/* generations it is part of */
+	struct ipsec6_policy __rcu *older;	/* same index, older (tables.c) */
+	struct hlist_node hnode;	/* address hash chain (spd_index.c) */
 };
+
+/*
+ * The search order as a number: a lower key is searched first (priority
+ * ascending, index descending, index 1 last).  Index 0 does not exist, so
+ * keys stay below U64_MAX, which bounds "no policy yet".
+ */
+static inline u64 ipsec6_spd_key(const struct ipsec6_policy *pol)
+{
+	if (pol->index == 1)
+		return U64_MAX - 1;
+	return (u64)pol->priority << 32 | (u32)~pol->index;
+}
+
+/* Does @pol take part in lookups of direction @dir (IN or OUT)? */
+static inline bool ipsec6_spd_in_dir(const struct ipsec6_policy *pol, u8 dir)
+{
+	if (dir == IPSEC6_DIR_OUT)
+		return pol->dir & IPSEC6_DIR_OUT;
+	return pol->dir & (IPSEC6_DIR_IN | IPSEC6_DIR_FWD);
+}
 
 /* Maximum number of policies chained with BUNDLE_NEXT. */
 #define IPSEC6_BUNDLE_MAX	4
 
-/*
- * A policy as seen by one table version: the policy plus what the version
- * resolved for it, as positions in the version's arrays (16 bytes an
- * entry; see ipsec6_db_sas() and ipsec6_db_next()).
- */
-struct ipsec6_spd_entry {
-	struct ipsec6_policy *pol;
-	u32 sas;	/* sending APPLY: its SA list at db->links[sas] */
-	u32 next;	/* bundle successor: its rank + 1, 0 = none */
-};
-
+int ipsec6_spd_init(void);
+void ipsec6_spd_exit(void);
 struct ipsec6_policy *ipsec6_spd_policy_alloc(void);
 void ipsec6_spd_policy_put(struct ipsec6_policy *pol);
 static inline struct ipsec6_policy *
@@ -75,15 +95,12 @@ int ipsec6_spd_policy_tmpl_alloc(struct ipsec6_policy *pol);
 bool ipsec6_spd_policy_equal(const struct ipsec6_policy *a,
 			     const struct ipsec6_policy *b);
 struct ipsec6_policy *ipsec6_spd_policy_default(void);
-bool ipsec6_spd_policy_before(const struct ipsec6_policy *a,
-			      const struct ipsec6_policy *b);
+bool ipsec6_spd_bypass_all(const struct ipsec6_policy *pol);
 
-int ipsec6_spd_build(struct ipsec6_db *db, const struct ipsec6_db *cur);
-void ipsec6_spd_destroy(struct ipsec6_db *db);
-const struct ipsec6_spd_entry *ipsec6_spd_lookup(const struct ipsec6_db *db,
-						 u8 dir,
-						 const struct ipsec6_flow *fl);
-const struct ipsec6_spd_entry *ipsec6_spd_find(const struct ipsec6_db *db,
-					       u32 index);
+struct ipsec6_policy *ipsec6_spd_lookup(const struct ipsec6_db *db, u8 dir,
+					const struct ipsec6_flow *fl);
+struct ipsec6_policy *ipsec6_spd_find(const struct ipsec6_db *db, u32 index);
+struct ipsec6_policy *ipsec6_spd_next(const struct ipsec6_db *db,
+				      const struct ipsec6_policy *pol);
 
 #endif /* _IPSEC6_SPD_H */

@@ -3,9 +3,9 @@
  * SPD lookup structure: the first policy (in search order) that matches a
  * packet, without scanning the list.
  *
- * A policy's rank is its position in the version's search order
- * (ipsec6_db.pol); the answer is the matching policy of lowest rank.  Per
- * direction, every policy goes to one of three parts:
+ * A policy's rank is its position in the array the structure is built over
+ * (sorted in search order); the answer is the matching policy of lowest
+ * rank.  Per direction, every policy goes to one of three parts:
  *
  *  - the remote tree, if its remote address range is narrower than its
  *    local one (and not the wildcard);
@@ -23,33 +23,24 @@
  * The three parts are searched in turn with the best rank carried over, so
  * the result is exactly the naive first match (tests/host/spd-diff.sh).
  *
- * Writers build the structure for a version before publishing it; it is
- * never changed afterwards, so readers need nothing but the RCU read lock
- * that keeps the version alive.
+ * The structure is built once and never changed, so readers need nothing
+ * but the RCU read lock that keeps it alive.  Policies that die later stay
+ * in it until it is rebuilt; a lookup only considers the policies of its
+ * generation (gen.h).
  */
 #include <linux/errno.h>
-#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include "array.h"
+#include "gen.h"
 #include "selector.h"
 #include "spd.h"
 #include "spd_lookup.h"
-
-#define IPSEC6_SPD_NONE		(~0U)
 
 /* An address as a 128-bit number, in two host-order halves. */
 struct ipsec6_spd_key {
 	u64 hi;
 	u64 lo;
-};
-
-/* Parts of a direction. */
-enum {
-	IPSEC6_SPD_REMOTE,
-	IPSEC6_SPD_LOCAL,
-	IPSEC6_SPD_ANY,
-	IPSEC6_SPD_NEVER,	/* an empty range: matches nothing */
 };
 
 /*
@@ -70,23 +61,13 @@ struct ipsec6_spd_dirlk {
 	struct ipsec6_spd_tree tree[2];	/* IPSEC6_SPD_REMOTE, _LOCAL */
 	u32 nany;
 	u32 *any;			/* ranks, ascending */
-	u32 first;			/* lowest rank of the direction */
 };
 
-/*
- * A version whose policies are those of the one before, in the same
- * order (a change set that changed only SAs), shares its arrays: its
- * structure is a copy pointing at them, with its own version's entries,
- * and a reference on the structure that allocated them (@owner, itself
- * for that one), which frees them with its last reference.
- */
 struct ipsec6_spd_lk {
-	const struct ipsec6_spd_entry *pol;	/* the version's search order */
+	struct ipsec6_policy *const *pol;	/* in search order */
 	u32 npol;
 	struct ipsec6_spd_dirlk dir[2];		/* inbound, outbound */
-	size_t size;		/* bytes the owner allocated (a copy repeats it) */
-	struct ipsec6_spd_lk *owner;		/* of the arrays */
-	refcount_t ref;				/* the owner's: its users */
+	size_t size;				/* bytes allocated */
 };
 
 static u64 ipsec6_spd_lookup_be64(const u8 *p)
@@ -158,8 +139,15 @@ static bool ipsec6_spd_lookup_range(const struct ipsec6_sel *sel, int which,
 	return ipsec6_spd_lookup_cmp(s, e) <= 0;
 }
 
-/* Which part of a direction @sel belongs to. */
-static int ipsec6_spd_lookup_part(const struct ipsec6_sel *sel)
+/**
+ * ipsec6_spd_lookup_part - where a selector goes
+ * @sel: the selector
+ *
+ * IPSEC6_SPD_REMOTE if its remote range is the narrower one (and not the
+ * wildcard), IPSEC6_SPD_LOCAL if the local one is, IPSEC6_SPD_ANY if both
+ * are wildcards, IPSEC6_SPD_NEVER if a range is empty.
+ */
+int ipsec6_spd_lookup_part(const struct ipsec6_sel *sel)
 {
 	struct ipsec6_spd_key rs, re, ls, le, rw, lw;
 	bool rany, lany;
@@ -283,7 +271,7 @@ static int ipsec6_spd_lookup_tree_build(struct ipsec6_spd_lk *lk,
 	keys[k].hi = 0;
 	keys[k++].lo = 0;
 	for (i = 0; i < n; i++) {
-		ipsec6_spd_lookup_range(&lk->pol[members[i]].pol->sel, which,
+		ipsec6_spd_lookup_range(&lk->pol[members[i]]->sel, which,
 					&s, &e);
 		keys[k++] = s;
 		if (!ipsec6_spd_lookup_is_max(&e)) {
@@ -310,7 +298,7 @@ static int ipsec6_spd_lookup_tree_build(struct ipsec6_spd_lk *lk,
 
 	/* Count per node into off[i + 1], then turn counts into starts. */
 	for (i = 0; i < n; i++)
-		total += ipsec6_spd_lookup_place(t, &lk->pol[members[i]].pol->sel,
+		total += ipsec6_spd_lookup_place(t, &lk->pol[members[i]]->sel,
 						 which, members[i]);
 	for (i = 1; i <= 2 * m; i++)
 		t->off[i] += t->off[i - 1];
@@ -320,7 +308,7 @@ static int ipsec6_spd_lookup_tree_build(struct ipsec6_spd_lk *lk,
 		return -ENOMEM;
 	/* Fill in rank order; off[i] advances to the start of node i + 1. */
 	for (i = 0; i < n; i++)
-		ipsec6_spd_lookup_place(t, &lk->pol[members[i]].pol->sel, which,
+		ipsec6_spd_lookup_place(t, &lk->pol[members[i]]->sel, which,
 					members[i]);
 	for (i = 2 * m; i > 0; i--)
 		t->off[i] = t->off[i - 1];
@@ -339,14 +327,11 @@ static int ipsec6_spd_lookup_dir_build(struct ipsec6_spd_lk *lk, int d,
 	u32 i;
 	int err, p;
 
-	dl->first = IPSEC6_SPD_NONE;
 	for (i = 0; i < lk->npol; i++) {
-		const struct ipsec6_policy *pol = lk->pol[i].pol;
+		const struct ipsec6_policy *pol = lk->pol[i];
 
 		if (!ipsec6_spd_lookup_in_dir(pol, d))
 			continue;
-		if (dl->first == IPSEC6_SPD_NONE)
-			dl->first = i;
 		p = ipsec6_spd_lookup_part(&pol->sel);
 		if (p != IPSEC6_SPD_NEVER)
 			member[p][n[p]++] = i;
@@ -371,13 +356,13 @@ static int ipsec6_spd_lookup_dir_build(struct ipsec6_spd_lk *lk, int d,
 
 /**
  * ipsec6_spd_lookup_build - lookup structure of a version
- * @pol: the version's policies in search order; must outlive the result
+ * @pol: policies in search order; must outlive the result
  * @npol: how many
  *
  * Runs in process context without locks of its own (the caller holds the
  * namespace's writer lock).  Returns NULL if out of memory.
  */
-struct ipsec6_spd_lk *ipsec6_spd_lookup_build(const struct ipsec6_spd_entry *pol,
+struct ipsec6_spd_lk *ipsec6_spd_lookup_build(struct ipsec6_policy *const *pol,
 					      u32 npol)
 {
 	struct ipsec6_spd_lk *lk;
@@ -390,8 +375,6 @@ struct ipsec6_spd_lk *ipsec6_spd_lookup_build(const struct ipsec6_spd_entry *pol
 	lk->pol = pol;
 	lk->npol = npol;
 	lk->size = sizeof(*lk);
-	lk->owner = lk;
-	refcount_set(&lk->ref, 1);
 	parts = kvmalloc_array(3 * (size_t)npol + 1, sizeof(*parts),
 			       GFP_KERNEL);
 	if (!parts) {
@@ -408,42 +391,11 @@ struct ipsec6_spd_lk *ipsec6_spd_lookup_build(const struct ipsec6_spd_entry *pol
 	return lk;
 }
 
-/**
- * ipsec6_spd_lookup_share - the structure of @old for another version
- * @old: lookup structure of the version before
- * @pol: the new version's policies: the same as @old's, in the same order
- * @npol: how many
- *
- * Returns NULL if out of memory.
- */
-struct ipsec6_spd_lk *ipsec6_spd_lookup_share(const struct ipsec6_spd_lk *old,
-					      const struct ipsec6_spd_entry *pol,
-					      u32 npol)
-{
-	struct ipsec6_spd_lk *lk = kzalloc(sizeof(*lk), GFP_KERNEL_ACCOUNT);
-
-	if (!lk)
-		return NULL;
-	*lk = *old;
-	lk->pol = pol;
-	lk->npol = npol;
-	refcount_inc(&lk->owner->ref);
-	return lk;
-}
-
 void ipsec6_spd_lookup_free(struct ipsec6_spd_lk *lk)
 {
 	int d, p;
 
 	if (!lk)
-		return;
-	if (lk->owner != lk) {
-		struct ipsec6_spd_lk *owner = lk->owner;
-
-		kfree(lk);
-		lk = owner;
-	}
-	if (!refcount_dec_and_test(&lk->ref))
 		return;
 	for (d = 0; d < 2; d++) {
 		for (p = IPSEC6_SPD_REMOTE; p <= IPSEC6_SPD_LOCAL; p++)
@@ -453,11 +405,22 @@ void ipsec6_spd_lookup_free(struct ipsec6_spd_lk *lk)
 	kfree(lk);
 }
 
+/* Does the policy of rank @r match @fl in generation @g? */
+static bool ipsec6_spd_lookup_match(const struct ipsec6_spd_lk *lk, u32 r,
+				    const struct ipsec6_flow *fl, u64 g)
+{
+	const struct ipsec6_policy *pol = lk->pol[r];
+
+	return ipsec6_gen_visible(&pol->life, g) &&
+	       ipsec6_selector_match(&pol->sel, fl);
+}
+
 /* Lowest rank below @best of a policy in @t that matches @fl. */
 static u32 ipsec6_spd_lookup_tree_find(const struct ipsec6_spd_lk *lk,
 				       const struct ipsec6_spd_tree *t,
 				       const struct in6_addr *addr,
-				       const struct ipsec6_flow *fl, u32 best)
+				       const struct ipsec6_flow *fl, u64 g,
+				       u32 best)
 {
 	struct ipsec6_spd_key k;
 	u32 i, j, end;
@@ -471,7 +434,7 @@ static u32 ipsec6_spd_lookup_tree_find(const struct ipsec6_spd_lk *lk,
 
 			if (r >= best)
 				break;
-			if (ipsec6_selector_match(&lk->pol[r].pol->sel, fl)) {
+			if (ipsec6_spd_lookup_match(lk, r, fl, g)) {
 				best = r;
 				break;
 			}
@@ -482,39 +445,31 @@ static u32 ipsec6_spd_lookup_tree_find(const struct ipsec6_spd_lk *lk,
 
 /**
  * ipsec6_spd_lookup_find - first policy of a direction matching a packet
- * @lk: lookup structure (under the RCU read lock of its version)
+ * @lk: lookup structure (under the RCU read lock that keeps it)
  * @dir: IPSEC6_DIR_OUT, or IPSEC6_DIR_IN for inbound (IN and FWD policies)
  * @fl: the packet's selector fields
+ * @g: the generation the packet sees
+ * @below: only ranks below this one count (IPSEC6_SPD_NONE: all)
  *
- * Returns NULL if no policy matches.
+ * Returns the rank of the first matching policy, or IPSEC6_SPD_NONE.
  */
-const struct ipsec6_spd_entry *
-ipsec6_spd_lookup_find(const struct ipsec6_spd_lk *lk, u8 dir,
-		       const struct ipsec6_flow *fl)
+u32 ipsec6_spd_lookup_find(const struct ipsec6_spd_lk *lk, u8 dir,
+			   const struct ipsec6_flow *fl, u64 g, u32 below)
 {
 	const struct ipsec6_spd_dirlk *dl = &lk->dir[dir == IPSEC6_DIR_OUT];
-	u32 best = IPSEC6_SPD_NONE, i;
+	u32 best = below, i;
 
 	best = ipsec6_spd_lookup_tree_find(lk, &dl->tree[IPSEC6_SPD_REMOTE],
-					   &fl->remote, fl, best);
+					   &fl->remote, fl, g, best);
 	best = ipsec6_spd_lookup_tree_find(lk, &dl->tree[IPSEC6_SPD_LOCAL],
-					   &fl->local, fl, best);
+					   &fl->local, fl, g, best);
 	for (i = 0; i < dl->nany && dl->any[i] < best; i++) {
-		if (ipsec6_selector_match(&lk->pol[dl->any[i]].pol->sel, fl)) {
+		if (ipsec6_spd_lookup_match(lk, dl->any[i], fl, g)) {
 			best = dl->any[i];
 			break;
 		}
 	}
-	return best == IPSEC6_SPD_NONE ? NULL : &lk->pol[best];
-}
-
-/* The policy searched first in a direction, or NULL. */
-const struct ipsec6_spd_entry *
-ipsec6_spd_lookup_first(const struct ipsec6_spd_lk *lk, u8 dir)
-{
-	u32 first = lk->dir[dir == IPSEC6_DIR_OUT].first;
-
-	return first == IPSEC6_SPD_NONE ? NULL : &lk->pol[first];
+	return best == below ? IPSEC6_SPD_NONE : best;
 }
 
 /* Bytes the structure takes. */

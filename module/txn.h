@@ -2,7 +2,8 @@
 #ifndef _IPSEC6_TXN_H
 #define _IPSEC6_TXN_H
 
-#include <linux/xarray.h>
+#include <linux/in6.h>
+#include "tables.h"
 #include "uapi/ipsec6.h"
 
 struct ipsec6_net;
@@ -11,15 +12,14 @@ struct ipsec6_sa;
 struct netlink_ext_ack;
 
 /*
- * A change set: the complete staged contents of the SPD and SAD, built
- * from the published version, edited request by request, and turned into
- * a new version by ipsec6_txn_commit().  Holds a reference on every object
- * it lists.  Only ever touched under ipsec6_net.lock.
+ * A change set: edits of the namespace's tables (tables.c) staged for the
+ * generation after the published one, published by ipsec6_txn_commit()
+ * or undone.  Only ever touched under ipsec6_net.lock.
  */
 struct ipsec6_txn {
 	u32 portid;		/* owning socket, 0 = one request */
-	struct xarray pol;	/* index -> struct ipsec6_policy * */
-	struct xarray sa;	/* index -> struct ipsec6_sa * */
+	struct ipsec6_tables *t;
+	struct ipsec6_change c;	/* what it did to the tables */
 	u32 requests;		/* change requests that reached the set */
 	bool failed;		/* a request was rejected */
 };
@@ -40,14 +40,17 @@ int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
 int ipsec6_txn_policy_del(struct ipsec6_txn *txn, u32 index,
 			  struct netlink_ext_ack *extack);
 int ipsec6_txn_policy_flush(struct ipsec6_txn *txn);
-void ipsec6_txn_policy_flush_owner(struct ipsec6_txn *txn, u32 owner);
+int ipsec6_txn_policy_flush_owner(struct ipsec6_txn *txn, u32 owner);
 struct ipsec6_policy *ipsec6_txn_policy_find(struct ipsec6_txn *txn,
 					     u32 index);
+struct ipsec6_sa *ipsec6_txn_sa_find(struct ipsec6_txn *txn, u32 index);
+struct ipsec6_sa *ipsec6_txn_sa_lookup(struct ipsec6_txn *txn, __be32 spi,
+				       const struct in6_addr *dst, u8 proto);
 int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 		      bool replace, struct netlink_ext_ack *extack);
 int ipsec6_txn_sa_del(struct ipsec6_txn *txn, u32 index,
 		      struct netlink_ext_ack *extack);
-void ipsec6_txn_sa_flush(struct ipsec6_txn *txn);
-void ipsec6_txn_sa_flush_owner(struct ipsec6_txn *txn, u32 owner);
+int ipsec6_txn_sa_flush(struct ipsec6_txn *txn);
+int ipsec6_txn_sa_flush_owner(struct ipsec6_txn *txn, u32 owner);
 
 #endif /* _IPSEC6_TXN_H */

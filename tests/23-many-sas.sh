@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Outbound SA selection with many peers (module/links.c): policies whose
-# SAs do not name them share one SA list per template, sorted by
-# destination; the datapath binary-searches it.
+# Outbound SA selection with many peers (module/sad_index.c): SAs that may
+# send are hashed by what picks them (template or named policy) and their
+# destination; a packet probes one or two keys.
 #
 #     h1 2001:db8::1 ========== veth ========== h2 2001:db8::2
 #        2001:db8:f::/64 routed to h2 (the peers; h2 drops what it gets)
@@ -14,7 +14,7 @@
 #     than 48 MiB: a list per policy would be N*N pointers (N=4000:
 #     128 MiB); the SAs themselves take ~6 KiB each.
 #  2. one packet to the first, a middle and the last peer: counted by that
-#     peer's SA, and the SAs next to it in the sorted list count nothing.
+#     peer's SA, and the SAs of the other peers count nothing.
 #  3. h2 under the same template (SA index N+2), h2 configured to match:
 #     pings pass both ways, h1's SA N+2 counts them.
 #  4. newest first (make-before-break, as XFRM): two more SAs for peer 7

@@ -18,18 +18,6 @@
 #include "spd.h"
 #include "spd_lookup.h"
 
-unsigned long spd_shim_fail_after;
-
-/* module/array.c's allocator, on the shim's (which can fail on demand). */
-void *ipsec6_array_alloc(size_t n, size_t size, gfp_t gfp)
-{
-	size_t bytes;
-
-	if (__builtin_mul_overflow(n, size, &bytes))
-		return NULL;
-	return spd_shim_alloc(bytes, !!(gfp & __GFP_ZERO));
-}
-
 static int t_n, t_failed;
 
 static void tap(int ok, const char *fmt, ...)
@@ -323,30 +311,29 @@ static void rnd_flow(struct ipsec6_flow *fl, const struct ipsec6_policy *pols,
 }
 
 /* The reference: first policy of the direction, in order, that matches. */
-static const struct ipsec6_spd_entry *naive(const struct ipsec6_spd_entry *e,
-					    u32 n, u8 dir,
-					    const struct ipsec6_flow *fl)
+static u32 naive(struct ipsec6_policy *const *e, u32 n, u8 dir,
+		 const struct ipsec6_flow *fl)
 {
 	u8 want = dir == IPSEC6_DIR_OUT ? IPSEC6_DIR_OUT :
 					  IPSEC6_DIR_IN | IPSEC6_DIR_FWD;
 	u32 i;
 
 	for (i = 0; i < n; i++) {
-		const struct ipsec6_policy *p = e[i].pol;
+		const struct ipsec6_policy *p = e[i];
 
 		if ((p->flags & IPSEC6_POLICY_F_BUNDLE_ONLY) ||
 		    !(p->dir & want))
 			continue;
 		if (ipsec6_selector_match(&p->sel, fl))
-			return &e[i];
+			return i;
 	}
-	return NULL;
+	return IPSEC6_SPD_NONE;
 }
 
 struct set {
 	u32 n;
 	struct ipsec6_policy *pol;
-	struct ipsec6_spd_entry *e;
+	struct ipsec6_policy **e;	/* search order */
 };
 
 static void set_make(struct set *s, u32 n, int density, bool with_default)
@@ -358,13 +345,15 @@ static void set_make(struct set *s, u32 n, int density, bool with_default)
 	s->e = calloc(n ? n : 1, sizeof(*s->e));
 	for (i = 0; i < n; i++) {
 		rnd_policy(&s->pol[i], i + 2, density);
-		s->e[i].pol = &s->pol[i];
+		ipsec6_gen_init(&s->pol[i].life, 0);
+		s->e[i] = &s->pol[i];
 	}
 	if (with_default && n) {
 		/* index 1, every wildcard, searched last */
 		memset(&s->pol[n - 1], 0, sizeof(s->pol[n - 1]));
 		s->pol[n - 1].index = 1;
 		s->pol[n - 1].dir = IPSEC6_DIR_BIDIRECT;
+		ipsec6_gen_init(&s->pol[n - 1].life, 0);
 		ipsec6_selector_init_any(&s->pol[n - 1].sel);
 	}
 }
@@ -387,17 +376,17 @@ static u32 diff(const struct set *s, const struct ipsec6_spd_lk *lk,
 		rnd_flow(&fl, s->pol, s->n ? s->n : 1);
 		for (d = 0; d < 2; d++) {
 			u8 dir = d ? IPSEC6_DIR_OUT : IPSEC6_DIR_IN;
-			const struct ipsec6_spd_entry *a, *b;
+			u32 a, b;
 
-			a = ipsec6_spd_lookup_find(lk, dir, &fl);
+			a = ipsec6_spd_lookup_find(lk, dir, &fl, 0,
+						   IPSEC6_SPD_NONE);
 			b = naive(s->e, s->n, dir, &fl);
 			if (a == b)
 				continue;
 			if (!bad++)
 				snprintf(why, whylen,
 					 "n=%u dir=%u: fast=%d naive=%d",
-					 s->n, dir, a ? (int)(a - s->e) : -1,
-					 b ? (int)(b - s->e) : -1);
+					 s->n, dir, (int)a, (int)b);
 		}
 	}
 	return bad;
@@ -560,14 +549,15 @@ static void scale(u32 n, double build_limit)
 	}
 	t0 = now();
 	for (i = 0; i < nfl; i++)
-		hits += ipsec6_spd_lookup_find(lk, IPSEC6_DIR_OUT,
-					       &fls[i])->pol->index != 1;
+		hits += s.e[ipsec6_spd_lookup_find(lk, IPSEC6_DIR_OUT, &fls[i],
+						   0, IPSEC6_SPD_NONE)]->index != 1;
 	tf = (now() - t0) / nfl;
 	for (i = 0; i < nfl; i++) {
 		if (i < nnaive) {
 			t0 = now();
 			if (naive(s.e, s.n, IPSEC6_DIR_OUT, &fls[i]) !=
-			    ipsec6_spd_lookup_find(lk, IPSEC6_DIR_OUT, &fls[i]))
+			    ipsec6_spd_lookup_find(lk, IPSEC6_DIR_OUT, &fls[i],
+						   0, IPSEC6_SPD_NONE))
 				bad++;
 			tn += now() - t0;
 		}

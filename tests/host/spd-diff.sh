@@ -3,7 +3,7 @@
 #
 # The SPD lookup structure (module/spd_lookup.c) against a naive
 # first-match scan, in userspace: module/spd_lookup.c is compiled with the
-# stand-in kernel headers of tests/host/spd-shim/, the selector match is
+# stand-in kernel headers of tests/host/shim/, the selector match is
 # taken from module/selector.c as it is, and tests/host/spd-diff.c drives
 # random policy sets and packets (under ASan and UBSan when the compiler
 # has them).  SPD_DIFF_SEED picks another random sequence.
@@ -31,15 +31,16 @@ if ! grep -q '^bool ipsec6_selector_match' "$WORK/selector.c"; then
 fi
 
 CFLAGS=(-O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare
-	-include "$REPO/tests/host/spd-shim/shim.h"
-	-I "$REPO/tests/host/spd-shim" -I "$REPO/module")
+	-include "$REPO/tests/host/shim/shim.h"
+	-I "$REPO/tests/host/shim" -I "$REPO/module")
 # shellcheck disable=SC2054
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined)
 if echo 'int main(void){return 0;}' | cc "${SAN[@]}" -x c - -o "$WORK/san" 2>/dev/null &&
 	"$WORK/san"; then
 	CFLAGS+=("${SAN[@]}")
 fi
-SRC=("$REPO/tests/host/spd-diff.c" "$REPO/module/spd_lookup.c" "$WORK/selector.c")
+SRC=("$REPO/tests/host/spd-diff.c" "$REPO/tests/host/shim/shim.c"
+	"$REPO/module/spd_lookup.c" "$WORK/selector.c")
 if ! cc "${CFLAGS[@]}" "${SRC[@]}" -o "$WORK/spd-diff" 2>"$WORK/cc.log"; then
 	echo "1..1"
 	echo "not ok 1 - build spd-diff"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Userspace stand-in for the kernel header (tests/host/spd-diff.sh). */
+/* Userspace stand-in for the kernel header (tests/host/shim). */
 #ifndef _SPD_SHIM_TYPES_H
 #define _SPD_SHIM_TYPES_H
 #include_next <linux/types.h>
