@@ -255,8 +255,9 @@ int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
 			return -EEXIST;
 		}
 	}
+	/* The published one, if the set brings it back unchanged. */
 	pub = ipsec6_tables_policy(txn->t, pol->index, c->gen - 1);
-	if (pub == old || !ipsec6_spd_policy_equal(pub, pol))
+	if (pub && (pub == old || !ipsec6_spd_policy_equal(pub, pol)))
 		pub = NULL;
 	if (old) {
 		err = ipsec6_tables_kill_policy(txn->t, c, old);
@@ -391,7 +392,7 @@ int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 		}
 	}
 	pub = ipsec6_tables_sa(txn->t, sa->index, c->gen - 1);
-	if (pub == old || !ipsec6_sad_sa_equal(pub, sa))
+	if (pub && (pub == old || !ipsec6_sad_sa_equal(pub, sa)))
 		pub = NULL;
 	if (old) {
 		err = ipsec6_tables_kill_sa(txn->t, c, old);

@@ -198,6 +198,18 @@ run_ctl out err -batch - <b8
 expect_eq "-batch - reads standard input" "0::SPD count 2" \
 	"$RC:$(cat err):$(c policy count)"
 
+# An object a batch adds, replaced again in the same batch (nothing was
+# published at its index): the later line wins.
+fresh g4
+printf 'policy add dir in index 7 action block\npolicy update dir in index 7 priority 9 action block\nsa add dst 2001:db8::9 proto esp spi 7001 auth md5 x index 22\nsa update dst 2001:db8::9 proto esp spi 7001 auth md5 x index 22 replay-window 32\n' >b9
+run_ctl out err -batch b9
+expect_eq "a batch replaces a policy and an SA it added itself" "0:" \
+	"$RC:$(cat err)"
+run_ctl out err policy get index 7
+expect_grep "... the policy as its second line says" out "priority 9"
+run_ctl out err sa get index 22
+expect_grep "... the SA as its second line says" out "replay-window 32"
+
 # --- .spd/.sad: s -> l -> s --------------------------------------------
 
 mkdir ex
