@@ -1309,8 +1309,17 @@ int main(int argc, char **argv)
 	grp = mcast_group();
 
 	if (unpriv) {
-		uint32_t g0 = generation();
+		int fd = nl_open(0);
+		uint32_t g0;
 		pid_t a, b;
+
+		/* Nothing left to expire (an SA's lifetime, a larval SA)
+		 * while the children run: that would move the generation.
+		 */
+		simple(fd, IPSEC6_CMD_SA_FLUSH, 0);
+		simple(fd, IPSEC6_CMD_POLICY_FLUSH, 0);
+		close(fd);
+		g0 = generation();
 
 		a = fork();
 		if (!a) {
