@@ -46,39 +46,7 @@ void ipsec6_sad_sa_put(struct ipsec6_sa *sa)
 
 /* ---- TAP, randomness ------------------------------------------------------ */
 
-static int t_n, t_failed;
-
-static void tap(int ok, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", ok ? "" : "not ", ++t_n);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	if (!ok)
-		t_failed++;
-	fflush(stdout);
-}
-
-static u64 rng_state;
-
-static u64 rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1DULL;
-}
-
-static u32 rndn(u32 n)
-{
-	return n ? rnd() % n : 0;
-}
+#include "tap.h"
 
 static double now(void)
 {
