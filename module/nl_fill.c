@@ -21,20 +21,18 @@
 #include "tables.h"
 
 static int ipsec6_nl_put_counts(struct sk_buff *skb, int type,
-				struct ipsec6_counters __percpu *c)
+				const struct ipsec6_counters *sum)
 {
-	struct ipsec6_counters sum;
 	struct nlattr *nest;
 
-	ipsec6_counters_read(c, &sum);
 	nest = nla_nest_start(skb, type);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, IPSEC6_COUNTS_A_PACKETS, sum.packets,
+	if (nla_put_u64_64bit(skb, IPSEC6_COUNTS_A_PACKETS, sum->packets,
 			      IPSEC6_COUNTS_A_PAD) ||
-	    nla_put_u64_64bit(skb, IPSEC6_COUNTS_A_BYTES, sum.bytes,
+	    nla_put_u64_64bit(skb, IPSEC6_COUNTS_A_BYTES, sum->bytes,
 			      IPSEC6_COUNTS_A_PAD) ||
-	    nla_put_u64_64bit(skb, IPSEC6_COUNTS_A_DROPS, sum.drops,
+	    nla_put_u64_64bit(skb, IPSEC6_COUNTS_A_DROPS, sum->drops,
 			      IPSEC6_COUNTS_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -101,6 +99,7 @@ static int ipsec6_nl_put_sel(struct sk_buff *skb, const struct ipsec6_sel *s)
 int ipsec6_nl_fill_policy(struct sk_buff *skb, const struct ipsec6_policy *pol)
 {
 	const struct ipsec6_tmpl *t = pol->tmpl;
+	struct ipsec6_counters sum;
 	struct nlattr *nest;
 
 	nest = nla_nest_start(skb, IPSEC6_A_POLICY);
@@ -138,8 +137,8 @@ int ipsec6_nl_fill_policy(struct sk_buff *skb, const struct ipsec6_policy *pol)
 				pol->bundle_next))
 			goto cancel;
 	}
-	if (ipsec6_nl_put_counts(skb, IPSEC6_POLICY_A_COUNTS,
-				 READ_ONCE(pol->counts)))
+	ipsec6_counters_read(READ_ONCE(pol->counts), &sum);
+	if (ipsec6_nl_put_counts(skb, IPSEC6_POLICY_A_COUNTS, &sum))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -233,8 +232,10 @@ static u8 ipsec6_nl_sa_state(const struct ipsec6_sa *sa)
 int ipsec6_nl_fill_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 {
 	const struct ipsec6_crypto_cfg *c = &sa->cfg;
+	struct ipsec6_counters sum;
 	struct nlattr *nest;
 
+	ipsec6_sa_counters_read(&sa->live->counts, &sum);
 	nest = nla_nest_start(skb, IPSEC6_A_SA);
 	if (!nest)
 		return -EMSGSIZE;
@@ -273,7 +274,7 @@ int ipsec6_nl_fill_sa(struct sk_buff *skb, struct ipsec6_sa *sa)
 			      READ_ONCE(sa->live->last_used), IPSEC6_SA_A_PAD) ||
 	    nla_put_u64_64bit(skb, IPSEC6_SA_A_ADD_TIME, sa->live->add_time,
 			      IPSEC6_SA_A_PAD) ||
-	    ipsec6_nl_put_counts(skb, IPSEC6_SA_A_COUNTS, sa->counts)) {
+	    ipsec6_nl_put_counts(skb, IPSEC6_SA_A_COUNTS, &sum)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

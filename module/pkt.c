@@ -236,8 +236,8 @@ void ipsec6_pkt_count_drop(struct ipsec6_pkt *pkt,
 			   enum ipsec6_stats_attr reason)
 {
 	if (pkt->nsa)
-		ipsec6_counters_drop(pkt->sa[min_t(u8, pkt->pos,
-						   pkt->nsa - 1)]->counts);
+		ipsec6_sa_counters_drop(&pkt->sa[min_t(u8, pkt->pos,
+						       pkt->nsa - 1)]->live->counts);
 	ipsec6_stats_drop(pkt->in, reason);
 }
 
@@ -264,7 +264,7 @@ void ipsec6_sa_account(struct ipsec6_sa *sa, unsigned int len)
 {
 	time64_t now = ktime_get_real_seconds();
 
-	ipsec6_counters_add(sa->counts, len);
+	ipsec6_sa_counters_add(&sa->live->counts, len);
 	if (unlikely(!READ_ONCE(sa->live->use_time)))
 		WRITE_ONCE(sa->live->use_time, now);
 	/* Not a shared cache line written per packet: once a second. */

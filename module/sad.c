@@ -26,11 +26,6 @@ static struct ipsec6_sa_live *ipsec6_sad_live_alloc(void)
 	live = kzalloc(sizeof(*live), GFP_KERNEL_ACCOUNT);
 	if (!live)
 		return NULL;
-	live->counts = ipsec6_counters_alloc();
-	if (!live->counts) {
-		kfree(live);
-		return NULL;
-	}
 	refcount_set(&live->ref, 1);
 	live->add_time = ktime_get_real_seconds();
 	return live;
@@ -41,7 +36,6 @@ static void ipsec6_sad_live_put(struct ipsec6_sa_live *live)
 	if (!live || !refcount_dec_and_test(&live->ref))
 		return;
 	ipsec6_replay_free(live->replay);
-	ipsec6_counters_free(live->counts);
 	kfree(live);
 }
 
@@ -57,7 +51,6 @@ struct ipsec6_sa *ipsec6_sad_sa_alloc(void)
 		kfree(sa);
 		return NULL;
 	}
-	sa->counts = sa->live->counts;
 	refcount_set(&sa->ref, 1);
 	sa->add_seq = atomic64_inc_return(&ipsec6_sad_next_seq);
 	ipsec6_gen_init(&sa->life, 0);
@@ -168,7 +161,6 @@ void ipsec6_sad_sa_inherit(struct ipsec6_sa *sa, struct ipsec6_sa *old)
 	refcount_inc(&live->ref);
 	sa->live = live;
 	sa->add_seq = old->add_seq;	/* the same SA: no newer than it was */
-	sa->counts = live->counts;
 	if (sa->replay)
 		sa->replay = live->replay;
 	ipsec6_sad_live_put(own);

@@ -52,8 +52,8 @@ struct ipsec6_lifetime {
 struct ipsec6_sa_live {
 	refcount_t ref;
 	atomic64_t oseq;		/* last sequence number sent */
+	struct ipsec6_sa_counters counts;	/* written with @oseq */
 	struct ipsec6_replay *replay;	/* inbound window, NULL if none yet */
-	struct ipsec6_counters __percpu *counts;
 	atomic64_t lft_bytes;		/* charged against lft, if limited */
 	atomic64_t lft_packets;
 	time64_t add_time;
@@ -109,7 +109,6 @@ struct ipsec6_sa {
 	struct ipsec6_sa_live *live;
 	/* @live's, fixed once the object is published (NULL: outbound) */
 	struct ipsec6_replay *replay;
-	struct ipsec6_counters __percpu *counts;	/* @live's */
 	int state;		/* enum ipsec6_sa_state: this object's limits */
 	struct ipsec6_net *net;		/* for events; no reference */
 

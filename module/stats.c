@@ -34,11 +34,6 @@ u64 ipsec6_stats_read(struct ipsec6_pcpu_stats __percpu *stats,
 	return sum;
 }
 
-struct ipsec6_counters __percpu *ipsec6_counters_alloc(void)
-{
-	return alloc_percpu_gfp(struct ipsec6_counters, GFP_KERNEL_ACCOUNT);
-}
-
 /**
  * ipsec6_counters_first - allocate counters on first use
  * @c: where the object keeps them, NULL until now

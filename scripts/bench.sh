@@ -60,7 +60,8 @@ if [[ ${BENCH_SUMMARY_ONLY:-0} != 1 ]]; then
 		rc=0
 		scripts/vm.sh -q -k "$KVER" -o "$OUT/vm64" -c 1,maxcpus=64 \
 			-m "${BENCH_MEM:-3072}" -t "${BENCH_TIMEOUT:-7200}" \
-			-e BENCH_PARTS=load -e BENCH_TAG=-64cpu \
+			-e "BENCH_PARTS=load sas" -e BENCH_TAG=-64cpu \
+			${BENCH_SAS:+-e "BENCH_SAS=$BENCH_SAS"} \
 			-e "BENCH_SCALE=${BENCH_SCALE:-1000 10000 100000}" \
 			-e "BENCH_XFRM_SCALE=${BENCH_XFRM_SCALE:-1000 10000}" -- \
 			bash scripts/bench-guest.sh "$OUT/udpflood" "$OUT/nlprobe" || rc=$?
@@ -70,6 +71,20 @@ if [[ ${BENCH_SUMMARY_ONLY:-0} != 1 ]]; then
 		fi
 		cat "$OUT/vm64/raw.tsv" >>"$OUT/raw.tsv"
 		sed 's/^/64 possible CPUs: /' "$OUT/vm64/guest.txt" >>"$OUT/guest.txt"
+		# SAs again with the CPU's AES and GHASH drivers loaded
+		rc=0
+		scripts/vm.sh -q -k "$KVER" -o "$OUT/vm64c" -c 1,maxcpus=64 \
+			-m "${BENCH_MEM:-3072}" -t "${BENCH_TIMEOUT:-7200}" \
+			-e BENCH_PARTS=sas -e BENCH_TAG=-64cpu-cpucrypto \
+			-e BENCH_SA_CRYPTO=cpu \
+			${BENCH_SAS:+-e "BENCH_SAS=$BENCH_SAS"} -- \
+			bash scripts/bench-guest.sh "$OUT/udpflood" "$OUT/nlprobe" || rc=$?
+		if ((rc)); then
+			echo "bench: the 64-CPU guest with CPU crypto failed (exit $rc); see $OUT/vm64c/console.log" >&2
+			exit 1
+		fi
+		cat "$OUT/vm64c/raw.tsv" >>"$OUT/raw.tsv"
+		grep '^SAs' "$OUT/vm64c/guest.txt" >>"$OUT/guest.txt"
 	fi
 	echo "$KVER" >"$OUT/kernel"
 	git log -1 --format='%h %s' >"$OUT/commit" 2>/dev/null || true
@@ -85,7 +100,8 @@ fi
 import json, os, statistics, sys, time
 
 out = sys.argv[1]
-PER_N = ("load_s", "bytes_per_policy", "sa_load_s", "bytes_per_sa")
+PER_N = ("load_s", "bytes_per_policy", "sa_load_s", "bytes_per_sa",
+         "sa_list_s")
 raw = {}
 for line in open(os.path.join(out, "raw.tsv")):
     metric, stack, rnd, val = line.rstrip("\n").split("\t")
@@ -159,6 +175,7 @@ if ns:
 units = {"esp_tput_mbps": "Mbit/s", "ah_tput_mbps": "Mbit/s",
          "esp_pps": "pkt/s", "clear_tput_mbps": "Mbit/s", "load_s": "s",
          "bytes_per_policy": "B", "sa_load_s": "s", "bytes_per_sa": "B",
+         "sa_list_s": "s",
          "scale_esp_tput_mbps": "Mbit/s", "scale_esp_pps": "pkt/s",
          "lookup_us": "us", "change_us": "us", "change_mean_us": "us",
          "tunnel_us": "us",
@@ -196,6 +213,10 @@ if top_n:
     if b64:
         print("  %.0f bytes per policy at %d with 64 possible CPUs (goal <= 256)"
               % (b64, top_n))
+for s in sorted(res.get("bytes_per_sa", {})):
+    if s.startswith("module"):
+        print("  %.0f bytes per SA, %s (stretch goal <= 4096)" %
+              (med("bytes_per_sa", s), s))
 for k, v in ratios.items():
     if k.startswith("change module") and v:
         print("  %s: %.2fx (goal <= 1.5)" % (k, v))

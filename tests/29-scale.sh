@@ -12,6 +12,9 @@
 #
 #  1. N DISCARD policies for other peers in one transaction: the per-CPU
 #     memory does not grow with them; slab + per-CPU per policy <= 256 B.
+#     Then SA_N (2,000) ESP SAs: no per-CPU memory either (an SA's
+#     counters are atomics in its shared state; they were 24 bytes per
+#     possible CPU per SA).
 #  2. a BYPASS policy for h2 and a DISCARD one for 2001:db8::3 (added
 #     one by one): pings to h2 pass and the BYPASS policy counts them,
 #     pings to ::3 are dropped and the DISCARD policy counts the drops;
@@ -83,6 +86,18 @@ ok $((p1 - p0 < N * 24 / 1024 / 4 ? 0 : 1)) \
 b=$(((m1 - m0) * 1024 / N))
 ok $((b <= 256 ? 0 : 1)) \
 	"1: slab + per-CPU memory per policy <= 256 B with CPUs $possible ($b B)"
+
+awk -v n="${SA_N:-2000}" 'BEGIN {
+	for (i = 0; i < n; i++)
+		printf "sa add src 2001:db8::1 dst 2001:db8:ff01::%x:%x proto esp spi %d mode transport aead rfc4106(gcm(aes)) 0x0102030405060708090a0b0c0d0e0f1011121314 128\n",
+			int(i / 65536), i % 65536, 4096 + i
+}' >"$TMP/29.sas"
+p0=$(percpu)
+check "1: ${SA_N:-2000} SAs in one transaction" ctl h1 -batch "$TMP/29.sas"
+p1=$(percpu)
+ok $((p1 - p0 < ${SA_N:-2000} * 24 / 1024 / 4 ? 0 : 1)) \
+	"1: ${SA_N:-2000} SAs take no per-CPU memory (Percpu +$((p1 - p0)) kB)"
+check "1: sa flush" ctl h1 sa flush
 
 check "2: a BYPASS policy for h2" \
 	ctl h1 policy add src 2001:db8::1 dst 2001:db8::2 dir out action allow index 901
