@@ -392,27 +392,40 @@ fi
 # ---- 7: tunnels one after the other ----------------------------------------
 # NTUN tunnels (2 SAs, 2 policies: 4 requests each) on top of N policies,
 # then their removal; per round the mean per tunnel (1e6 / tunnels per
-# second) and the medians of the first and of the last 1000.
+# second) and the medians of the first and of the last 1000, the 99th
+# percentile of each kind of request and the share of its time spent in
+# slow ones (over 4x its median); every request's time in
+# $OUT/tunnel-STACK-BASE-ROUND.tsv (tools/bench/nlprobe.c, NLPROBE_RAW).
 if part tunnels; then
 	for base in "${TBASE[@]}"; do
-		for st in module xfrm; do
-			stack_on "$st"
-			uncfg
-			if ((base > 0)); then
-				nl "$st" load-policies "$base" 1000000 >/dev/null ||
-					{ log "fill $st $base failed"; exit 1; }
-			fi
-			for ((r = 1; r <= ROUNDS; r++)); do
-				nl "$st" tunnel "$NTUN" 1 >"$W/tun" ||
+		for ((r = 1; r <= ROUNDS; r++)); do
+			# the order flips every round: the first run of a boot
+			# pays for what the emulator translates the first time
+			if ((r % 2)); then order=(module xfrm); else order=(xfrm module); fi
+			for st in "${order[@]}"; do
+				stack_on "$st"
+				uncfg
+				if ((base > 0)); then
+					nl "$st" load-policies "$base" 1000000 >/dev/null ||
+						{ log "fill $st $base failed"; exit 1; }
+				fi
+				NLPROBE_RAW=$OUT/tunnel-$st-$base-$r.tsv \
+					nl "$st" tunnel "$NTUN" 1 >"$W/tun" ||
 					{ log "tunnels $st $base failed"; exit 1; }
 				# mean: tunnels per second; medians: first and last 1000
 				rec tunnel_us "$st@$base" "$r" "$(awk '$2 == "all" { print $4 }' "$W/tun")"
 				rec tunnel_first_us "$st@$base" "$r" "$(awk '$2 == "0" { print $6 }' "$W/tun")"
-				rec tunnel_last_us "$st@$base" "$r" "$(awk '$2 != "all" { v = $6 } END { print v }' "$W/tun")"
+				rec tunnel_last_us "$st@$base" "$r" "$(awk '$2 ~ /^[0-9]+$/ { v = $6 } END { print v }' "$W/tun")"
+				# the tail, by kind of request: p99, and the share
+				# of the time spent in requests over 4x the median
+				while read -r kind p99 slow; do
+					rec tunnel_req_p99_us "$st@$base/$kind" "$r" "$p99"
+					rec tunnel_req_slow_share "$st@$base/$kind" "$r" "$slow"
+				done < <(awk '$2 ~ /^req:/ { print substr($2, 5), $8, $10 }' "$W/tun")
 				read -r med mean < <(probe "$st" tunnel-del "$NTUN" 1)
 				rec tunnel_del_us "$st@$base" "$r" "$mean"
+				uncfg
 			done
-			uncfg
 		done
 	done
 	mod_off

@@ -28,6 +28,18 @@
  * mean and the maximum).  A failed request ends the run with its error
  * (and the extack text).
  *
+ * Then, where the time of single requests went (the tail), one line per
+ * kind of request (sa-add, sa-del, policy-add, policy-del):
+ *   "WORK<TAB>req:KIND<TAB>requests<TAB>mean_us<TAB>max_us<TAB>median_us<TAB>
+ *    p90_us<TAB>p99_us<TAB>p999_us<TAB>share_slow"
+ * share_slow: the share of the kind's time spent in requests that took
+ * more than 4 times its median.  With NLPROBE_RAW=FILE set, every request
+ * also goes to FILE at the end as "unit<TAB>kind<TAB>us<TAB>start_ms" (start: since
+ * the first request, whose CLOCK_MONOTONIC time a first "# t0" line
+ * gives), to see whether slow requests come with the number of objects
+ * (table growth) or with the clock (timers, the host), and to match them
+ * with a trace (perf record -k CLOCK_MONOTONIC, ftrace's mono clock).
+ *
  * IPv6 only; the local address is 2001:db8::1.  Built by scripts/bench.sh.
  */
 #define _GNU_SOURCE
@@ -46,11 +58,36 @@
 
 #define BLOCK	1000
 
+enum { REQ_SA_ADD, REQ_SA_DEL, REQ_POL_ADD, REQ_POL_DEL, REQ_KINDS };
+
+static const char *const req_name[REQ_KINDS] = {
+	"sa-add", "sa-del", "policy-add", "policy-del",
+};
+
+/* Times of single requests, by kind. */
+struct req_log {
+	double *us;
+	uint32_t n, cap;
+};
+
+/* One request for NLPROBE_RAW, written out at the end. */
+struct req_raw {
+	uint32_t unit;
+	int kind;
+	double start, us;
+};
+
 struct probe {
 	struct mnl_socket *nl;
 	int xfrm;		/* NETLINK_XFRM instead of generic netlink */
 	uint16_t family;	/* ipsec6's family id */
 	uint32_t seq;
+	uint32_t unit;		/* the object number of the current unit */
+	int kind;		/* REQ_* of the next request */
+	struct req_log req[REQ_KINDS];
+	const char *raw;	/* NLPROBE_RAW */
+	struct req_raw *rawv;	/* every request, in order */
+	uint32_t nraw, capraw;
 	char buf[16384];
 };
 
@@ -85,7 +122,7 @@ static void die(const char *what)
 }
 
 /* Send one request and wait for its ack; -errno on a refusal. */
-static int probe_call(struct probe *p, struct nlmsghdr *nlh)
+static int probe_send(struct probe *p, struct nlmsghdr *nlh)
 {
 	const struct nlmsgerr *err;
 	const struct nlattr *a;
@@ -116,6 +153,59 @@ static int probe_call(struct probe *p, struct nlmsghdr *nlh)
 			return err->error;
 		}
 	}
+}
+
+static void *grow(void *v, uint32_t n, uint32_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? 2 * *cap : 4096;
+	v = realloc(v, *cap * size);
+	if (!v)
+		die("realloc");
+	return v;
+}
+
+/* Logged in memory: writing the file now would time its I/O too. */
+static void req_add(struct probe *p, double start, double us)
+{
+	struct req_log *l = &p->req[p->kind];
+
+	l->us = grow(l->us, l->n, &l->cap, sizeof(*l->us));
+	l->us[l->n++] = us;
+	if (!p->raw)
+		return;
+	p->rawv = grow(p->rawv, p->nraw, &p->capraw, sizeof(*p->rawv));
+	p->rawv[p->nraw++] = (struct req_raw){ p->unit, p->kind, start, us };
+}
+
+/* NLPROBE_RAW: every request, then the first one's start. */
+static void raw_write(const struct probe *p)
+{
+	FILE *f = fopen(p->raw, "w");
+	uint32_t i;
+
+	if (!f)
+		die("NLPROBE_RAW");
+	if (p->nraw)
+		fprintf(f, "# t0 %.6f s CLOCK_MONOTONIC\n", p->rawv[0].start / 1e6);
+	for (i = 0; i < p->nraw; i++)
+		fprintf(f, "%u\t%s\t%.1f\t%.3f\n", p->rawv[i].unit,
+			req_name[p->rawv[i].kind], p->rawv[i].us,
+			(p->rawv[i].start - p->rawv[0].start) / 1e3);
+	if (fclose(f))
+		die("NLPROBE_RAW");
+}
+
+/* Send one request, wait for its ack, log its time; -errno on a refusal. */
+static int probe_call(struct probe *p, struct nlmsghdr *nlh)
+{
+	double start = now_us();
+	int err;
+
+	err = probe_send(p, nlh);
+	req_add(p, start, now_us() - start);
+	return err;
 }
 
 static int probe_family(struct probe *p)
@@ -307,11 +397,13 @@ static int xfrm_sa(struct probe *p, uint32_t i, int in, int del)
 
 static int do_policy(struct probe *p, uint32_t i, int in, int del)
 {
+	p->kind = del ? REQ_POL_DEL : REQ_POL_ADD;
 	return p->xfrm ? xfrm_policy(p, i, in, del) : ipsec6_policy(p, i, in, del);
 }
 
 static int do_sa(struct probe *p, uint32_t i, int in, int del)
 {
+	p->kind = del ? REQ_SA_DEL : REQ_SA_ADD;
 	return p->xfrm ? xfrm_sa(p, i, in, del) : ipsec6_sa(p, i, in, del);
 }
 
@@ -324,7 +416,7 @@ static int ipsec6_txn(struct probe *p, int commit, uint32_t requests)
 			 IPSEC6_CMD_TXN_BEGIN);
 	if (commit)
 		mnl_attr_put_u32(nlh, IPSEC6_A_TXN_REQUESTS, requests);
-	return probe_call(p, nlh);
+	return probe_send(p, nlh);
 }
 
 /* One unit of WORK for object @i: 1 request, or 4 for a tunnel. */
@@ -373,6 +465,32 @@ static void report(const char *work, const char *what, double *v, uint32_t n)
 	       sum / n, v[n - 1], v[n / 2], v[n * 9 / 10]);
 }
 
+/* Percentiles of each kind of request, and the share of slow ones. */
+static void report_reqs(const char *work, struct probe *p)
+{
+	double sum, slow, *v;
+	uint32_t i, k, n;
+
+	for (k = 0; k < REQ_KINDS; k++) {
+		n = p->req[k].n;
+		v = p->req[k].us;
+		if (!n)
+			continue;
+		qsort(v, n, sizeof(*v), cmp_double);
+		sum = slow = 0;
+		for (i = 0; i < n; i++) {
+			sum += v[i];
+			if (v[i] > 4 * v[n / 2])
+				slow += v[i];
+		}
+		printf("%s\treq:%s\t%u\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.3f\n",
+		       work, req_name[k], n, sum / n, v[n - 1], v[n / 2],
+		       v[(uint64_t)n * 9 / 10], v[(uint64_t)n * 99 / 100],
+		       v[(uint64_t)n * 999 / 1000], sum ? slow / sum : 0);
+		free(v);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	double t, *all, block_v[BLOCK];
@@ -403,6 +521,7 @@ int main(int argc, char **argv)
 	if (!p || !all)
 		die("calloc");
 	p->xfrm = !strcmp(argv[1], "xfrm");
+	p->raw = getenv("NLPROBE_RAW");
 	p->nl = mnl_socket_open(p->xfrm ? NETLINK_XFRM : NETLINK_GENERIC);
 	if (!p->nl || mnl_socket_bind(p->nl, 0, MNL_SOCKET_AUTOPID) < 0)
 		die("netlink");
@@ -419,6 +538,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (i = first; i < first + count; i++) {
+		p->unit = i;
 		t = now_us();
 		err = do_unit(p, work, i);
 		t = now_us() - t;
@@ -449,6 +569,10 @@ int main(int argc, char **argv)
 		all[count++] = now_us() - t;
 	}
 	report(work, "all", all, count);
+	report_reqs(work, p);
+	if (p->raw)
+		raw_write(p);
+	free(p->rawv);
 	free(all);
 	mnl_socket_close(p->nl);
 	free(p);
