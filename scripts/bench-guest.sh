@@ -396,7 +396,16 @@ fi
 # percentile of each kind of request and the share of its time spent in
 # slow ones (over 4x its median); every request's time in
 # $OUT/tunnel-STACK-BASE-ROUND.tsv (tools/bench/nlprobe.c, NLPROBE_RAW).
+# sync_mark NAME: the guest's CLOCK_MONOTONIC (ns) in $OUT/sync-NAME, for
+# tools/bench/hostwait.py on the host (BENCH_HOSTWAIT=1 scripts/bench.sh)
+sync_mark() {
+	awk '/^now at/ { print $3; exit }' /proc/timer_list >"$OUT/sync-$1"
+	sleep 0.2
+}
+
 if part tunnels; then
+	sync_mark tunnels-a1
+	sync_mark tunnels-a2
 	for base in "${TBASE[@]}"; do
 		for ((r = 1; r <= ROUNDS; r++)); do
 			# the order flips every round: the first run of a boot
@@ -428,6 +437,8 @@ if part tunnels; then
 			done
 		done
 	done
+	sync_mark tunnels-b1
+	sync_mark tunnels-b2
 	mod_off
 fi
 

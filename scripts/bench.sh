@@ -14,6 +14,9 @@
 #   BENCH_MEM      guest memory in MiB (3072: 100k SAs of each stack)
 #   BENCH_CPUS64=0 skip the second guest (64 possible CPUs, one online:
 #                  bytes per policy with per-CPU memory for 64 CPUs)
+#   BENCH_HOSTWAIT=1  sample how long the guest's vCPU thread waited for a
+#                  host CPU (tools/bench/hostwait.py) and report it for
+#                  each run of the tunnels part (BENCH_OUT/hostwait.txt)
 #   BUILD_DIR      as for scripts/build.sh
 #   BENCH_SUMMARY_ONLY=1  only redo the table/JSON/plot from BENCH_OUT/raw.tsv
 #
@@ -44,10 +47,21 @@ if [[ ${BENCH_SUMMARY_ONLY:-0} != 1 ]]; then
 	done
 	echo "bench: $KVER, results in $OUT (about 40 minutes)" >&2
 	rc=0
+	hw=
+	if [[ ${BENCH_HOSTWAIT:-0} == 1 ]]; then
+		mkdir -p "$OUT/vm"
+		rm -f "$OUT"/vm/sync-* "$OUT"/vm/host*.tsv
+		python3 tools/bench/hostwait.py record "$OUT/vm" &
+		hw=$!
+	fi
 	scripts/vm.sh -q -k "$KVER" -o "$OUT/vm" -m "${BENCH_MEM:-3072}" \
 		-t "${BENCH_TIMEOUT:-7200}" "${envs[@]}" -- \
 		bash scripts/bench-guest.sh "$OUT/udpflood" "$OUT/nlprobe" || rc=$?
 	cp "$OUT/vm/raw.tsv" "$OUT/vm/guest.txt" "$OUT/" 2>/dev/null || true
+	if [[ -n $hw ]] && wait "$hw"; then
+		python3 tools/bench/hostwait.py report "$OUT/vm" |
+			tee "$OUT/hostwait.txt" || true
+	fi
 	if ((rc)); then
 		echo "bench: the guest failed (exit $rc); see $OUT/vm/console.log" >&2
 		tail -n 20 "$OUT/vm/console.log" >&2 || true
