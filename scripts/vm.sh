@@ -197,7 +197,10 @@ install -m 755 "$SCRIPTS/vm-stage2.sh" "$OUTDIR/.vm/stage2"
 # at once (reported as 125) instead of hanging until the timeout.  An oops or
 # WARN does not panic: the run goes on and the suite fails on dmesg.txt.
 # mitigations=off: PTI and friends only slow emulated syscalls down.
-APPEND="console=ttyS0 quiet panic=-1 mitigations=off 8250.nr_uarts=1 ${VM_APPEND:-}"
+# no_timer_check: on a loaded host the emulated 8254 may not tick within
+# the kernel's early IO-APIC timer check, which then panics at boot ("IO-APIC
+# + timer doesn't work!", seen under load average 7).
+APPEND="console=ttyS0 quiet panic=-1 mitigations=off no_timer_check 8250.nr_uarts=1 ${VM_APPEND:-}"
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -m "$MEM" -smp "$CPUS"
 	-nodefaults -no-user-config -display none -no-reboot
 	-serial stdio
