@@ -19,8 +19,10 @@
 # changes), BENCH_CHANGES (1000 requests of each kind per round),
 # BENCH_TUNNELS (10000), BENCH_TUNNEL_BASE ("0 100000": policies already
 # there), BENCH_PARTS (which parts run: "tput clear load sas scale changes
-# tunnels"), BENCH_TAG (appended to the stack names of the "load" part:
-# scripts/bench.sh runs that part again with 64 possible CPUs).
+# tunnels"), BENCH_TAG (appended to the stack names of the "load" and
+# "sas" parts: scripts/bench.sh runs them again with 64 possible CPUs),
+# BENCH_SA_CRYPTO (cpu: the "sas" part loads aesni_intel and
+# ghash_clmulni_intel first).
 set -u
 UDPFLOOD=${1:?usage: bench-guest.sh UDPFLOOD NLPROBE}
 NLPROBE=${2:?usage: bench-guest.sh UDPFLOOD NLPROBE}

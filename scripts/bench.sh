@@ -12,8 +12,10 @@
 #   BENCH_CHANGE_SCALE, BENCH_CHANGES, BENCH_TUNNELS, BENCH_TUNNEL_BASE,
 #   BENCH_PARTS    passed to the guest (see scripts/bench-guest.sh)
 #   BENCH_MEM      guest memory in MiB (3072: 100k SAs of each stack)
-#   BENCH_CPUS64=0 skip the second guest (64 possible CPUs, one online:
-#                  bytes per policy with per-CPU memory for 64 CPUs)
+#   BENCH_CPUS64=0 skip the guests with 64 possible CPUs, one online: bytes
+#                  per policy and per SA with per-CPU memory for 64 CPUs,
+#                  and per SA again with the CPU's AES and GHASH drivers
+#                  loaded (BENCH_SA_CRYPTO=cpu in scripts/bench-guest.sh)
 #   BENCH_HOSTWAIT=1  sample how long the guest's vCPU thread waited for a
 #                  host CPU (tools/bench/hostwait.py) and report it for
 #                  each run of the tunnels part (BENCH_OUT/hostwait.txt)
@@ -33,6 +35,22 @@ cd "$REPO"
 KVER=${BENCH_KVER:-$(scripts/kernels.sh | sed -n 1p)}
 OUT=${BENCH_OUT:-$REPO/build/bench}
 mkdir -p "$OUT"
+
+# guest64 DIR -e NAME=VALUE...: scripts/bench-guest.sh once more, in a
+# guest with 64 possible CPUs (one online); its figures join raw.tsv.
+guest64() {
+	local dir=$1 rc=0
+	shift
+	scripts/vm.sh -q -k "$KVER" -o "$OUT/$dir" -c 1,maxcpus=64 \
+		-m "${BENCH_MEM:-3072}" -t "${BENCH_TIMEOUT:-7200}" \
+		${BENCH_SAS:+-e "BENCH_SAS=$BENCH_SAS"} "$@" -- \
+		bash scripts/bench-guest.sh "$OUT/udpflood" "$OUT/nlprobe" || rc=$?
+	if ((rc)); then
+		echo "bench: the 64-CPU guest ($dir) failed (exit $rc); see $OUT/$dir/console.log" >&2
+		exit 1
+	fi
+	cat "$OUT/$dir/raw.tsv" >>"$OUT/raw.tsv"
+}
 
 if [[ ${BENCH_SUMMARY_ONLY:-0} != 1 ]]; then
 	command -v iperf3 >/dev/null || apt-get install -y -q iperf3 >&2
@@ -71,33 +89,13 @@ if [[ ${BENCH_SUMMARY_ONLY:-0} != 1 ]]; then
 	# memory is allocated for every possible CPU.  Debian's 6.12 ignores
 	# QEMU's absent CPUs, its 6.1 does not.
 	if [[ ${BENCH_CPUS64:-1} == 1 ]]; then
-		rc=0
-		scripts/vm.sh -q -k "$KVER" -o "$OUT/vm64" -c 1,maxcpus=64 \
-			-m "${BENCH_MEM:-3072}" -t "${BENCH_TIMEOUT:-7200}" \
-			-e "BENCH_PARTS=load sas" -e BENCH_TAG=-64cpu \
-			${BENCH_SAS:+-e "BENCH_SAS=$BENCH_SAS"} \
+		guest64 vm64 -e "BENCH_PARTS=load sas" -e BENCH_TAG=-64cpu \
 			-e "BENCH_SCALE=${BENCH_SCALE:-1000 10000 100000}" \
-			-e "BENCH_XFRM_SCALE=${BENCH_XFRM_SCALE:-1000 10000}" -- \
-			bash scripts/bench-guest.sh "$OUT/udpflood" "$OUT/nlprobe" || rc=$?
-		if ((rc)); then
-			echo "bench: the 64-CPU guest failed (exit $rc); see $OUT/vm64/console.log" >&2
-			exit 1
-		fi
-		cat "$OUT/vm64/raw.tsv" >>"$OUT/raw.tsv"
+			-e "BENCH_XFRM_SCALE=${BENCH_XFRM_SCALE:-1000 10000}"
 		sed 's/^/64 possible CPUs: /' "$OUT/vm64/guest.txt" >>"$OUT/guest.txt"
 		# SAs again with the CPU's AES and GHASH drivers loaded
-		rc=0
-		scripts/vm.sh -q -k "$KVER" -o "$OUT/vm64c" -c 1,maxcpus=64 \
-			-m "${BENCH_MEM:-3072}" -t "${BENCH_TIMEOUT:-7200}" \
-			-e BENCH_PARTS=sas -e BENCH_TAG=-64cpu-cpucrypto \
-			-e BENCH_SA_CRYPTO=cpu \
-			${BENCH_SAS:+-e "BENCH_SAS=$BENCH_SAS"} -- \
-			bash scripts/bench-guest.sh "$OUT/udpflood" "$OUT/nlprobe" || rc=$?
-		if ((rc)); then
-			echo "bench: the 64-CPU guest with CPU crypto failed (exit $rc); see $OUT/vm64c/console.log" >&2
-			exit 1
-		fi
-		cat "$OUT/vm64c/raw.tsv" >>"$OUT/raw.tsv"
+		guest64 vm64c -e BENCH_PARTS=sas -e BENCH_TAG=-64cpu-cpucrypto \
+			-e BENCH_SA_CRYPTO=cpu
 		grep '^SAs' "$OUT/vm64c/guest.txt" >>"$OUT/guest.txt"
 	fi
 	echo "$KVER" >"$OUT/kernel"
