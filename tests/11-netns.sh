@@ -185,8 +185,15 @@ for i in 1 2 3 4 5; do
 done
 slab_5=$(slab_total "$(slab)")
 diag "kmalloc bytes after round 1: $slab_1, after round 5: $slab_5"
-ok $((slab_5 - slab_1 < 32768 ? 0 : 1)) \
-	"rounds 2-5 left no kmalloc memory behind (< 32 KiB more than after round 1)"
+if grep -q ' kasan_report$' /proc/kallsyms; then
+	# KASAN's quarantine keeps freed objects in their slabs for a while
+	# (+32,800 B seen); kmemleak judges leaks there (kernel-log.tap)
+	skip "rounds 2-5 left no kmalloc memory behind" \
+		"a KASAN kernel (make check-debug): kmemleak decides"
+else
+	ok $((slab_5 - slab_1 < 32768 ? 0 : 1)) \
+		"rounds 2-5 left no kmalloc memory behind (< 32 KiB more than after round 1)"
+fi
 
 # CAP_NET_ADMIN over its own namespace is enough (GENL_UNS_ADMIN_PERM).
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
