@@ -195,6 +195,9 @@ typedef struct {
 typedef struct {
 	long long counter;
 } atomic64_t;
+#define atomic64_read(v) ((v)->counter)
+#define atomic64_inc(v) ((v)->counter++)
+#define atomic64_add(i, v) ((v)->counter += (i))
 typedef long long time64_t;
 
 /* ---- xarray (shim.c): u32 indexes, reserve/release, failing stores ---- */
