@@ -195,6 +195,9 @@ typedef struct {
 typedef struct {
 	long long counter;
 } atomic64_t;
+#define atomic64_read(a) ((a)->counter)
+#define atomic64_inc(a) ((a)->counter++)
+#define atomic64_add(v, a) ((a)->counter += (v))
 typedef long long time64_t;
 
 /* ---- xarray (shim.c): u32 indexes, reserve/release, failing stores ---- */
