@@ -27,32 +27,50 @@
 #include "sad_index.h"
 #include "txn.h"
 
-/* Undo what @txn staged (nothing once committed) and free it. */
+/*
+ * A namespace has one change set at a time (under its lock): the open
+ * transaction or a one-request set.  It lives in struct ipsec6_net and
+ * keeps its log's buffers from one set to the next (tables.c), so that a
+ * single request allocates nothing for its change set.
+ */
+static void ipsec6_txn_release(struct ipsec6_txn *txn)
+{
+	txn->t = NULL;
+	txn->portid = 0;
+	txn->requests = 0;
+	txn->failed = false;
+}
+
+/* Undo what @txn staged (nothing once committed) and end it. */
 static void ipsec6_txn_free(struct ipsec6_net *in, struct ipsec6_txn *txn)
 {
 	ipsec6_tables_abort(txn->t, &txn->c);
 	ipsec6_netns_tables_changed(in);
-	kfree(txn);
+	ipsec6_txn_release(txn);
 }
 
 static struct ipsec6_txn *ipsec6_txn_create(struct ipsec6_net *in, u32 portid)
 {
-	struct ipsec6_txn *txn;
+	struct ipsec6_txn *txn = &in->set;
 
 	lockdep_assert_held(&in->lock);
 
-	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
-	if (!txn)
+	if (WARN_ON_ONCE(txn->t))
+		return NULL;	/* one change set at a time */
+	if (ipsec6_change_init(&txn->c, in->generation + 1))
 		return NULL;
 	txn->portid = portid;
 	txn->t = &in->tables;
-	if (ipsec6_change_init(&txn->c, in->generation + 1)) {
-		kfree(txn);
-		return NULL;
-	}
 	/* Dead objects of earlier change sets whose grace period ended. */
 	ipsec6_tables_gc(txn->t);
 	return txn;
+}
+
+/* Namespace exit, no change set open: free what the sets kept. */
+void ipsec6_txn_destroy(struct ipsec6_net *in)
+{
+	lockdep_assert_held(&in->lock);
+	ipsec6_change_destroy(&in->set.c);
 }
 
 /* The policies (@sas false) or SAs of the staged contents, counted. */
@@ -184,7 +202,10 @@ int ipsec6_txn_finish(struct ipsec6_net *in, struct ipsec6_txn *txn, int err,
 	}
 	if (!err)
 		err = ipsec6_txn_commit(in, txn, extack);
-	ipsec6_txn_free(in, txn);
+	if (err)
+		ipsec6_txn_free(in, txn);
+	else
+		ipsec6_txn_release(txn);	/* committed: nothing to undo */
 	return err;
 }
 
