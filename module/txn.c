@@ -641,6 +641,9 @@ static struct ipsec6_db *ipsec6_txn_view(struct ipsec6_txn *txn,
 	db->t = t;
 	db->npol = t->npol + d.npol;
 	db->nsa = t->nsa + d.nsa;
+	/* Only a direction with one policy can have one that takes all. */
+	if (t->ndir[0] + d.ndir[0] != 1 && t->ndir[1] + d.ndir[1] != 1)
+		return db;
 	def = ipsec6_txn_policy_find(txn, 1);
 	if (def && def->part != IPSEC6_SPD_PART_NONE &&
 	    ipsec6_spd_bypass_all(def)) {
@@ -721,6 +724,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 {
 	struct ipsec6_encap_ports *ports;
 	struct ipsec6_db *db, *old;
+	bool tell;
 	int err;
 
 	lockdep_assert_held(&in->lock);
@@ -763,10 +767,13 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	ipsec6_encap_publish(in, ports);
 	if (ipsec6_db_idle(db))
 		ipsec6_hooks_arm(in, false);
-	ipsec6_notify_publish(in, &txn->c, db);
+	/* Events only while someone listens: asked once per commit. */
+	tell = ipsec6_nl_listening(in);
+	ipsec6_notify_publish(in, &txn->c, db, tell);
 	ipsec6_tables_publish(txn->t, &txn->c);
 	ipsec6_db_free_rcu(old);
-	ipsec6_netlink_notify_changed(in);
+	if (tell)
+		ipsec6_netlink_notify_changed(in);
 	ipsec6_netns_tables_changed(in);
 	return 0;
 err:
