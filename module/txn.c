@@ -276,8 +276,13 @@ int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
 			return -EEXIST;
 		}
 	}
-	/* The published one, if the set brings it back unchanged. */
-	pub = ipsec6_tables_policy(txn->t, pol->index, c->gen - 1);
+	/*
+	 * The published one, if the set brings it back unchanged: one the
+	 * set removed, so none while it removed nothing (every object it
+	 * removes is in its log).
+	 */
+	pub = c->pol_died.n ?
+	      ipsec6_tables_policy(txn->t, pol->index, c->gen - 1) : NULL;
 	if (pub && (pub == old || !ipsec6_spd_policy_equal(pub, pol)))
 		pub = NULL;
 	if (old) {
@@ -412,7 +417,8 @@ int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 			return -EEXIST;
 		}
 	}
-	pub = ipsec6_tables_sa(txn->t, sa->index, c->gen - 1);
+	pub = c->sa_died.n ? ipsec6_tables_sa(txn->t, sa->index, c->gen - 1) :
+			     NULL;
 	if (pub && (pub == old || !ipsec6_sad_sa_equal(pub, sa)))
 		pub = NULL;
 	if (old) {
