@@ -9,12 +9,12 @@
 #include <net/netns/generic.h>
 #include "netlink.h"
 #include "stats.h"
+#include "db.h"
 #include "tables.h"
 #include "txn.h"
 
 struct ipsec6_acquire;
 struct ipsec6_bypass;
-struct ipsec6_db;
 struct ipsec6_encap_ports;
 
 /*
@@ -28,6 +28,7 @@ struct ipsec6_encap_ports;
 struct ipsec6_net {
 	struct net *net;
 	struct ipsec6_db __rcu *db;	/* the published generation */
+	struct ipsec6_db_retired retired;	/* replaced ones, under @lock */
 	struct mutex lock;		/* serializes writers: txn, publish */
 	struct ipsec6_tables tables;	/* every object readers may see */
 	struct rcu_work gc_work;	/* the tables' collector */

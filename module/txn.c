@@ -777,7 +777,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	tell = ipsec6_nl_listening(in);
 	ipsec6_notify_publish(in, &txn->c, db, tell);
 	ipsec6_tables_publish(txn->t, &txn->c);
-	ipsec6_db_free_rcu(old);
+	ipsec6_db_retire(&in->retired, old);
 	if (tell)
 		ipsec6_netlink_notify_changed(in);
 	ipsec6_netns_tables_changed(in);
