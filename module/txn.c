@@ -523,6 +523,8 @@ static int ipsec6_txn_check_named(struct ipsec6_txn *txn, u32 index,
 	struct ipsec6_sa *sa;
 	int err;
 
+	if (xa_empty(&txn->t->named))
+		return 0;	/* no SA names a policy (the usual case) */
 	for (sa = ipsec6_tables_named(txn->t, index); sa; sa = sa->named_next) {
 		if (!ipsec6_gen_visible(&sa->life, txn->c.gen))
 			continue;
