@@ -58,13 +58,14 @@ MODULE_PARM_DESC(crypto_async,
 
 /*
  * An AEAD with a 4-byte salt at the end of its key and an 8-byte IV; it
- * has no default ICV (ICV_LEN is required).
+ * has no default ICV (ICV_LEN is required).  ESP runs it inside the IV
+ * generator seqiv() (_esp_tfm, the whole name: no formatting per SA).
  */
-#define ALG_AEAD(_name, _ah, _icv_min, _icv_max, ...) {			\
+#define ALG_AEAD(_name, _esp_tfm, _ah, _icv_min, _icv_max, ...) {	\
 	.name = _name, .kind = IPSEC6_ALG_AEAD, .ah = _ah, .esp = true,	\
 	.icv_min = _icv_min, .icv_max = ALG_ICV(_icv_max),		\
 	.key_lens = { __VA_ARGS__ }, .salt = 4, .iv = ALG_IV(8), .block = 4, \
-	.geniv = "seqiv" }
+	.esp_tfm = _esp_tfm }
 
 /*
  * The default ICVs (ICV_LEN absent) are the RFCs' truncations: 96 bits for
@@ -80,9 +81,10 @@ static const struct ipsec6_alg ipsec6_algs[] = {
 	ALG_HMAC("hmac(sha512)", 512, 256, 256),
 	ALG_CIPHER("cbc(aes)", 16, 16, "echainiv", 16, 24, 32),
 	ALG_CIPHER("ecb(cipher_null)", 0, 4, NULL, 0),
-	ALG_AEAD("rfc4106(gcm(aes))", false, 64, 128, 20, 28, 36),
-	ALG_AEAD("rfc4543(gcm(aes))", true, 128, 128, 20, 28, 36),
-	ALG_AEAD("rfc7539esp(chacha20,poly1305)", false, 128, 128, 36),
+	ALG_AEAD("rfc4106(gcm(aes))", "seqiv(rfc4106(gcm(aes)))", false, 64, 128, 20, 28, 36),
+	ALG_AEAD("rfc4543(gcm(aes))", "seqiv(rfc4543(gcm(aes)))", true, 128, 128, 20, 28, 36),
+	ALG_AEAD("rfc7539esp(chacha20,poly1305)",
+		 "seqiv(rfc7539esp(chacha20,poly1305))", false, 128, 128, 36),
 };
 
 const struct ipsec6_alg *ipsec6_crypto_find(const char *name, u8 kind)
@@ -537,10 +539,11 @@ static int ipsec6_crypto_tfm_name(char *name,
 	char inner[CRYPTO_MAX_ALG_NAME];
 	const char *enc;
 
-	if (cfg->aead)	/* AH-GMAC carries its own IV: no generator */
-		return ipsec6_crypto_name(name, proto == IPPROTO_ESP ?
-					  cfg->aead->geniv : NULL,
-					  cfg->aead->name);
+	if (cfg->aead) {	/* AH-GMAC carries its own IV: no generator */
+		strscpy(name, proto == IPPROTO_ESP ? cfg->aead->esp_tfm :
+			cfg->aead->name, CRYPTO_MAX_ALG_NAME);
+		return 0;
+	}
 	enc = cfg->enc ? cfg->enc->name : "ecb(cipher_null)";
 	/* AH appends the ESN high half itself: plain authenc(). */
 	if (snprintf(inner, sizeof(inner), "%s(%s,%s)",

@@ -36,7 +36,8 @@ struct ipsec6_alg {
 	u8 salt;		/* AEAD: bytes of the key that are salt */
 	u8 iv;			/* bytes of IV carried in each packet */
 	u8 block;		/* ESP payload alignment */
-	const char *geniv;	/* ESP: IV generator wrapped around it */
+	const char *geniv;	/* ESP cipher: IV generator wrapped around it */
+	const char *esp_tfm;	/* AEAD: seqiv(NAME), the ESP transform */
 };
 
 /* An SA's algorithms and keys as configured (before any tfm exists). */

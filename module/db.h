@@ -26,6 +26,7 @@ struct ipsec6_db {
 	u32 npol;
 	u32 nsa;
 	struct rcu_head rcu;
+	struct ipsec6_db *retired_next;	/* its batch (ipsec6_db_retire()) */
 	/* ENCAP_DPORTs of SAs that may receive, network order, sorted */
 	u32 nencap_ports;
 	u16 encap_ports[];
@@ -50,7 +51,17 @@ static inline bool ipsec6_db_idle(const struct ipsec6_db *db)
 	return db->in_all && db->out_all && !db->nsa;
 }
 
+/*
+ * Generations a commit replaced that wait to be handed to RCU in a batch
+ * (db.c); kept by the writer, under the namespace's lock.
+ */
+struct ipsec6_db_retired {
+	struct ipsec6_db *head;
+	u32 n;
+};
+
 struct ipsec6_db *ipsec6_db_alloc(u32 nencap_ports);
-void ipsec6_db_free_rcu(struct ipsec6_db *db);
+void ipsec6_db_retire(struct ipsec6_db_retired *r, struct ipsec6_db *db);
+void ipsec6_db_retired_free(struct ipsec6_db_retired *r);
 
 #endif /* _IPSEC6_DB_H */

@@ -90,8 +90,10 @@ static void ipsec6_netns_free_tables(struct ipsec6_net *in)
 	 * in ipsec6_netns_exit()), so nobody else can see the tables.
 	 */
 	mutex_lock(&in->lock);
+	ipsec6_txn_destroy(in);
 	ipsec6_tables_destroy(&in->tables);
 	ipsec6_encap_free(in);
+	ipsec6_db_retired_free(&in->retired);
 	mutex_unlock(&in->lock);
 	kfree(db);
 }

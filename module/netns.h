@@ -9,13 +9,13 @@
 #include <net/netns/generic.h>
 #include "netlink.h"
 #include "stats.h"
+#include "db.h"
 #include "tables.h"
+#include "txn.h"
 
 struct ipsec6_acquire;
 struct ipsec6_bypass;
-struct ipsec6_db;
 struct ipsec6_encap_ports;
-struct ipsec6_txn;
 
 /*
  * Per network namespace state.
@@ -28,11 +28,13 @@ struct ipsec6_txn;
 struct ipsec6_net {
 	struct net *net;
 	struct ipsec6_db __rcu *db;	/* the published generation */
+	struct ipsec6_db_retired retired;	/* replaced ones, under @lock */
 	struct mutex lock;		/* serializes writers: txn, publish */
 	struct ipsec6_tables tables;	/* every object readers may see */
 	struct rcu_work gc_work;	/* the tables' collector */
 	struct work_struct resize_work;	/* their hash tables */
 	struct ipsec6_txn *txn;		/* open change set, under @lock */
+	struct ipsec6_txn set;		/* the change set under way (txn.c) */
 	u64 generation;			/* of the published db, under @lock */
 	/* receiving SAs per ENCAP_DPORT, published (encap.c), under @lock */
 	struct ipsec6_encap_ports *encap;

@@ -141,18 +141,18 @@ static void ipsec6_notify_sas(struct ipsec6_notify *n, bool adds)
  * @c: the change set, its generation just published (before
  *     ipsec6_tables_publish())
  * @db: the generation just published
+ * @tell: someone listens to the events group (ipsec6_nl_listening())
  */
 void ipsec6_notify_publish(struct ipsec6_net *in,
 			   const struct ipsec6_change *c,
-			   const struct ipsec6_db *db)
+			   const struct ipsec6_db *db, bool tell)
 {
-	struct ipsec6_notify n = { .in = in, .c = c, .db = db };
+	struct ipsec6_notify n = { .in = in, .c = c, .db = db, .tell = tell };
 
 	lockdep_assert_held(&in->lock);
 
 	if (c->gen == 1)
 		return;		/* a new namespace's default policy */
-	n.tell = ipsec6_nl_listening(in);
 	if (!n.tell && !ipsec6_acquire_active(in))
 		return;
 	ipsec6_notify_policies(&n, false);

@@ -313,20 +313,45 @@ void ipsec6_tables_destroy(struct ipsec6_tables *t)
 
 /* ---- change sets -------------------------------------------------------- */
 
+/*
+ * A change set keeps the buffers of its log between sets (a namespace
+ * runs one after the other): up to this many entries each, a single
+ * request's set allocating nothing for its log.
+ */
+#define IPSEC6_CHANGE_KEEP	64
+
 /**
  * ipsec6_change_init - start a change set that publishes generation @gen
- * @c: the change set
+ * @c: the change set: zeroed, or left by ipsec6_tables_publish() or
+ *     _abort() (it reuses what they kept)
  * @gen: the published generation + 1
+ *
+ * Free what @c keeps with ipsec6_change_destroy() once no set follows.
  */
 int ipsec6_change_init(struct ipsec6_change *c, u64 gen)
 {
-	memset(c, 0, sizeof(*c));
 	c->gen = gen;
-	c->gc = kzalloc(sizeof(*c->gc), GFP_KERNEL_ACCOUNT);
+	if (!c->gc)
+		c->gc = kzalloc(sizeof(*c->gc), GFP_KERNEL_ACCOUNT);
 	return c->gc ? 0 : -ENOMEM;
 }
 
-static void ipsec6_change_free(struct ipsec6_change *c)
+/* Empty the log of @c; keep small buffers and the unused batch. */
+static void ipsec6_change_recycle(struct ipsec6_change *c)
+{
+	struct ipsec6_vec *v[] = { &c->pol_born, &c->pol_died, &c->sa_born,
+				   &c->sa_died, &c->staged, NULL };
+	unsigned int i;
+
+	for (i = 0; v[i]; i++) {
+		if (v[i]->cap > IPSEC6_CHANGE_KEEP)
+			ipsec6_vec_free(v[i]);
+		v[i]->n = 0;
+	}
+}
+
+/* Free what @c kept from its earlier sets. */
+void ipsec6_change_destroy(struct ipsec6_change *c)
 {
 	ipsec6_vec_free(&c->pol_born);
 	ipsec6_vec_free(&c->pol_died);
@@ -638,7 +663,8 @@ static u32 ipsec6_tables_settle(const struct ipsec6_kind *k,
 /**
  * ipsec6_tables_publish - @c's generation was published
  * @t: the tables (writer)
- * @c: the change set, prepared; empty afterwards
+ * @c: the change set, prepared; empty afterwards (it keeps buffers for
+ *     the next set: ipsec6_change_init(), ipsec6_change_destroy())
  *
  * Queues the objects @c removed for unlinking once no reader can see
  * them; the caller runs ipsec6_tables_gc() after grace periods.
@@ -666,13 +692,13 @@ void ipsec6_tables_publish(struct ipsec6_tables *t, struct ipsec6_change *c)
 		list_add_tail(&b->list, &t->gc);
 		c->gc = NULL;
 	}
-	ipsec6_change_free(c);
+	ipsec6_change_recycle(c);
 }
 
 /**
  * ipsec6_tables_abort - undo a change set that was not published
  * @t: the tables (writer)
- * @c: the change set; empty afterwards
+ * @c: the change set; empty afterwards, as after ipsec6_tables_publish()
  */
 void ipsec6_tables_abort(struct ipsec6_tables *t, struct ipsec6_change *c)
 {
@@ -715,7 +741,7 @@ void ipsec6_tables_abort(struct ipsec6_tables *t, struct ipsec6_change *c)
 		list_add_tail(&b->list, &t->gc);
 		c->gc = NULL;
 	}
-	ipsec6_change_free(c);
+	ipsec6_change_recycle(c);
 }
 
 /**

@@ -22,7 +22,8 @@ struct ipsec6_gc;
 /*
  * What one change set did to the tables: the objects it linked (born in
  * @gen) and the ones it marked dead (died in @gen).  Kept by txn.c from
- * ipsec6_change_init() to ipsec6_tables_publish() or _abort().
+ * ipsec6_change_init() to ipsec6_tables_publish() or _abort(), which
+ * empty it but keep its buffers for the next set.
  */
 struct ipsec6_change {
 	u64 gen;
@@ -69,6 +70,7 @@ struct ipsec6_sa *ipsec6_tables_named(const struct ipsec6_tables *t,
 				      u32 policy);
 
 int ipsec6_change_init(struct ipsec6_change *c, u64 gen);
+void ipsec6_change_destroy(struct ipsec6_change *c);
 bool ipsec6_change_empty(const struct ipsec6_change *c);
 int ipsec6_change_reserve(struct ipsec6_change *c, u32 npol, u32 nsa);
 void ipsec6_change_delta(const struct ipsec6_change *c,

@@ -27,32 +27,50 @@
 #include "sad_index.h"
 #include "txn.h"
 
-/* Undo what @txn staged (nothing once committed) and free it. */
+/*
+ * A namespace has one change set at a time (under its lock): the open
+ * transaction or a one-request set.  It lives in struct ipsec6_net and
+ * keeps its log's buffers from one set to the next (tables.c), so that a
+ * single request allocates nothing for its change set.
+ */
+static void ipsec6_txn_release(struct ipsec6_txn *txn)
+{
+	txn->t = NULL;
+	txn->portid = 0;
+	txn->requests = 0;
+	txn->failed = false;
+}
+
+/* Undo what @txn staged (nothing once committed) and end it. */
 static void ipsec6_txn_free(struct ipsec6_net *in, struct ipsec6_txn *txn)
 {
 	ipsec6_tables_abort(txn->t, &txn->c);
 	ipsec6_netns_tables_changed(in);
-	kfree(txn);
+	ipsec6_txn_release(txn);
 }
 
 static struct ipsec6_txn *ipsec6_txn_create(struct ipsec6_net *in, u32 portid)
 {
-	struct ipsec6_txn *txn;
+	struct ipsec6_txn *txn = &in->set;
 
 	lockdep_assert_held(&in->lock);
 
-	txn = kzalloc(sizeof(*txn), GFP_KERNEL_ACCOUNT);
-	if (!txn)
+	if (WARN_ON_ONCE(txn->t))
+		return NULL;	/* one change set at a time */
+	if (ipsec6_change_init(&txn->c, in->generation + 1))
 		return NULL;
 	txn->portid = portid;
 	txn->t = &in->tables;
-	if (ipsec6_change_init(&txn->c, in->generation + 1)) {
-		kfree(txn);
-		return NULL;
-	}
 	/* Dead objects of earlier change sets whose grace period ended. */
 	ipsec6_tables_gc(txn->t);
 	return txn;
+}
+
+/* Namespace exit, no change set open: free what the sets kept. */
+void ipsec6_txn_destroy(struct ipsec6_net *in)
+{
+	lockdep_assert_held(&in->lock);
+	ipsec6_change_destroy(&in->set.c);
 }
 
 /* The policies (@sas false) or SAs of the staged contents, counted. */
@@ -184,7 +202,10 @@ int ipsec6_txn_finish(struct ipsec6_net *in, struct ipsec6_txn *txn, int err,
 	}
 	if (!err)
 		err = ipsec6_txn_commit(in, txn, extack);
-	ipsec6_txn_free(in, txn);
+	if (err)
+		ipsec6_txn_free(in, txn);
+	else
+		ipsec6_txn_release(txn);	/* committed: nothing to undo */
 	return err;
 }
 
@@ -255,8 +276,13 @@ int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
 			return -EEXIST;
 		}
 	}
-	/* The published one, if the set brings it back unchanged. */
-	pub = ipsec6_tables_policy(txn->t, pol->index, c->gen - 1);
+	/*
+	 * The published one, if the set brings it back unchanged: one the
+	 * set removed, so none while it removed nothing (every object it
+	 * removes is in its log).
+	 */
+	pub = c->pol_died.n ?
+	      ipsec6_tables_policy(txn->t, pol->index, c->gen - 1) : NULL;
 	if (pub && (pub == old || !ipsec6_spd_policy_equal(pub, pol)))
 		pub = NULL;
 	if (old) {
@@ -391,7 +417,8 @@ int ipsec6_txn_sa_add(struct ipsec6_txn *txn, struct ipsec6_sa *sa,
 			return -EEXIST;
 		}
 	}
-	pub = ipsec6_tables_sa(txn->t, sa->index, c->gen - 1);
+	pub = c->sa_died.n ? ipsec6_tables_sa(txn->t, sa->index, c->gen - 1) :
+			     NULL;
 	if (pub && (pub == old || !ipsec6_sad_sa_equal(pub, sa)))
 		pub = NULL;
 	if (old) {
@@ -496,6 +523,8 @@ static int ipsec6_txn_check_named(struct ipsec6_txn *txn, u32 index,
 	struct ipsec6_sa *sa;
 	int err;
 
+	if (xa_empty(&txn->t->named))
+		return 0;	/* no SA names a policy (the usual case) */
 	for (sa = ipsec6_tables_named(txn->t, index); sa; sa = sa->named_next) {
 		if (!ipsec6_gen_visible(&sa->life, txn->c.gen))
 			continue;
@@ -620,6 +649,9 @@ static struct ipsec6_db *ipsec6_txn_view(struct ipsec6_txn *txn,
 	db->t = t;
 	db->npol = t->npol + d.npol;
 	db->nsa = t->nsa + d.nsa;
+	/* Only a direction with one policy can have one that takes all. */
+	if (t->ndir[0] + d.ndir[0] != 1 && t->ndir[1] + d.ndir[1] != 1)
+		return db;
 	def = ipsec6_txn_policy_find(txn, 1);
 	if (def && def->part != IPSEC6_SPD_PART_NONE &&
 	    ipsec6_spd_bypass_all(def)) {
@@ -700,6 +732,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 {
 	struct ipsec6_encap_ports *ports;
 	struct ipsec6_db *db, *old;
+	bool tell;
 	int err;
 
 	lockdep_assert_held(&in->lock);
@@ -742,10 +775,13 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 	ipsec6_encap_publish(in, ports);
 	if (ipsec6_db_idle(db))
 		ipsec6_hooks_arm(in, false);
-	ipsec6_notify_publish(in, &txn->c, db);
+	/* Events only while someone listens: asked once per commit. */
+	tell = ipsec6_nl_listening(in);
+	ipsec6_notify_publish(in, &txn->c, db, tell);
 	ipsec6_tables_publish(txn->t, &txn->c);
-	ipsec6_db_free_rcu(old);
-	ipsec6_netlink_notify_changed(in);
+	ipsec6_db_retire(&in->retired, old);
+	if (tell)
+		ipsec6_netlink_notify_changed(in);
 	ipsec6_netns_tables_changed(in);
 	return 0;
 err:

@@ -14,11 +14,12 @@ struct netlink_ext_ack;
 /*
  * A change set: edits of the namespace's tables (tables.c) staged for the
  * generation after the published one, published by ipsec6_txn_commit()
- * or undone.  Only ever touched under ipsec6_net.lock.
+ * or undone.  Only ever touched under ipsec6_net.lock; one at a time per
+ * namespace (ipsec6_net.set).
  */
 struct ipsec6_txn {
 	u32 portid;		/* owning socket, 0 = one request */
-	struct ipsec6_tables *t;
+	struct ipsec6_tables *t;	/* NULL while no set is under way */
 	struct ipsec6_change c;	/* what it did to the tables */
 	u32 requests;		/* change requests that reached the set */
 	bool failed;		/* a request was rejected */
@@ -34,6 +35,7 @@ int ipsec6_txn_commit(struct ipsec6_net *in, struct ipsec6_txn *txn,
 		      struct netlink_ext_ack *extack);
 void ipsec6_txn_abort(struct ipsec6_net *in, struct ipsec6_txn *txn);
 void ipsec6_txn_release_portid(struct ipsec6_net *in, u32 portid);
+void ipsec6_txn_destroy(struct ipsec6_net *in);
 
 int ipsec6_txn_policy_add(struct ipsec6_txn *txn, struct ipsec6_policy *pol,
 			  bool replace, struct netlink_ext_ack *extack);

@@ -929,6 +929,14 @@ def t_sa_rejections():
     published('the same SA stating PROTO ESP and MODE tunnel: equal, '
               'nothing published', NEW, sa(1, proto=ESP, policy=21,
                                             mode=TUNNEL), delta=0)
+    expect('policy 21 replaced by a BYPASS policy while SA 1 names it: '
+           'EINVAL at commit', CMD('POLICY_NEW'), pol(21), errno.EINVAL,
+           r'^POLICY: SA 1: policy 21 is not APPLY', at=None, replace=True)
+    expect('policy 21 replaced by an ESP transport policy while SA 1 '
+           '(tunnel) names it: EINVAL at commit', CMD('POLICY_NEW'),
+           apol(21, ESP, TRANSPORT), errno.EINVAL,
+           r'^MODE: SA 1: policy 21 uses the other mode', at=None,
+           replace=True)
     published('SA 2 naming policy 20', NEW, sa(2, 0x2000, policy=20))
     published('POLICY_DEL of policy 20: accepted', CMD('POLICY_DEL'),
               pid(20))

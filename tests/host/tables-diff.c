@@ -663,6 +663,7 @@ static void teardown(const char *what)
 {
 	if (open_set)
 		set_abort();
+	ipsec6_change_destroy(&C);	/* the buffers it kept between sets */
 	readers_done();
 	ipsec6_tables_destroy(&T);
 	shim_grace_period();
@@ -729,7 +730,7 @@ static struct ipsec6_sa *peer_sa(u32 i, bool in)
 /* One request as its own change set: add a tunnel's 4 objects. */
 static void one_set(void *obj, bool sa)
 {
-	struct ipsec6_change c;
+	struct ipsec6_change c = {};
 
 	ipsec6_change_init(&c, G + 1);
 	if (sa)
@@ -739,6 +740,7 @@ static void one_set(void *obj, bool sa)
 	ipsec6_tables_prepare(&T, &c);
 	G++;
 	ipsec6_tables_publish(&T, &c);
+	ipsec6_change_destroy(&c);
 	if (ipsec6_tables_wants_resize(&T))
 		ipsec6_tables_resize(&T);
 }
