@@ -42,7 +42,7 @@ static void ipsec6_txn_release(struct ipsec6_txn *txn)
 }
 
 /* Undo what @txn staged (nothing once committed) and end it. */
-static void ipsec6_txn_free(struct ipsec6_net *in, struct ipsec6_txn *txn)
+static void ipsec6_txn_undo(struct ipsec6_net *in, struct ipsec6_txn *txn)
 {
 	ipsec6_tables_abort(txn->t, &txn->c);
 	ipsec6_netns_tables_changed(in);
@@ -141,7 +141,7 @@ struct ipsec6_txn *ipsec6_txn_begin(struct ipsec6_net *in, u32 portid,
 	if (!txn)
 		return ERR_PTR(-ENOMEM);
 	if ((flags & IPSEC6_TXN_F_REPLACE) && ipsec6_txn_clear(txn)) {
-		ipsec6_txn_free(in, txn);
+		ipsec6_txn_undo(in, txn);
 		return ERR_PTR(-ENOMEM);
 	}
 	in->txn = txn;
@@ -203,7 +203,7 @@ int ipsec6_txn_finish(struct ipsec6_net *in, struct ipsec6_txn *txn, int err,
 	if (!err)
 		err = ipsec6_txn_commit(in, txn, extack);
 	if (err)
-		ipsec6_txn_free(in, txn);
+		ipsec6_txn_undo(in, txn);
 	else
 		ipsec6_txn_release(txn);	/* committed: nothing to undo */
 	return err;
@@ -215,7 +215,7 @@ void ipsec6_txn_abort(struct ipsec6_net *in, struct ipsec6_txn *txn)
 
 	if (in->txn == txn)
 		in->txn = NULL;
-	ipsec6_txn_free(in, txn);
+	ipsec6_txn_undo(in, txn);
 }
 
 /* The socket that owned a transaction went away. */
