@@ -43,7 +43,8 @@
 #   ike_child_spis NAME     "IN OUT" SPIs of NAME's installed CHILD_SAs, one
 #                           line each (hex, as swanctl prints them)
 #   ike_spis_match NAME NS  the SPIs of NAME's CHILD_SAs are the SAs that
-#                           ipsec6ctl lists in NS (prints both if not)
+#                           ipsec6ctl lists in NS, retried until a probe
+#                           falls between two rekeys (prints the last if not)
 #   ike_ping NS DST COUNT   ping at 10/s; prints "RECEIVED FIRST_SEQ" (0 if
 #                           none came back), output in $IKE_DIR/ping.NS
 #   ike_log_mark NAME       the number of lines in NAME's log now
@@ -371,17 +372,32 @@ ike_kernel_spis() {
 		done | sort -u
 }
 
+# One probe: the kernel's SAs, then charon's, then the kernel's again.
+# swanctl takes seconds under TCG (more on the debug kernel), and a rekey
+# (every ~16 s there) can fall inside it, so charon's list is compared with
+# both kernel lists: every SA the kernel had before and after must be one
+# charon lists (no SA left behind), and every SA charon lists must be one
+# the kernel had before or after (none missing).  An SA that came or went
+# during the probe is in one kernel list only and decides nothing.
 _ike_spis_same() {
-	local c k
+	local c k1 k2
+	k1=$(ike_kernel_spis "$2")
 	c=$(ike_charon_spis "$1")
-	k=$(ike_kernel_spis "$2")
-	[[ -n $c && $c == "$k" ]]
+	k2=$(ike_kernel_spis "$2")
+	printf 'ipsec6ctl: %s\ncharon:    %s\nipsec6ctl: %s\n' "${k1//$'\n'/ }" \
+		"${c//$'\n'/ }" "${k2//$'\n'/ }" >"$IKE_DIR/spis.$2"
+	[[ -n $c ]] || return 1
+	# in both kernel lists but not in charon's
+	[[ -z $(comm -23 <(comm -12 <(echo "$k1") <(echo "$k2")) <(echo "$c")) ]] ||
+		return 1
+	# in charon's but in neither kernel list
+	[[ -z $(comm -23 <(echo "$c") <(sort -u <(echo "$k1") <(echo "$k2"))) ]]
 }
 
 ike_spis_match() {
-	wait_for 20 _ike_spis_same "$1" "$2" && return 0
-	echo "charon $1: $(ike_charon_spis "$1" | tr '\n' ' ')"
-	echo "ipsec6ctl in $2: $(ike_kernel_spis "$2" | tr '\n' ' ')"
+	wait_for 40 _ike_spis_same "$1" "$2" && return 0
+	echo "last probe (ipsec6ctl in $2, charon $1, ipsec6ctl again):"
+	cat "$IKE_DIR/spis.$2"
 	return 1
 }
 
