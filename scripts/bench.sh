@@ -115,6 +115,7 @@ out = sys.argv[1]
 PER_N = ("load_s", "bytes_per_policy", "sa_load_s", "bytes_per_sa",
          "sa_list_s")
 raw = {}
+by_round = {}
 for line in open(os.path.join(out, "raw.tsv")):
     metric, stack, rnd, val = line.rstrip("\n").split("\t")
     try:
@@ -124,6 +125,8 @@ for line in open(os.path.join(out, "raw.tsv")):
     # These are measured once per size N (the "round" field holds N).
     if metric in PER_N:
         stack = "%s@%s" % (stack, rnd)
+    else:
+        by_round.setdefault(metric, {}).setdefault(stack, {})[rnd] = v
     raw.setdefault(metric, {}).setdefault(stack, []).append(v)
 
 def summ(vals):
@@ -185,6 +188,38 @@ if ns:
                                                     top, "1")
     ratios["esp_pps %s/1 policies" % top] = ratio("scale_esp_pps", top, "1")
 
+# The same ratios taken round by round: the two sides of a round ran
+# next to each other, so a slow minute of the host hits both.  Median of
+# the per-round ratios and the middle half of them (quartiles).
+def paired(m, a, b):
+    x, y = by_round.get(m, {}).get(a, {}), by_round.get(m, {}).get(b, {})
+    rs = sorted(x[r] / y[r] for r in x if r in y and y[r])
+    if len(rs) < 2:
+        return None
+    q = statistics.quantiles(rs, n=4, method="inclusive")
+    return {"median": q[1], "q1": q[0], "q3": q[2], "min": rs[0],
+            "max": rs[-1], "rounds": len(rs)}
+
+pairs = {
+    "esp_tput module/xfrm": paired("esp_tput_mbps", "module", "xfrm"),
+    "ah_tput module/xfrm": paired("ah_tput_mbps", "module", "xfrm"),
+    "esp_pps module/xfrm": paired("esp_pps", "module", "xfrm"),
+    "clear_tput loaded/unloaded": paired("clear_tput_mbps", "loaded",
+                                         "unloaded"),
+    "clear_tput armed/unloaded": paired("clear_tput_mbps", "armed",
+                                        "unloaded"),
+}
+if ns:
+    pairs["esp_tput %s/1 policies" % top] = paired("scale_esp_tput_mbps",
+                                                   top, "1")
+    pairs["esp_pps %s/1 policies" % top] = paired("scale_esp_pps", top, "1")
+for k in sorted(res.get("tunnel_us", {})):
+    st, _, base = k.partition("@")
+    if st == "module":
+        pairs["tunnels/s module/xfrm on %s" % base] = \
+            paired("tunnel_us", "xfrm@" + base, k)
+pairs = {k: v for k, v in pairs.items() if v}
+
 units = {"esp_tput_mbps": "Mbit/s", "ah_tput_mbps": "Mbit/s",
          "esp_pps": "pkt/s", "clear_tput_mbps": "Mbit/s", "load_s": "s",
          "bytes_per_policy": "B", "sa_load_s": "s", "bytes_per_sa": "B",
@@ -215,6 +250,13 @@ for m in raw:
 print()
 for k, v in ratios.items():
     print("%-40s %s" % (k, "%.3f" % v if v else "n/a"))
+if pairs:
+    print("\nround by round: median of the per-round ratios "
+          "[middle half] (lowest-highest, rounds)")
+    for k, p in pairs.items():
+        print("%-40s %.3f [%.3f-%.3f] (%.3f-%.3f, %d)" %
+              (k, p["median"], p["q1"], p["q3"], p["min"], p["max"],
+               p["rounds"]))
 top_n = max((int(s.split("@")[1]) for s in res.get("load_s", {})
              if s.startswith("module@")), default=None)
 if top_n:
@@ -243,7 +285,7 @@ commit = open(os.path.join(out, "commit")).read().strip() \
     if os.path.exists(os.path.join(out, "commit")) else "?"
 json.dump({"kernel": kver, "guest": guest, "commit": commit,
            "date": time.strftime("%Y-%m-%d"), "results": res,
-           "ratios": ratios},
+           "ratios": ratios, "paired": pairs},
           open(os.path.join(out, "bench.json"), "w"), indent=1)
 print("\n%s/bench.json" % out)
 
