@@ -84,7 +84,7 @@ p1=$(percpu)
 ok $((p1 - p0 < N * 24 / 1024 / 4 ? 0 : 1)) \
 	"1: $N policies without traffic take no per-CPU memory (Percpu +$((p1 - p0)) kB)"
 b=$(((m1 - m0) * 1024 / N))
-if grep -q ' kasan_report$' /proc/kallsyms; then
+if kasan_kernel; then
 	# KASAN's redzones and kmemleak's metadata on every object
 	skip "1: slab + per-CPU memory per policy <= 256 B ($b B)" \
 		"a KASAN kernel (make check-debug)"
