@@ -149,15 +149,34 @@ def ratio(m, a, b):
     x, y = med(m, a), med(m, b)
     return x / y if x and y else None
 
-ratios = {
-    "esp_tput module/xfrm": ratio("esp_tput_mbps", "module", "xfrm"),
-    "ah_tput module/xfrm": ratio("ah_tput_mbps", "module", "xfrm"),
-    "esp_pps module/xfrm": ratio("esp_pps", "module", "xfrm"),
-    "clear_tput loaded/unloaded": ratio("clear_tput_mbps", "loaded",
-                                         "unloaded"),
-    "clear_tput armed/unloaded": ratio("clear_tput_mbps", "armed",
-                                        "unloaded"),
-}
+# The ratios of two sides of one run are also taken round by round: the
+# two sides of a round ran next to each other, so a slow minute of the
+# host hits both.  Median of the per-round ratios and the middle half of
+# them (quartiles).
+def paired(m, a, b):
+    x, y = by_round.get(m, {}).get(a, {}), by_round.get(m, {}).get(b, {})
+    rs = sorted(x[r] / y[r] for r in x if r in y and y[r])
+    if len(rs) < 2:
+        return None
+    q = statistics.quantiles(rs, n=4, method="inclusive")
+    return {"median": q[1], "q1": q[0], "q3": q[2], "min": rs[0],
+            "max": rs[-1], "rounds": len(rs)}
+
+ratios = {}
+pairs = {}
+
+def side(name, m, a, b):
+    """A side-by-side ratio: of the medians, and round by round."""
+    ratios[name] = ratio(m, a, b)
+    p = paired(m, a, b)
+    if p:
+        pairs[name] = p
+
+side("esp_tput module/xfrm", "esp_tput_mbps", "module", "xfrm")
+side("ah_tput module/xfrm", "ah_tput_mbps", "module", "xfrm")
+side("esp_pps module/xfrm", "esp_pps", "module", "xfrm")
+side("clear_tput loaded/unloaded", "clear_tput_mbps", "loaded", "unloaded")
+side("clear_tput armed/unloaded", "clear_tput_mbps", "armed", "unloaded")
 for m in ("load_s", "bytes_per_policy"):
     for s in sorted(res.get(m, {})):
         if s.startswith("module@"):
@@ -179,46 +198,13 @@ for k in sorted(res.get("tunnel_us", {})):
         last / first if last and first else None
     if st == "module":
         # >= 1: ipsec6 establishes tunnels at least as fast as XFRM
-        ratios["tunnels/s module/xfrm on %s" % base] = \
-            ratio("tunnel_us", "xfrm@" + base, k)
+        side("tunnels/s module/xfrm on %s" % base, "tunnel_us",
+             "xfrm@" + base, k)
 ns = sorted(int(s) for s in res.get("scale_esp_tput_mbps", {}))
 if ns:
     top = str(ns[-1])
-    ratios["esp_tput %s/1 policies" % top] = ratio("scale_esp_tput_mbps",
-                                                    top, "1")
-    ratios["esp_pps %s/1 policies" % top] = ratio("scale_esp_pps", top, "1")
-
-# The same ratios taken round by round: the two sides of a round ran
-# next to each other, so a slow minute of the host hits both.  Median of
-# the per-round ratios and the middle half of them (quartiles).
-def paired(m, a, b):
-    x, y = by_round.get(m, {}).get(a, {}), by_round.get(m, {}).get(b, {})
-    rs = sorted(x[r] / y[r] for r in x if r in y and y[r])
-    if len(rs) < 2:
-        return None
-    q = statistics.quantiles(rs, n=4, method="inclusive")
-    return {"median": q[1], "q1": q[0], "q3": q[2], "min": rs[0],
-            "max": rs[-1], "rounds": len(rs)}
-
-pairs = {
-    "esp_tput module/xfrm": paired("esp_tput_mbps", "module", "xfrm"),
-    "ah_tput module/xfrm": paired("ah_tput_mbps", "module", "xfrm"),
-    "esp_pps module/xfrm": paired("esp_pps", "module", "xfrm"),
-    "clear_tput loaded/unloaded": paired("clear_tput_mbps", "loaded",
-                                         "unloaded"),
-    "clear_tput armed/unloaded": paired("clear_tput_mbps", "armed",
-                                        "unloaded"),
-}
-if ns:
-    pairs["esp_tput %s/1 policies" % top] = paired("scale_esp_tput_mbps",
-                                                   top, "1")
-    pairs["esp_pps %s/1 policies" % top] = paired("scale_esp_pps", top, "1")
-for k in sorted(res.get("tunnel_us", {})):
-    st, _, base = k.partition("@")
-    if st == "module":
-        pairs["tunnels/s module/xfrm on %s" % base] = \
-            paired("tunnel_us", "xfrm@" + base, k)
-pairs = {k: v for k, v in pairs.items() if v}
+    side("esp_tput %s/1 policies" % top, "scale_esp_tput_mbps", top, "1")
+    side("esp_pps %s/1 policies" % top, "scale_esp_pps", top, "1")
 
 units = {"esp_tput_mbps": "Mbit/s", "ah_tput_mbps": "Mbit/s",
          "esp_pps": "pkt/s", "clear_tput_mbps": "Mbit/s", "load_s": "s",
