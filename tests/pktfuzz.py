@@ -304,18 +304,23 @@ def main():
         return 'ipsec6 %s, XFRM %s' % ('delivered' if a else 'dropped',
                                        'delivered' if b else 'dropped')
 
+    def window_ahead(j):
+        """The packets since the one replay j repeats, of its SA, whose
+        number is a window or more past j's: each may have moved a
+        window beyond it."""
+        sa, seq = gen.seq_of[j]
+        return [k for k in range(gen.replay_of[j] + 1, j)
+                if gen.seq_of.get(k, ('', 0))[0] == sa and
+                gen.seq_of[k][1] - seq >= WINDOW]
+
     def origin(j):
         if j not in gen.replay_of:
             return ''
         o = gen.replay_of[j]
         c, a, b = seen[o]
-        # A later packet may have moved one window past the replay's
-        # number: name those that both stacks dropped (one of them may
-        # still have taken it) with a number a window or more ahead.
-        sa, seq = gen.seq_of[j]
-        later = [k for k in range(o + 1, j)
-                 if gen.seq_of.get(k, ('', 0))[0] == sa and
-                 gen.seq_of[k][1] - seq >= WINDOW and not any(seen[k][1:])]
+        # Name those that both stacks dropped (one of them may still
+        # have taken the number).
+        later = [k for k in window_ahead(j) if not any(seen[k][1:])]
         return '; replays packet %d (%s): %s%s' % (
             o, c, verdicts(a, b),
             '; dropped by both since, a window ahead: %s' % ', '.join(
@@ -325,16 +330,10 @@ def main():
     def xfrm_ahead(j):
         """j replays a number that a padding packet XFRM alone took
         (ipsec6 dropped it for its pad) left a window or more behind."""
-        o = gen.replay_of.get(j)
-        if o is None:
-            return False
-        sa, seq = gen.seq_of[j]
-        return any(gen.seq_of.get(k, ('', 0))[0] == sa and
-                   gen.seq_of[k][1] - seq >= WINDOW and
-                   not seen[k][1] and seen[k][2] and
-                   ('pre:padbytes' in seen[k][0] or
-                    'pre:padlen' in seen[k][0])
-                   for k in range(o + 1, j))
+        return j in gen.replay_of and any(
+            not seen[k][1] and seen[k][2] and
+            ('pre:padbytes' in seen[k][0] or 'pre:padlen' in seen[k][0])
+            for k in window_ahead(j))
 
     def known_difference(j, key, a, b):
         """One of the differences KNOWN explains."""
